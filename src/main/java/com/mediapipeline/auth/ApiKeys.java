@@ -1,0 +1,84 @@
+package com.mediapipeline.auth;
+
+import com.mediapipeline.errors.ApiException;
+import com.mediapipeline.errors.ErrorCode;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/** The configured API keys, and the check of a request's key and username. */
+@ApplicationScoped
+public class ApiKeys {
+
+    static final String SETTING = "mediapipeline.api-keys";
+    private static final Logger LOG = Logger.getLogger(ApiKeys.class.getName());
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
+    private static final Pattern BUSINESS = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    @Inject
+    @ConfigProperty(name = SETTING)
+    Optional<String> setting;
+
+    private Map<String, String> businessByKey;
+
+    void startEagerly(@Observes @Initialized(ApplicationScoped.class) Object start) {
+        // observing start-up creates the bean now, so that a bad setting fails the deployment
+    }
+
+    @PostConstruct
+    void load() {
+        businessByKey = parse(setting.orElse(""));
+        if (businessByKey.isEmpty()) {
+            LOG.warning("No API keys configured: every API call answers 401. Set " + SETTING
+                    + "=business:key[,business:key...] (or the MEDIAPIPELINE_API_KEYS environment variable).");
+        } else {
+            LOG.info(businessByKey.size() + " API key(s) configured");
+        }
+    }
+
+    /** Who the headers say is calling, or the 401/400 that they deserve. */
+    public Caller authenticate(String apiKey, String username) {
+        String business = apiKey == null ? null : businessByKey.get(apiKey);
+        if (business == null) {
+            throw new ApiException(ErrorCode.UNAUTHORIZED);
+        }
+        if (username == null || !USERNAME.matcher(username).matches()) {
+            throw new ApiException(ErrorCode.INVALID_USERNAME);
+        }
+        return new Caller(business, username);
+    }
+
+    /** Parses {@code business:key[,business:key...]}; a malformed entry stops start-up. */
+    static Map<String, String> parse(String value) {
+        Map<String, String> keys = new HashMap<>();
+        for (String entry : value.split(",")) {
+            String trimmed = entry.trim();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            int colon = trimmed.indexOf(':');
+            String business = colon < 0 ? "" : trimmed.substring(0, colon).trim();
+            String key = colon < 0 ? "" : trimmed.substring(colon + 1).trim();
+            if (!BUSINESS.matcher(business).matches() || key.isEmpty() || keys.containsKey(key)) {
+                String message = SETTING + " must be business:key[,business:key...] with business names of "
+                        + "letters, digits and ._- and distinct, non-empty keys; entry " + (keys.size() + 1) + " is not";
+                LOG.severe(message);
+                throw new IllegalStateException(message);
+            }
+            if (key.length() < 16) {
+                LOG.warning("The API key of business " + business + " is shorter than 16 characters: easy to guess");
+            }
+            keys.put(key, business);
+        }
+        return Map.copyOf(keys);
+    }
+}

@@ -1,0 +1,68 @@
+package com.mediapipeline.errors;
+
+/** Every error the API answers with: machine code, HTTP status, default message. */
+public enum ErrorCode {
+    BAD_REQUEST(400, "bad_request", "The request is malformed"),
+    INVALID_USERNAME(400, "invalid_username", "X-Username must be 1-128 characters of letters, digits and ._@-"),
+    INVALID_TOKEN(400, "invalid_token", "The upload id is malformed"),
+    INVALID_CHECKSUM(400, "invalid_checksum", "Upload-Checksum must be '<algorithm> <base64 digest>'"),
+    UNAUTHORIZED(401, "unauthorized", "A valid X-API-KEY header is required"),
+    NOT_FOUND(404, "not_found", "No such upload"),
+    METHOD_NOT_ALLOWED(405, "method_not_allowed", "This method is not allowed here"),
+    NOT_ACCEPTABLE(406, "not_acceptable", "The requested representation is not available"),
+    UPLOAD_INCOMPLETE(409, "upload_incomplete", "The upload is not complete yet"),
+    OFFSET_MISMATCH(409, "offset_mismatch", "Upload-Offset does not match the stored offset"),
+    GONE(410, "gone", "The upload has expired"),
+    PRECONDITION_FAILED(412, "precondition_failed", "The file does not match the request's If-Match or If-Unmodified-Since"),
+    UNSUPPORTED_VERSION(412, "unsupported_version", "Tus-Resumable must be 1.0.0"),
+    TOO_LARGE(413, "too_large", "The upload exceeds the maximum size"),
+    UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type", "PATCH requires Content-Type: application/offset+octet-stream"),
+    RANGE_NOT_SATISFIABLE(416, "range_not_satisfiable", "The requested range is outside the file"),
+    LOCKED(423, "locked", "Another request is writing to this upload; retry after it ends"),
+    CHECKSUM_MISMATCH(460, "checksum_mismatch", "The body does not match Upload-Checksum"),
+    INTERNAL_ERROR(500, "internal_error", "The server failed to handle the request"),
+    STORAGE_FAILED(500, "storage_failed", "The server could not store the bytes"),
+    REDIS_UNAVAILABLE(503, "redis_unavailable", "The progress store is unreachable; retry shortly");
+
+    private final int status;
+    private final String code;
+    private final String message;
+
+    ErrorCode(int status, String code, String message) {
+        this.status = status;
+        this.code = code;
+        this.message = message;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String message() {
+        return message;
+    }
+
+    /** The code for a status that some other component (tus-java-server, JAX-RS) chose. */
+    public static ErrorCode forStatus(int status) {
+        return switch (status) {
+            case 400 -> BAD_REQUEST;
+            case 401 -> UNAUTHORIZED;
+            case 404 -> NOT_FOUND;
+            case 405 -> METHOD_NOT_ALLOWED;
+            case 406, 415 -> UNSUPPORTED_MEDIA_TYPE;
+            case 409 -> OFFSET_MISMATCH;
+            case 410 -> GONE;
+            case 412 -> UNSUPPORTED_VERSION;
+            case 413 -> TOO_LARGE;
+            case 416 -> RANGE_NOT_SATISFIABLE;
+            case 423 -> LOCKED;
+            case 460 -> CHECKSUM_MISMATCH;
+            case 503 -> REDIS_UNAVAILABLE;
+            default -> status >= 500 ? INTERNAL_ERROR : BAD_REQUEST;
+        };
+    }
+}

@@ -1,0 +1,34 @@
+package com.mediapipeline.errors;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The container's error page (web.xml): whatever fails outside JAX-RS and the TUS filter still
+ * answers JSON, never the server's HTML page or a stack trace.
+ */
+@WebServlet("/error")
+public class ErrorPageServlet extends HttpServlet {
+
+    private static final Logger LOG = Logger.getLogger(ErrorPageServlet.class.getName());
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        Throwable failure = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+        int code = status instanceof Integer s ? s : HttpServletResponse.SC_NOT_FOUND;
+        if (failure != null) {
+            LOG.log(Level.SEVERE, "Unhandled error on " + request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI), failure);
+        }
+        ErrorCode error = code == 404 ? ErrorCode.NOT_FOUND : ErrorCode.forStatus(code);
+        String message = code == 404 ? "No such resource" : error.message();
+        ErrorResponses.write(response, code, error, message);
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * Errors: the one table of error codes and the one writer of {@code {"error","message"}} bodies,
+ * used by the JAX-RS exception mappers and by the TUS filter alike.
+ */
+package com.mediapipeline.errors;

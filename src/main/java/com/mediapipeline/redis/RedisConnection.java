@@ -1,0 +1,109 @@
+package com.mediapipeline.redis;
+
+import com.mediapipeline.storage.StorageFolder;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.util.JedisURIHelper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.logging.Logger;
+
+/**
+ * Owns the Redis client: connects to {@code mediapipeline.redis.url}, or starts an embedded
+ * redis-server when it is {@code embedded}; fails deployment loudly when Redis cannot be had.
+ */
+@ApplicationScoped
+public class RedisConnection {
+
+    static final String URL_SETTING = "mediapipeline.redis.url";
+    private static final Logger LOG = Logger.getLogger(RedisConnection.class.getName());
+    private static final int TIMEOUT_MS = 2000;
+
+    @Inject
+    @ConfigProperty(name = URL_SETTING, defaultValue = "embedded")
+    String url;
+
+    @Inject
+    StorageFolder storage;
+
+    private EmbeddedRedis embedded;
+    private JedisPooled client;
+
+    void startEagerly(@Observes @Initialized(ApplicationScoped.class) Object start) {
+        // observing start-up creates the bean now, so that a bad setting fails the deployment
+    }
+
+    @PostConstruct
+    void connect() {
+        URI uri = "embedded".equals(url) ? startEmbedded() : parse(url);
+        JedisClientConfig config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(TIMEOUT_MS)
+                .socketTimeoutMillis(TIMEOUT_MS)
+                .user(JedisURIHelper.getUser(uri))
+                .password(JedisURIHelper.getPassword(uri))
+                .database(JedisURIHelper.getDBIndex(uri))
+                .ssl(JedisURIHelper.isRedisSSLScheme(uri))
+                .build();
+        client = new JedisPooled(new HostAndPort(uri.getHost(), uri.getPort()), config);
+        client.ping();
+        LOG.info("Connected to Redis at " + uri.getHost() + ":" + uri.getPort());
+    }
+
+    @Produces
+    JedisPooled client() {
+        return client;
+    }
+
+    @PreDestroy
+    void close() {
+        client.close();
+        if (embedded != null) {
+            try {
+                embedded.stop();
+            } catch (IOException e) {
+                LOG.warning("Could not stop the embedded redis-server: " + e.getMessage());
+            }
+        }
+    }
+
+    private URI startEmbedded() {
+        try {
+            embedded = EmbeddedRedis.start(storage.path().resolve("redis"));
+            return URI.create(embedded.url());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start the embedded redis-server", e);
+        }
+    }
+
+    private static URI parse(String value) {
+        URI uri;
+        try {
+            uri = URI.create(value);
+        } catch (IllegalArgumentException e) {
+            throw invalid(value);
+        }
+        if (!JedisURIHelper.isValid(uri) || uri.getPort() < 0) {
+            throw invalid(value);
+        }
+        return uri;
+    }
+
+    private static IllegalStateException invalid(String value) {
+        String message = URL_SETTING + " must be 'embedded' or redis://[user:pass@]host:port[/db] "
+                + "(rediss:// for TLS), was '" + value.replaceAll("//[^@/]*@", "//***@") + "'";
+        LOG.severe(message);
+        return new IllegalStateException(message);
+    }
+}

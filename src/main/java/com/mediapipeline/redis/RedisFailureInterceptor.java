@@ -1,0 +1,29 @@
+package com.mediapipeline.redis;
+
+import com.mediapipeline.errors.ApiException;
+import com.mediapipeline.errors.ErrorCode;
+import jakarta.annotation.Priority;
+import jakarta.interceptor.AroundInvoke;
+import jakarta.interceptor.Interceptor;
+import jakarta.interceptor.InvocationContext;
+import redis.clients.jedis.exceptions.JedisException;
+
+import java.util.logging.Logger;
+
+@RedisCall
+@Interceptor
+@Priority(Interceptor.Priority.APPLICATION)
+public class RedisFailureInterceptor {
+
+    private static final Logger LOG = Logger.getLogger(RedisFailureInterceptor.class.getName());
+
+    @AroundInvoke
+    Object translate(InvocationContext context) throws Exception {
+        try {
+            return context.proceed();
+        } catch (JedisException e) {
+            LOG.warning("Redis call " + context.getMethod().getName() + " failed: " + e.getMessage());
+            throw new ApiException(ErrorCode.REDIS_UNAVAILABLE, ErrorCode.REDIS_UNAVAILABLE.message(), e);
+        }
+    }
+}

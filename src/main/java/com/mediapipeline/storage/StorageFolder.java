@@ -1,0 +1,50 @@
+package com.mediapipeline.storage;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.logging.Logger;
+
+/** The folder that holds upload bytes, TUS info files and the embedded Redis' data. */
+@ApplicationScoped
+public class StorageFolder {
+
+    static final String SETTING = "mediapipeline.storage.dir";
+    private static final Logger LOG = Logger.getLogger(StorageFolder.class.getName());
+
+    @Inject
+    @ConfigProperty(name = SETTING, defaultValue = "media-pipeline-data")
+    String dir;
+
+    private Path path;
+
+    @PostConstruct
+    void prepare() {
+        path = Paths.get(dir).toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(path);
+        } catch (IOException e) {
+            throw invalid("cannot be created: " + e.getMessage());
+        }
+        if (!Files.isWritable(path)) {
+            throw invalid("is not writable");
+        }
+        LOG.info("Storing uploads in " + path);
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    private IllegalStateException invalid(String problem) {
+        String message = SETTING + " '" + path + "' " + problem;
+        LOG.severe(message);
+        return new IllegalStateException(message);
+    }
+}

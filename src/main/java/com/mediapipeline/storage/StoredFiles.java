@@ -1,0 +1,58 @@
+package com.mediapipeline.storage;
+
+import com.mediapipeline.errors.ApiException;
+import com.mediapipeline.errors.ErrorCode;
+import com.mediapipeline.upload.UploadIds;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import me.desair.tus.server.exception.UploadNotFoundException;
+import me.desair.tus.server.upload.UploadId;
+import me.desair.tus.server.upload.UploadInfo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Completed uploads as files to read, and removal of an upload with everything kept about it. */
+@ApplicationScoped
+public class StoredFiles {
+
+    @Inject
+    UploadFileStore store;
+
+    public StoredFile find(String id, String business) throws IOException {
+        UploadInfo info = owned(id, business);
+        if (info.isUploadInProgress()) {
+            throw new ApiException(ErrorCode.UPLOAD_INCOMPLETE);
+        }
+        Path data = store.dataFile(info.getId());
+        if (data == null) {
+            throw new ApiException(ErrorCode.NOT_FOUND);
+        }
+        String filename = info.getMetadata().get("filename");
+        return new StoredFile(id, data, info.getLength(), filename == null || filename.isBlank() ? id : filename,
+                DownloadHeaders.contentType(info.getMetadata().get("filetype")),
+                Files.getLastModifiedTime(data).toInstant());
+    }
+
+    /** Bytes, TUS info and status go; a PATCH still streaming into it fails instead of re-creating it. */
+    public void delete(String id, String business) throws IOException {
+        try {
+            store.terminateUpload(owned(id, business));
+        } catch (UploadNotFoundException e) {
+            throw new ApiException(ErrorCode.NOT_FOUND);
+        }
+    }
+
+    private UploadInfo owned(String id, String business) throws IOException {
+        if (!UploadIds.isValid(id)) {
+            throw new ApiException(ErrorCode.INVALID_TOKEN);
+        }
+        UploadInfo info = store.getUploadInfo(new UploadId(id));
+        // another business's upload is answered exactly like a missing one: existence does not leak
+        if (info == null || !business.equals(info.getOwnerKey())) {
+            throw new ApiException(ErrorCode.NOT_FOUND);
+        }
+        return info;
+    }
+}

@@ -1,0 +1,207 @@
+package com.mediapipeline.storage;
+
+import me.desair.tus.server.exception.TusException;
+import me.desair.tus.server.exception.UploadNotFoundException;
+import me.desair.tus.server.upload.UploadId;
+import me.desair.tus.server.upload.UploadInfo;
+import me.desair.tus.server.upload.UploadType;
+import me.desair.tus.server.upload.disk.DiskStorageService;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.logging.Logger;
+
+/**
+ * tus-java-server's disk layout ({@code uploads/<id>/info|data}) with what its 1.0.0-3.0 store
+ * lacks: info files are read through a class allow-list and replaced atomically, an append first
+ * cuts off bytes a crashed PATCH wrote past the recorded offset, bytes are reported as they stream
+ * in, and a disk failure marks the upload failed without losing what was stored before.
+ */
+public class UploadFileStore extends DiskStorageService {
+
+    static final String DATA_FILE = "data";
+    private static final String INFO_FILE = "info";
+    private static final int BLOCK = 256 * 1024;
+    private static final Logger LOG = Logger.getLogger(UploadFileStore.class.getName());
+
+    /** Exactly the classes an UploadInfo is made of: an info file naming any other is refused. */
+    static final ObjectInputFilter INFO_CLASSES = ObjectInputFilter.Config.createFilter(
+            "me.desair.tus.server.upload.UploadInfo;me.desair.tus.server.upload.UploadId;"
+                    + "me.desair.tus.server.upload.UploadType;java.lang.Enum;java.lang.Number;java.lang.Long;"
+                    + "java.lang.String;java.util.UUID;java.util.LinkedList;java.util.ArrayList;"
+                    + "maxdepth=8;maxrefs=10000;maxbytes=1048576;!*");
+
+    private final Path uploadsDir;
+    private final UploadListener listener;
+
+    public UploadFileStore(Path storageDir, UploadListener listener) {
+        super(storageDir.toString());
+        this.uploadsDir = storageDir.resolve("uploads");
+        this.listener = listener;
+    }
+
+    /** Where an upload's bytes are, or null for an id that has no upload. */
+    public Path dataFile(UploadId id) {
+        Path dir = directory(id);
+        return Files.isDirectory(dir) ? dir.resolve(DATA_FILE) : null;
+    }
+
+    @Override
+    public UploadInfo getUploadInfo(UploadId id) throws IOException {
+        Path info = id == null ? null : directory(id).resolve(INFO_FILE);
+        if (info == null || !Files.exists(info)) {
+            return null;
+        }
+        try (ObjectInputStream in = new ObjectInputStream(Files.newInputStream(info))) {
+            in.setObjectInputFilter(INFO_CLASSES);
+            return (UploadInfo) in.readObject();
+        } catch (InvalidClassException | ClassNotFoundException | ClassCastException e) {
+            LOG.severe("Refusing the info file of upload " + id + ": " + e.getMessage());
+            return null;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public UploadInfo create(UploadInfo info, String ownerKey) throws IOException {
+        UploadInfo created = super.create(info, ownerKey);
+        listener.created(created);
+        return created;
+    }
+
+    @Override
+    public void update(UploadInfo info) throws IOException, UploadNotFoundException {
+        Path dir = directory(info.getId());
+        if (!Files.isDirectory(dir)) {
+            throw new UploadNotFoundException("The upload " + info.getId() + " was not found");
+        }
+        if (UploadType.CONCATENATED.equals(info.getUploadType()) && !info.isUploadInProgress()) {
+            materialize(info, dir.resolve(DATA_FILE));
+        }
+        Path temp = dir.resolve(INFO_FILE + ".tmp");
+        try (OutputStream file = Files.newOutputStream(temp);
+             ObjectOutputStream out = new ObjectOutputStream(file)) {
+            out.writeObject(info);
+        }
+        try (FileChannel written = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            written.force(true);
+        }
+        // a crash leaves either the old info or the new one, never half of one
+        Files.move(temp, dir.resolve(INFO_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Override
+    public UploadInfo append(UploadInfo info, InputStream body) throws IOException, TusException {
+        Path data = dataFile(info.getId());
+        if (data == null) {
+            throw new UploadNotFoundException("The upload " + info.getId() + " was not found");
+        }
+        long limit = limit(info);
+        long position = info.getOffset();
+        try (FileChannel file = FileChannel.open(data, StandardOpenOption.WRITE)) {
+            // bytes past the recorded offset come from a PATCH that crashed before recording them
+            file.truncate(position);
+            byte[] block = new byte[BLOCK];
+            boolean stored = true;
+            try {
+                while (position < limit) {
+                    // a client that drops mid-PATCH throws here: what it sent so far is kept below
+                    int read = body.read(block, 0, (int) Math.min(block.length, limit - position));
+                    if (read < 0) {
+                        break;
+                    }
+                    position = write(info, file, ByteBuffer.wrap(block, 0, read), position);
+                    listener.progressed(info, position);
+                }
+            } catch (StorageFailedException e) {
+                stored = false;
+                throw e;
+            } finally {
+                position = makeDurable(info, file, position);
+                info.setOffset(position);
+                update(info);
+                if (stored) {
+                    listener.stored(info);
+                }
+            }
+        }
+        return info;
+    }
+
+    @Override
+    public void terminateUpload(UploadInfo info) throws IOException, UploadNotFoundException {
+        super.terminateUpload(info);
+        listener.removed(info.getId().toString());
+    }
+
+    private long write(UploadInfo info, FileChannel file, ByteBuffer buffer, long position) throws IOException {
+        long end = position;
+        try {
+            while (buffer.hasRemaining()) {
+                end += file.write(buffer, end);
+            }
+            return end;
+        } catch (IOException e) {
+            throw storageFailure(info, file, position, e);
+        }
+    }
+
+    /** The info file must never claim bytes that a power cut could still take back. */
+    private long makeDurable(UploadInfo info, FileChannel file, long position) throws IOException {
+        try {
+            file.force(false);
+            return position;
+        } catch (IOException e) {
+            throw storageFailure(info, file, info.getOffset(), e);
+        }
+    }
+
+    /** Cuts the file back to what was stored before the failure and reports the upload failed. */
+    private StorageFailedException storageFailure(UploadInfo info, FileChannel file, long goodOffset, IOException e) {
+        LOG.severe("Could not store bytes of upload " + info.getId() + ": " + e.getMessage());
+        try {
+            file.truncate(goodOffset);
+        } catch (IOException ignored) {
+            // the next append truncates to the recorded offset anyway
+        }
+        listener.failed(info, "could not store the bytes: " + e.getMessage());
+        return new StorageFailedException(e);
+    }
+
+    private long limit(UploadInfo info) {
+        long max = getMaxUploadSize() > 0 ? getMaxUploadSize() : Long.MAX_VALUE;
+        return info.hasLength() ? Math.min(info.getLength(), max) : max;
+    }
+
+    private void materialize(UploadInfo info, Path data) throws IOException {
+        if (Files.size(data) == info.getLength()) {
+            return;
+        }
+        try (OutputStream out = Files.newOutputStream(data, StandardOpenOption.TRUNCATE_EXISTING)) {
+            for (UploadInfo part : getUploadConcatenationService().getPartialUploads(info)) {
+                Files.copy(dataFile(part.getId()), out);
+            }
+        } catch (UploadNotFoundException e) {
+            throw new IOException("A part of concatenated upload " + info.getId() + " is gone", e);
+        }
+        try (FileChannel written = FileChannel.open(data, StandardOpenOption.WRITE)) {
+            written.force(true);
+        }
+    }
+
+    private Path directory(UploadId id) {
+        return uploadsDir.resolve(id.toString());
+    }
+}

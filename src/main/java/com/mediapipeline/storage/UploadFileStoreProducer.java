@@ -1,0 +1,15 @@
+package com.mediapipeline.storage;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+@ApplicationScoped
+class UploadFileStoreProducer {
+
+    @Produces
+    @Singleton
+    UploadFileStore store(StorageFolder folder, UploadListener listener) {
+        return new UploadFileStore(folder.path(), listener);
+    }
+}

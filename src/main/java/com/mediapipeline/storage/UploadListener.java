@@ -1,0 +1,19 @@
+package com.mediapipeline.storage;
+
+import me.desair.tus.server.upload.UploadInfo;
+
+/** What the store tells the rest of the service about an upload's bytes, as they happen. */
+public interface UploadListener {
+
+    void created(UploadInfo info);
+
+    /** Called for every block written; implementations throttle. */
+    void progressed(UploadInfo info, long offset);
+
+    /** The info's offset was stored durably (a PATCH ended, or stopped early). */
+    void stored(UploadInfo info);
+
+    void failed(UploadInfo info, String reason);
+
+    void removed(String uploadId);
+}

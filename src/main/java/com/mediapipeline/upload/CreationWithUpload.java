@@ -1,0 +1,83 @@
+package com.mediapipeline.upload;
+
+import me.desair.tus.server.HttpHeader;
+import me.desair.tus.server.HttpMethod;
+import me.desair.tus.server.RequestHandler;
+import me.desair.tus.server.RequestValidator;
+import me.desair.tus.server.creation.CreationExtension;
+import me.desair.tus.server.creation.CreationHeadRequestHandler;
+import me.desair.tus.server.creation.CreationPatchRequestHandler;
+import me.desair.tus.server.creation.CreationPostRequestHandler;
+import me.desair.tus.server.creation.validation.PostUriValidator;
+import me.desair.tus.server.creation.validation.UploadDeferLengthValidator;
+import me.desair.tus.server.creation.validation.UploadLengthValidator;
+import me.desair.tus.server.upload.UploadInfo;
+import me.desair.tus.server.upload.UploadStorageService;
+import me.desair.tus.server.util.AbstractExtensionRequestHandler;
+import me.desair.tus.server.util.AbstractRequestHandler;
+import me.desair.tus.server.util.TusServletRequest;
+import me.desair.tus.server.util.TusServletResponse;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The creation extension with creation-with-upload, which tus-java-server only gained in 3.3: a
+ * POST may carry the first bytes, which are stored and answered with {@code Upload-Offset}. It
+ * replaces the library's "creation" extension, whose validators refuse any POST body.
+ */
+class CreationWithUpload extends CreationExtension {
+
+    static final String OCTET_STREAM = "application/offset+octet-stream";
+
+    @Override
+    protected void initValidators(List<RequestValidator> validators) {
+        validators.add(new PostUriValidator());
+        validators.add(new UploadDeferLengthValidator());
+        validators.add(new UploadLengthValidator());
+    }
+
+    @Override
+    protected void initRequestHandlers(List<RequestHandler> handlers) {
+        handlers.add(new CreationHeadRequestHandler());
+        handlers.add(new CreationPatchRequestHandler());
+        handlers.add(new CreationPostRequestHandler());
+        handlers.add(new BodyOnCreation());
+        handlers.add(new Options());
+    }
+
+    /** Runs after the upload exists (Location is set) and appends the POST body to it. */
+    private static final class BodyOnCreation extends AbstractRequestHandler {
+
+        @Override
+        public boolean supports(HttpMethod method) {
+            return HttpMethod.POST.equals(method);
+        }
+
+        @Override
+        public void process(HttpMethod method, TusServletRequest request, TusServletResponse response,
+                            UploadStorageService storage, String ownerKey) throws IOException, me.desair.tus.server.exception.TusException {
+            String concat = request.getHeader(HttpHeader.UPLOAD_CONCAT);
+            if (!OCTET_STREAM.equalsIgnoreCase(trim(request.getHeader(HttpHeader.CONTENT_TYPE)))
+                    || concat != null && concat.trim().toLowerCase().startsWith("final")) {
+                return;
+            }
+            UploadInfo info = storage.getUploadInfo(response.getHeader(HttpHeader.LOCATION), ownerKey);
+            info = storage.append(info, request.getContentInputStream());
+            response.setHeader(HttpHeader.UPLOAD_OFFSET, Long.toString(info.getOffset()));
+        }
+
+        private static String trim(String value) {
+            return value == null ? "" : value.trim();
+        }
+    }
+
+    private static final class Options extends AbstractExtensionRequestHandler {
+        @Override
+        protected void appendExtensions(StringBuilder extensions) {
+            addExtension(extensions, "creation");
+            addExtension(extensions, "creation-with-upload");
+            addExtension(extensions, "creation-defer-length");
+        }
+    }
+}

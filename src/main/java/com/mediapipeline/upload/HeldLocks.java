@@ -1,0 +1,56 @@
+package com.mediapipeline.upload;
+
+import me.desair.tus.server.upload.UploadId;
+import me.desair.tus.server.upload.UploadIdFactory;
+import me.desair.tus.server.upload.UploadLock;
+import me.desair.tus.server.upload.UploadLockingService;
+
+/**
+ * tus-java-server's locking hook. Its 1.0.0-3.0 release swallows a failed lock and answers
+ * nothing, so {@link TusFilter} takes the writer's lock itself before handing over and answers
+ * 423 when it cannot; here every request is let through with the lock it already holds (or, for
+ * reads, needs none).
+ */
+class HeldLocks implements UploadLockingService {
+
+    private final UploadLocks locks;
+
+    HeldLocks(UploadLocks locks) {
+        this.locks = locks;
+    }
+
+    @Override
+    public UploadLock lockUploadByUri(String requestUri) {
+        return new UploadLock() {
+            @Override
+            public String getUploadUri() {
+                return requestUri;
+            }
+
+            @Override
+            public void release() {
+                // the filter releases the lock it took
+            }
+
+            @Override
+            public void close() {
+                release();
+            }
+        };
+    }
+
+    @Override
+    public void cleanupStaleLocks() {
+        // held locks live only as long as the request that took them
+    }
+
+    @Override
+    public boolean isLocked(UploadId id) {
+        return locks.isLocked(id.toString());
+    }
+
+    @Override
+    public void setIdFactory(UploadIdFactory idFactory) {
+        // the filter reads upload ids itself
+    }
+}

@@ -1,0 +1,66 @@
+package com.mediapipeline.upload;
+
+import com.mediapipeline.auth.Authentication;
+import com.mediapipeline.errors.ApiException;
+import com.mediapipeline.errors.ErrorCode;
+import com.mediapipeline.errors.ErrorResponses;
+import com.mediapipeline.storage.StorageFailedException;
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import me.desair.tus.server.TusFileUploadService;
+
+import java.io.IOException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The TUS entry point at {@code /api/v1/uploads/*}. A filter rather than a servlet so that
+ * {@code /api/v1/uploads/meta/...} goes on down the chain to JAX-RS. Authenticates, checks,
+ * takes the writer's lock, and hands over to tus-java-server; its errors all leave as JSON.
+ */
+public class TusFilter extends HttpFilter {
+
+    private static final String META = TusRequest.ROOT + "/meta/";
+    private static final Logger LOG = Logger.getLogger(TusFilter.class.getName());
+
+    @Inject
+    TusFileUploadService tus;
+
+    @Inject
+    Authentication authentication;
+
+    @Inject
+    UploadLocks locks;
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        if (path.startsWith(META)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        try {
+            TusRequest tusRequest = TusRequest.parse(path, request.getMethod(), request::getHeader);
+            String business = "OPTIONS".equals(tusRequest.method()) ? null
+                    : authentication.authenticate(request.getHeader(Authentication.API_KEY_HEADER),
+                    request.getHeader(Authentication.USERNAME_HEADER)).business();
+            try (UploadLocks.Held lock = tusRequest.writes() ? locks.lock(tusRequest.uploadId()) : null) {
+                tus.process(request, new TusResponse(request, response), business);
+            }
+        } catch (ApiException e) {
+            ErrorResponses.write(response, e);
+        } catch (StorageFailedException e) {
+            ErrorResponses.write(response, ErrorCode.STORAGE_FAILED.status(), ErrorCode.STORAGE_FAILED, e.getMessage());
+        } catch (IOException e) {
+            LOG.fine("Upload request ended early, the client is likely gone: " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "Unhandled error on " + request.getMethod() + " " + path, e);
+            ErrorResponses.write(response, ErrorCode.INTERNAL_ERROR.status(), ErrorCode.INTERNAL_ERROR, null);
+        }
+    }
+}

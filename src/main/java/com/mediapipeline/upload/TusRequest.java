@@ -1,0 +1,74 @@
+package com.mediapipeline.upload;
+
+import com.mediapipeline.errors.ApiException;
+import com.mediapipeline.errors.ErrorCode;
+
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+
+/**
+ * What a TUS request is (effective method, upload id) and the checks tus-java-server 1.0.0-3.0
+ * gets wrong or leaves out, made before it sees the request: strict ids (no path tricks), 415
+ * for a wrong PATCH Content-Type, well-formed {@code Upload-Checksum}, lengths and offsets.
+ */
+public record TusRequest(String method, String uploadId) {
+
+    public static final String ROOT = "/api/v1/uploads";
+    private static final Pattern CHECKSUM = Pattern.compile("(md5|sha1|sha256|sha384|sha512) [A-Za-z0-9+/]+={0,2}");
+    private static final Pattern NUMBER = Pattern.compile("\\d{1,19}");
+
+    /**
+     * @param path    the request path below the context root, starting with {@link #ROOT}
+     * @param method  the HTTP method
+     * @param headers the request's header values by name
+     */
+    public static TusRequest parse(String path, String method, UnaryOperator<String> headers) {
+        String override = headers.apply("X-HTTP-Method-Override");
+        String effective = (override == null || override.isBlank() ? method : override.trim()).toUpperCase(Locale.ROOT);
+        String rest = path.substring(ROOT.length());
+        String id = rest.isEmpty() || rest.equals("/") ? null : rest.substring(1);
+        if (id != null && !UploadIds.isValid(id)) {
+            throw new ApiException(ErrorCode.NOT_FOUND);
+        }
+        TusRequest request = new TusRequest(effective, id);
+        request.check(headers);
+        return request;
+    }
+
+    public boolean writes() {
+        return "PATCH".equals(method) && uploadId != null;
+    }
+
+    private void check(UnaryOperator<String> headers) {
+        if ("PATCH".equals(method) && !CreationWithUpload.OCTET_STREAM.equalsIgnoreCase(trimmed(headers.apply("Content-Type")))) {
+            throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE);
+        }
+        String checksum = headers.apply("Upload-Checksum");
+        if (checksum != null && !CHECKSUM.matcher(checksum.trim()).matches()) {
+            throw new ApiException(ErrorCode.INVALID_CHECKSUM);
+        }
+        number(headers, "Upload-Length");
+        number(headers, "Upload-Offset");
+    }
+
+    private static void number(UnaryOperator<String> headers, String name) {
+        String value = headers.apply(name);
+        if (value != null && !(NUMBER.matcher(value.trim()).matches() && fitsLong(value.trim()))) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, name + " must be a non-negative whole number");
+        }
+    }
+
+    private static boolean fitsLong(String digits) {
+        try {
+            Long.parseLong(digits);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static String trimmed(String value) {
+        return value == null ? "" : value.trim();
+    }
+}

@@ -1,0 +1,54 @@
+package com.mediapipeline.upload;
+
+import com.mediapipeline.errors.ErrorCode;
+import com.mediapipeline.errors.ErrorResponses;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+
+import java.io.IOException;
+
+/**
+ * What tus-java-server writes, corrected on the way out: its {@code sendError} HTML becomes our
+ * JSON error, 412 carries {@code Tus-Version} as the spec asks, and {@code Location} is absolute
+ * and honours the proxy's {@code X-Forwarded-*} headers.
+ */
+class TusResponse extends HttpServletResponseWrapper {
+
+    private final HttpServletRequest request;
+
+    TusResponse(HttpServletRequest request, HttpServletResponse response) {
+        super(response);
+        this.request = request;
+    }
+
+    @Override
+    public void sendError(int status) throws IOException {
+        sendError(status, null);
+    }
+
+    @Override
+    public void sendError(int status, String message) throws IOException {
+        if (status == HttpServletResponse.SC_PRECONDITION_FAILED) {
+            setHeader("Tus-Version", "1.0.0");
+        }
+        ErrorResponses.write((HttpServletResponse) getResponse(), status, ErrorCode.forStatus(status), message);
+    }
+
+    @Override
+    public void setHeader(String name, String value) {
+        super.setHeader(name, "Location".equalsIgnoreCase(name) ? absolute(value) : value);
+    }
+
+    @Override
+    public void addHeader(String name, String value) {
+        super.addHeader(name, "Location".equalsIgnoreCase(name) ? absolute(value) : value);
+    }
+
+    private String absolute(String path) {
+        String host = request.getHeader("Host");
+        return PublicUrl.of(path, request.getScheme(),
+                PublicUrl.isHost(host) ? host : request.getServerName() + ":" + request.getServerPort(),
+                request.getHeader("X-Forwarded-Proto"), request.getHeader("X-Forwarded-Host"));
+    }
+}

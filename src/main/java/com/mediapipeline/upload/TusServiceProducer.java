@@ -1,0 +1,70 @@
+package com.mediapipeline.upload;
+
+import com.mediapipeline.storage.UploadFileStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import jakarta.servlet.ServletContext;
+import me.desair.tus.server.TusFileUploadService;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
+import java.util.logging.Logger;
+
+/** tus-java-server, configured: our ids, store, locks and creation-with-upload. */
+@ApplicationScoped
+class TusServiceProducer {
+
+    static final String MAX_SIZE_SETTING = "mediapipeline.upload.max-size";
+    static final String EXPIRY_SETTING = "mediapipeline.retention.incomplete";
+    private static final Logger LOG = Logger.getLogger(TusServiceProducer.class.getName());
+
+    @Inject
+    @ConfigProperty(name = MAX_SIZE_SETTING, defaultValue = "0")
+    long maxSize;
+
+    @Inject
+    @ConfigProperty(name = EXPIRY_SETTING, defaultValue = "PT24H")
+    Duration expiry;
+
+    @Inject
+    UploadFileStore store;
+
+    @Inject
+    UploadLocks locks;
+
+    @Inject
+    ServletContext context;
+
+    void startEagerly(@Observes @Initialized(ApplicationScoped.class) Object start, TusFileUploadService tus) {
+        // asking for the service at start-up validates its settings before the first upload
+    }
+
+    @Produces
+    @Singleton
+    TusFileUploadService tus() {
+        require(maxSize >= 0, MAX_SIZE_SETTING + " must be 0 (no limit) or a positive number of bytes, was " + maxSize);
+        require(!expiry.isNegative() && !expiry.isZero(), EXPIRY_SETTING + " must be a positive ISO-8601 duration, was " + expiry);
+        TusFileUploadService tus = new TusFileUploadService()
+                .withUploadIdFactory(new UploadIds())
+                .withUploadUri(context.getContextPath() + TusRequest.ROOT + "/?")
+                .withUploadStorageService(store)
+                .withUploadLockingService(new HeldLocks(locks))
+                .withUploadExpirationPeriod(expiry.toMillis())
+                .addTusExtension(new CreationWithUpload());
+        if (maxSize > 0) {
+            tus.withMaxUploadSize(maxSize);
+        }
+        return tus;
+    }
+
+    private static void require(boolean valid, String message) {
+        if (!valid) {
+            LOG.severe(message);
+            throw new IllegalStateException(message);
+        }
+    }
+}
