@@ -20,6 +20,7 @@ public enum ErrorCode {
     RANGE_NOT_SATISFIABLE(416, "range_not_satisfiable", "The requested range is outside the file"),
     LOCKED(423, "locked", "Another request is writing to this upload; retry after it ends"),
     CHECKSUM_MISMATCH(460, "checksum_mismatch", "The body does not match Upload-Checksum"),
+    NOT_IMPLEMENTED(501, "not_implemented", "This method is not supported for this path"),
     INTERNAL_ERROR(500, "internal_error", "The server failed to handle the request"),
     STORAGE_FAILED(500, "storage_failed", "The server could not store the bytes"),
     REDIS_UNAVAILABLE(503, "redis_unavailable", "The progress store is unreachable; retry shortly");
@@ -61,6 +62,7 @@ public enum ErrorCode {
             case 416 -> RANGE_NOT_SATISFIABLE;
             case 423 -> LOCKED;
             case 460 -> CHECKSUM_MISMATCH;
+            case 501 -> NOT_IMPLEMENTED;
             case 503 -> REDIS_UNAVAILABLE;
             default -> status >= 500 ? INTERNAL_ERROR : BAD_REQUEST;
         };

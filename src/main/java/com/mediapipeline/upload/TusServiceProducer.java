@@ -6,7 +6,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import jakarta.servlet.ServletContext;
 import me.desair.tus.server.TusFileUploadService;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -36,21 +35,24 @@ class TusServiceProducer {
     @Inject
     UploadLocks locks;
 
-    @Inject
-    ServletContext context;
+    private TusFileUploadService tus;
 
-    void startEagerly(@Observes @Initialized(ApplicationScoped.class) Object start, TusFileUploadService tus) {
-        // asking for the service at start-up validates its settings before the first upload
+    /** Built at start-up: the upload URI needs the context path, and bad settings must stop the deployment. */
+    void start(@Observes @Initialized(ApplicationScoped.class) ServletContext context) {
+        tus = build(context.getContextPath());
     }
 
     @Produces
-    @Singleton
     TusFileUploadService tus() {
+        return tus;
+    }
+
+    private TusFileUploadService build(String contextPath) {
         require(maxSize >= 0, MAX_SIZE_SETTING + " must be 0 (no limit) or a positive number of bytes, was " + maxSize);
         require(!expiry.isNegative() && !expiry.isZero(), EXPIRY_SETTING + " must be a positive ISO-8601 duration, was " + expiry);
         TusFileUploadService tus = new TusFileUploadService()
                 .withUploadIdFactory(new UploadIds())
-                .withUploadUri(context.getContextPath() + TusRequest.ROOT + "/?")
+                .withUploadUri(contextPath + TusRequest.ROOT + "/?")
                 .withUploadStorageService(store)
                 .withUploadLockingService(new HeldLocks(locks))
                 .withUploadExpirationPeriod(expiry.toMillis())

@@ -1,0 +1,135 @@
+package com.mediapipeline.testing;
+
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Base64;
+import java.util.Map;
+import java.nio.charset.StandardCharsets;
+
+/** Raw HTTP against the running service, authenticated as one business and user. */
+public final class Api {
+
+    public static final String OCTET_STREAM = "application/offset+octet-stream";
+    private static final Jsonb JSON = JsonbBuilder.create();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private final String base;
+    private final String apiKey;
+    private final String username;
+
+    private Api(String base, String apiKey, String username) {
+        // the adapter reports the machine's address; the tests talk to the service over loopback only
+        String local = base.replaceFirst("//[^:/]+", "//127.0.0.1");
+        this.base = local.endsWith("/") ? local.substring(0, local.length() - 1) : local;
+        this.apiKey = apiKey;
+        this.username = username;
+    }
+
+    public static Api acme(URL base) {
+        return new Api(base.toString(), TestEnvironment.ACME_KEY, "alice");
+    }
+
+    public static Api globex(URL base) {
+        return new Api(base.toString(), TestEnvironment.GLOBEX_KEY, "bob");
+    }
+
+    public static Api anonymous(URL base) {
+        return new Api(base.toString(), null, null);
+    }
+
+    public String url(String path) {
+        return base + path;
+    }
+
+    public String uploadsUrl() {
+        return url("/api/v1/uploads/");
+    }
+
+    /** A request with this caller's headers and {@code Tus-Resumable}. */
+    public HttpRequest.Builder request(String pathOrUrl) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : url(pathOrUrl)))
+                .header("Tus-Resumable", "1.0.0");
+        if (apiKey != null) {
+            request.header("X-API-KEY", apiKey).header("X-Username", username);
+        }
+        return request;
+    }
+
+    public static HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static HttpResponse<byte[]> sendForBytes(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Creates an upload of {@code length} bytes and answers its URL. */
+    public String create(long length, String filename, String filetype) {
+        HttpRequest.Builder request = request(uploadsUrl()).POST(HttpRequest.BodyPublishers.noBody())
+                .header("Upload-Length", Long.toString(length));
+        if (filename != null) {
+            request.header("Upload-Metadata", metadata("filename", filename) + "," + metadata("filetype", filetype));
+        }
+        HttpResponse<String> response = send(request);
+        if (response.statusCode() != 201) {
+            throw new AssertionError("creation answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.headers().firstValue("Location").orElseThrow();
+    }
+
+    public HttpResponse<String> patch(String uploadUrl, long offset, byte[] bytes) {
+        return send(request(uploadUrl).method("PATCH", HttpRequest.BodyPublishers.ofByteArray(bytes))
+                .header("Content-Type", OCTET_STREAM).header("Upload-Offset", Long.toString(offset)));
+    }
+
+    public HttpResponse<String> head(String uploadUrl) {
+        return send(request(uploadUrl).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    }
+
+    public HttpResponse<String> status(String uploadId) {
+        return send(request("/api/v1/uploads/meta/" + uploadId + "/status").GET());
+    }
+
+    public Map<String, Object> statusJson(String uploadId) {
+        HttpResponse<String> response = status(uploadId);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("status answered " + response.statusCode() + ": " + response.body());
+        }
+        return json(response.body());
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> json(String body) {
+        return JSON.fromJson(body, Map.class);
+    }
+
+    public static String idOf(String uploadUrl) {
+        return uploadUrl.substring(uploadUrl.lastIndexOf('/') + 1);
+    }
+
+    public static String metadata(String key, String value) {
+        return key + " " + Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+    }
+}
