@@ -131,6 +131,9 @@ public class UploadFileStore extends DiskStorageService {
             } finally {
                 position = makeDurable(info, file, position);
                 info.setOffset(position);
+                if (dataFile(info.getId()) == null) {
+                    throw new UploadDeletedException(info.getId());
+                }
                 update(info);
                 if (stored) {
                     listener.stored(info);

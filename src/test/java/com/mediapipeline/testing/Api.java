@@ -90,7 +90,8 @@ public final class Api {
         HttpRequest.Builder request = request(uploadsUrl()).POST(HttpRequest.BodyPublishers.noBody())
                 .header("Upload-Length", Long.toString(length));
         if (filename != null) {
-            request.header("Upload-Metadata", metadata("filename", filename) + "," + metadata("filetype", filetype));
+            request.header("Upload-Metadata", metadata("filename", filename)
+                    + (filetype == null ? "" : "," + metadata("filetype", filetype)));
         }
         HttpResponse<String> response = send(request);
         if (response.statusCode() != 201) {
@@ -106,6 +107,15 @@ public final class Api {
 
     public HttpResponse<String> head(String uploadUrl) {
         return send(request(uploadUrl).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /** GET /api/v1/storage/{id}, with extra headers as name, value, name, value... */
+    public HttpResponse<byte[]> download(String uploadId, String... headers) {
+        HttpRequest.Builder request = request("/api/v1/storage/" + uploadId).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return sendForBytes(request);
     }
 
     public HttpResponse<String> status(String uploadId) {

@@ -21,6 +21,7 @@ import java.util.Map;
 import static com.mediapipeline.testing.Api.OCTET_STREAM;
 import static com.mediapipeline.testing.Api.send;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static com.mediapipeline.testing.Responses.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -253,16 +254,9 @@ class TusProtocolIT {
     }
 
     private byte[] download(String upload) {
-        HttpResponse<byte[]> response = Api.sendForBytes(acme.request("/api/v1/storage/" + Api.idOf(upload)).GET());
+        HttpResponse<byte[]> response = acme.download(Api.idOf(upload));
         assertEquals(200, response.statusCode());
         return response.body();
-    }
-
-    static void assertError(HttpResponse<String> response, int status, String code) {
-        assertEquals(status, response.statusCode(), response.body());
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
-                "error answers are JSON: " + response.headers().map());
-        assertEquals(code, Api.json(response.body()).get("error"), response.body());
     }
 
     private static String digest(String algorithm, String text) {

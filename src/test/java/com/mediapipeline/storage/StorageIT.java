@@ -1,0 +1,197 @@
+package com.mediapipeline.storage;
+
+import com.mediapipeline.testing.Api;
+import com.mediapipeline.testing.Deployments;
+import com.mediapipeline.testing.ServiceTest;
+import com.mediapipeline.testing.SlowBody;
+import com.mediapipeline.testing.TestEnvironment;
+import com.mediapipeline.testing.TestRedis;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+
+import static com.mediapipeline.testing.Responses.assertError;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** GET, HEAD and DELETE /api/v1/storage/{file_id}: headers, ranges (RFC 9110), and removal. */
+@ServiceTest
+class StorageIT {
+
+    private static final int SIZE = 100_000;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.war();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    Api acme;
+
+    @BeforeEach
+    void callers() {
+        acme = Api.acme(base);
+    }
+
+    @Test
+    void downloadSendsTheBytesWithTheContractHeaders() {
+        String id = stored("Überblick 2024 ünd Ärger.pdf", "application/pdf");
+        HttpResponse<byte[]> response = acme.download(id);
+        assertEquals(200, response.statusCode());
+        assertArrayEquals(SlowBody.pattern(SIZE), response.body());
+        assertEquals("application/pdf", header(response, "Content-Type"));
+        assertEquals(Integer.toString(SIZE), header(response, "Content-Length"));
+        assertEquals("bytes", header(response, "Accept-Ranges"));
+        assertTrue(header(response, "ETag").startsWith("\""));
+        assertTrue(header(response, "Last-Modified").endsWith("GMT"));
+        String disposition = header(response, "Content-Disposition");
+        assertTrue(disposition.startsWith("attachment; filename=\""), disposition);
+        assertTrue(disposition.contains("filename*=UTF-8''%C3%9Cberblick%202024%20%C3%BCnd%20%C3%84rger.pdf"), disposition);
+    }
+
+    @Test
+    void headAnswersTheHeadersWithoutTheBytes() {
+        String id = stored("a.bin", "application/octet-stream");
+        HttpResponse<byte[]> response = Api.sendForBytes(acme.request("/api/v1/storage/" + id)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        assertEquals(200, response.statusCode());
+        assertEquals(Integer.toString(SIZE), header(response, "Content-Length"));
+        assertEquals(0, response.body().length);
+    }
+
+    /** Quotes and CR/LF in a client's filename or type must not reach the header block. */
+    @Test
+    void filenameAndTypeCannotInjectHeaders() {
+        String id = stored("evil\".txt\r\nX-Injected: yes", "text/html\r\nX-Injected: yes");
+        HttpResponse<byte[]> response = acme.download(id);
+        assertEquals(200, response.statusCode());
+        assertFalse(response.headers().firstValue("X-Injected").isPresent());
+        assertEquals("application/octet-stream", header(response, "Content-Type"));
+        String disposition = header(response, "Content-Disposition");
+        assertTrue(disposition.startsWith("attachment; filename=\"evil_.txt__X-Injected: yes\";"), disposition);
+        assertTrue(disposition.contains("filename*=UTF-8''evil%22.txt%0D%0AX-Injected%3A%20yes"), disposition);
+    }
+
+    @Test
+    void withoutFiletypeTheTypeIsOctetStreamAndTheNameIsTheId() {
+        String upload = acme.create(3, null, null);
+        acme.patch(upload, 0, new byte[3]);
+        HttpResponse<byte[]> response = acme.download(Api.idOf(upload));
+        assertEquals("application/octet-stream", header(response, "Content-Type"));
+        assertTrue(header(response, "Content-Disposition").contains(Api.idOf(upload)));
+    }
+
+    @Test
+    void singleRangesAnswer206WithContentRange() {
+        String id = stored("r.bin", null);
+        byte[] all = SlowBody.pattern(SIZE);
+
+        HttpResponse<byte[]> middle = acme.download(id, "Range", "bytes=10-19");
+        assertEquals(206, middle.statusCode());
+        assertEquals("bytes 10-19/" + SIZE, header(middle, "Content-Range"));
+        assertEquals("10", header(middle, "Content-Length"));
+        assertArrayEquals(Arrays.copyOfRange(all, 10, 20), middle.body());
+
+        HttpResponse<byte[]> suffix = acme.download(id, "Range", "bytes=-5");
+        assertEquals("bytes " + (SIZE - 5) + "-" + (SIZE - 1) + "/" + SIZE, header(suffix, "Content-Range"));
+        assertArrayEquals(Arrays.copyOfRange(all, SIZE - 5, SIZE), suffix.body());
+
+        HttpResponse<byte[]> open = acme.download(id, "Range", "bytes=99990-");
+        assertEquals(206, open.statusCode());
+        assertArrayEquals(Arrays.copyOfRange(all, 99_990, SIZE), open.body());
+
+        HttpResponse<byte[]> pastTheEnd = acme.download(id, "Range", "bytes=99990-200000");
+        assertEquals("bytes 99990-99999/" + SIZE, header(pastTheEnd, "Content-Range"));
+    }
+
+    @Test
+    void unsatisfiableRangeIs416WithTheSize() {
+        String id = stored("r.bin", null);
+        HttpResponse<String> response = Api.send(acme.request("/api/v1/storage/" + id).GET()
+                .header("Range", "bytes=" + SIZE + "-"));
+        assertError(response, 416, "range_not_satisfiable");
+        assertEquals("bytes */" + SIZE, header(response, "Content-Range"));
+    }
+
+    @Test
+    void ifRangeAppliesTheRangeOnlyWhileTheFileIsUnchanged() {
+        String id = stored("r.bin", null);
+        String etag = header(acme.download(id), "ETag");
+        assertEquals(206, acme.download(id, "Range", "bytes=0-9", "If-Range", etag).statusCode());
+        HttpResponse<byte[]> stale = acme.download(id, "Range", "bytes=0-9", "If-Range", "\"something-else\"");
+        assertEquals(200, stale.statusCode());
+        assertEquals(SIZE, stale.body().length);
+        assertEquals(304, acme.download(id, "If-None-Match", etag).statusCode());
+    }
+
+    @Test
+    void incompleteUploadIs409() {
+        String upload = acme.create(10, "x.bin", null);
+        acme.patch(upload, 0, new byte[4]);
+        assertError(Api.send(acme.request("/api/v1/storage/" + Api.idOf(upload)).GET()), 409, "upload_incomplete");
+    }
+
+    @Test
+    void deleteLeavesNothingOnDiskOrInRedis() {
+        String id = stored("gone.bin", null);
+        assertTrue(Files.exists(TestEnvironment.storageDir().resolve("uploads").resolve(id)));
+        assertTrue(TestRedis.client().exists("upload:" + id));
+
+        assertEquals(204, Api.send(acme.request("/api/v1/storage/" + id).DELETE()).statusCode());
+
+        assertError(Api.send(acme.request("/api/v1/storage/" + id).GET()), 404, "not_found");
+        assertError(acme.status(id), 404, "not_found");
+        assertEquals(404, acme.head(acme.uploadsUrl() + id).statusCode());
+        assertFalse(Files.exists(TestEnvironment.storageDir().resolve("uploads").resolve(id)));
+        assertFalse(TestRedis.client().exists("upload:" + id));
+        assertError(Api.send(acme.request("/api/v1/storage/" + id).DELETE()), 404, "not_found");
+    }
+
+    /** Deleting while a PATCH streams in: the delete wins, and the PATCH cannot bring the upload back. */
+    @Test
+    void deleteDuringAnUploadInFlightWins() throws Exception {
+        long size = 16L * 1024 * 1024;
+        String upload = acme.create(size, "big.bin", null);
+        String id = Api.idOf(upload);
+        CompletableFuture<HttpResponse<String>> patch = HttpClient.newHttpClient().sendAsync(
+                acme.request(upload).method("PATCH", HttpRequest.BodyPublishers.ofInputStream(
+                                () -> new SlowBody(size, 256 * 1024, 40)))
+                        .header("Content-Type", Api.OCTET_STREAM).header("Upload-Offset", "0").build(),
+                HttpResponse.BodyHandlers.ofString());
+        while (Long.parseLong(TestRedis.uploadHash(id).getOrDefault("offset", "0")) == 0) {
+            Thread.sleep(20);
+        }
+        assertEquals(204, Api.send(acme.request("/api/v1/storage/" + id).DELETE()).statusCode());
+        HttpResponse<String> ended = patch.get();
+        assertNotEquals(204, ended.statusCode(), "the PATCH cannot complete an upload that was deleted");
+
+        assertError(acme.status(id), 404, "not_found");
+        assertFalse(TestRedis.client().exists("upload:" + id));
+        assertFalse(Files.exists(TestEnvironment.storageDir().resolve("uploads").resolve(id)));
+    }
+
+    private String stored(String filename, String filetype) {
+        String upload = acme.create(SIZE, filename, filetype);
+        assertEquals(204, acme.patch(upload, 0, SlowBody.pattern(SIZE)).statusCode());
+        return Api.idOf(upload);
+    }
+
+    private static String header(HttpResponse<?> response, String name) {
+        return response.headers().firstValue(name).orElseThrow(() -> new AssertionError("no " + name + " header"));
+    }
+}

@@ -1,0 +1,169 @@
+package com.mediapipeline.storage;
+
+import com.mediapipeline.upload.UploadIds;
+import me.desair.tus.server.upload.UploadInfo;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The store on a real folder: what a crash, a hostile info file or a dropped client leaves behind. */
+class UploadFileStoreTest {
+
+    @TempDir
+    Path dir;
+
+    final List<String> events = new ArrayList<>();
+    UploadFileStore store;
+
+    @BeforeEach
+    void store() {
+        store = new UploadFileStore(dir, new RecordingListener());
+        store.setIdFactory(new UploadIds());
+    }
+
+    @Test
+    void bytesACrashedPatchWrotePastTheRecordedOffsetAreCutOff() throws Exception {
+        UploadInfo info = created(10);
+        store.append(info, stream("hello"));
+        // a process killed after writing but before recording the new offset leaves this behind
+        Files.write(data(info), "XYZ".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+
+        UploadInfo resumed = store.getUploadInfo(info.getId());
+        assertEquals(5, resumed.getOffset());
+        store.append(resumed, stream("world"));
+
+        assertArrayEquals("helloworld".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(data(info)));
+        assertEquals(10, store.getUploadInfo(info.getId()).getOffset());
+    }
+
+    @Test
+    void aClientThatDropsMidPatchKeepsWhatArrived() throws Exception {
+        UploadInfo info = created(1_000_000);
+        InputStream dropping = new InputStream() {
+            private int sent;
+
+            @Override
+            public int read() throws IOException {
+                if (sent++ >= 300_000) {
+                    throw new IOException("connection reset");
+                }
+                return 7;
+            }
+        };
+        assertThrows(IOException.class, () -> store.append(info, dropping));
+        assertEquals(300_000, store.getUploadInfo(info.getId()).getOffset());
+        assertEquals(300_000, Files.size(data(info)));
+    }
+
+    @Test
+    void progressIsReportedAsBlocksAreWrittenAndStoredOnceAtTheEnd() throws Exception {
+        UploadInfo info = created(1024 * 1024);
+        store.append(info, new ByteArrayInputStream(new byte[1024 * 1024]));
+        List<String> progress = events.stream().filter(e -> e.startsWith("progressed")).toList();
+        assertTrue(progress.size() >= 4, progress.toString());
+        assertEquals("progressed 1048576", progress.get(progress.size() - 1));
+        assertEquals("stored 1048576", events.get(events.size() - 1));
+    }
+
+    @Test
+    void bytesBeyondTheDeclaredLengthAreNotStored() throws Exception {
+        UploadInfo info = created(5);
+        store.append(info, stream("hello world"));
+        assertEquals(5, store.getUploadInfo(info.getId()).getOffset());
+        assertEquals(5, Files.size(data(info)));
+    }
+
+    /** The info file is read through an allow-list: any other class in it is refused unread. */
+    @Test
+    void infoFileWithAForeignClassIsRefused() throws Exception {
+        UploadInfo info = created(5);
+        Gadget.triggered = false;
+        try (OutputStream file = Files.newOutputStream(dir.resolve("uploads").resolve(info.getId().toString()).resolve("info"));
+             ObjectOutputStream out = new ObjectOutputStream(file)) {
+            out.writeObject(new Gadget());
+        }
+        assertNull(store.getUploadInfo(info.getId()));
+        assertFalse(Gadget.triggered, "the foreign class was never deserialized");
+    }
+
+    @Test
+    void terminationRemovesTheFolderAndTellsTheListener() throws Exception {
+        UploadInfo info = created(5);
+        store.terminateUpload(info);
+        assertFalse(Files.exists(dir.resolve("uploads").resolve(info.getId().toString())));
+        assertNull(store.getUploadInfo(info.getId()));
+        assertEquals("removed " + info.getId(), events.get(events.size() - 1));
+    }
+
+    private UploadInfo created(long length) throws IOException {
+        UploadInfo info = new UploadInfo();
+        info.setLength(length);
+        return store.create(info, "acme");
+    }
+
+    private Path data(UploadInfo info) {
+        return store.dataFile(info.getId());
+    }
+
+    private static InputStream stream(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Stands for a deserialization gadget: reading it would run code. */
+    static class Gadget implements Serializable {
+        static boolean triggered;
+
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            triggered = true;
+        }
+    }
+
+    private final class RecordingListener implements UploadListener {
+        @Override
+        public void created(UploadInfo info) {
+            events.add("created " + info.getId());
+        }
+
+        @Override
+        public void progressed(UploadInfo info, long offset) {
+            events.add("progressed " + offset);
+        }
+
+        @Override
+        public void stored(UploadInfo info) {
+            events.add("stored " + info.getOffset());
+        }
+
+        @Override
+        public void failed(UploadInfo info, String reason) {
+            events.add("failed " + reason);
+        }
+
+        @Override
+        public void removed(String uploadId) {
+            events.add("removed " + uploadId);
+        }
+    }
+}
