@@ -1,0 +1,97 @@
+package com.mediapipeline.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The built microbundle run as ops run it ({@code java -jar}), with its defaults: an embedded
+ * redis-server whose data lives in the storage folder. For tests that stop, kill and restart it.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(180);
+
+    private final Path storage;
+    private final int port;
+    private final Path log;
+    private Process process;
+
+    public ServiceProcess(Path storage, int port) {
+        this.storage = storage;
+        this.port = port;
+        this.log = TestEnvironment.workDir().resolve("service-" + port + ".log");
+    }
+
+    public ServiceProcess start() throws IOException, InterruptedException {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-Djava.io.tmpdir=" + TestEnvironment.workDir(),
+                "-Dmediapipeline.storage.dir=" + storage,
+                "-Dmediapipeline.api-keys=acme:" + TestEnvironment.ACME_KEY,
+                "-jar", System.getProperty("it.microbundle"), "--nocluster", "--port", Integer.toString(port));
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        awaitReady();
+        return this;
+    }
+
+    public URL url() {
+        try {
+            return URI.create("http://127.0.0.1:" + port + "/").toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A graceful stop, as an orchestrator's SIGTERM. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    /** A crash: SIGKILL, no shutdown hooks, children left running as they are. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            stop();
+        }
+    }
+
+    private void awaitReady() throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(BOOT_TIMEOUT);
+        Api probe = Api.anonymous(url());
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("The service exited during start-up; see " + log);
+            }
+            try {
+                HttpRequest.Builder options = probe.request(probe.uploadsUrl())
+                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody());
+                if (Api.send(options).statusCode() == 204) {
+                    return;
+                }
+            } catch (UncheckedIOException notYetListening) {
+                // the port opens a few seconds into the boot
+            }
+            Thread.sleep(250);
+        }
+        List<String> lines = Files.readAllLines(log);
+        throw new IllegalStateException("The service did not become ready in " + BOOT_TIMEOUT + "; its last lines:\n"
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())));
+    }
+}

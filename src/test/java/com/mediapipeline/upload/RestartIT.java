@@ -1,0 +1,105 @@
+package com.mediapipeline.upload;
+
+import com.mediapipeline.testing.Api;
+import com.mediapipeline.testing.ServiceProcess;
+import com.mediapipeline.testing.SlowBody;
+import com.mediapipeline.testing.TestEnvironment;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The microbundle as ops run it, on its default embedded Redis: nothing an upload has stored is
+ * lost to a restart or to a crash in the middle of a PATCH.
+ */
+class RestartIT {
+
+    private static final int SIZE = 4 * 1024 * 1024;
+    private final int port = Integer.parseInt(System.getProperty("it.service.port"));
+
+    @Test
+    void anUploadResumesAfterARestartWithIdenticalBytes() throws Exception {
+        Path storage = freshStorage("restart");
+        byte[] content = SlowBody.pattern(SIZE);
+        String upload;
+        try (ServiceProcess service = new ServiceProcess(storage, port).start()) {
+            Api api = Api.acme(service.url());
+            upload = api.create(SIZE, "film.mov", "video/quicktime");
+            assertEquals(204, api.patch(upload, 0, Arrays.copyOf(content, SIZE / 2)).statusCode());
+            service.stop();
+        }
+        try (ServiceProcess service = new ServiceProcess(storage, port).start()) {
+            Api api = Api.acme(service.url());
+            assertEquals(Integer.toString(SIZE / 2), api.head(upload).headers().firstValue("Upload-Offset").orElseThrow());
+            assertEquals("uploading", api.statusJson(Api.idOf(upload)).get("status"), "the embedded Redis kept the status");
+            assertEquals(204, api.patch(upload, SIZE / 2, Arrays.copyOfRange(content, SIZE / 2, SIZE)).statusCode());
+            assertEquals("completed", api.statusJson(Api.idOf(upload)).get("status"));
+            assertArrayEquals(content, api.download(Api.idOf(upload)).body());
+        }
+    }
+
+    /**
+     * SIGKILL while a PATCH streams, plus bytes on disk past the recorded offset (the window
+     * between writing and recording): after a restart the upload resumes from the recorded offset.
+     */
+    @Test
+    void anUploadSurvivesAKillMidPatch() throws Exception {
+        Path storage = freshStorage("crash");
+        byte[] content = SlowBody.pattern(SIZE);
+        String upload;
+        try (ServiceProcess service = new ServiceProcess(storage, port).start()) {
+            Api api = Api.acme(service.url());
+            upload = api.create(SIZE, "crash.bin", null);
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                OutputStream out = socket.getOutputStream();
+                out.write(patchHead(upload, SIZE).getBytes(StandardCharsets.US_ASCII));
+                out.write(content, 0, SIZE / 4);
+                out.flush();
+                awaitProgress(api, upload);
+                service.kill();
+            }
+        }
+        Path data = storage.resolve("uploads").resolve(Api.idOf(upload)).resolve("data");
+        Files.write(data, "bytes never recorded".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+
+        try (ServiceProcess service = new ServiceProcess(storage, port).start()) {
+            Api api = Api.acme(service.url());
+            long offset = Long.parseLong(api.head(upload).headers().firstValue("Upload-Offset").orElseThrow());
+            assertTrue(offset < Files.size(data), "the data file is longer than the recorded offset");
+            assertEquals(204, api.patch(upload, offset, Arrays.copyOfRange(content, (int) offset, SIZE)).statusCode());
+            assertArrayEquals(content, api.download(Api.idOf(upload)).body());
+            assertEquals("completed", api.statusJson(Api.idOf(upload)).get("status"));
+        }
+    }
+
+    private static void awaitProgress(Api api, String upload) throws InterruptedException {
+        for (int i = 0; i < 100 && ((Number) api.statusJson(Api.idOf(upload)).get("offset")).longValue() == 0; i++) {
+            Thread.sleep(50);
+        }
+    }
+
+    private static String patchHead(String upload, int length) {
+        URI uri = URI.create(upload);
+        return "PATCH " + uri.getRawPath() + " HTTP/1.1\r\nHost: 127.0.0.1:" + uri.getPort() + "\r\n"
+                + "Tus-Resumable: 1.0.0\r\nX-API-KEY: " + TestEnvironment.ACME_KEY + "\r\nX-Username: alice\r\n"
+                + "Content-Type: application/offset+octet-stream\r\nUpload-Offset: 0\r\n"
+                + "Content-Length: " + length + "\r\n\r\n";
+    }
+
+    private static Path freshStorage(String name) throws IOException {
+        Path storage = TestEnvironment.workDir().resolve("restart-" + name + "-" + System.nanoTime());
+        return Files.createDirectories(storage);
+    }
+}
