@@ -2,6 +2,7 @@ package com.mediapipeline.auth;
 
 import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
+import com.mediapipeline.errors.InvalidSettingException;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -68,12 +69,9 @@ public class ApiKeys {
             int colon = trimmed.indexOf(':');
             String business = colon < 0 ? "" : trimmed.substring(0, colon).trim();
             String key = colon < 0 ? "" : trimmed.substring(colon + 1).trim();
-            if (!BUSINESS.matcher(business).matches() || key.isEmpty() || keys.containsKey(key)) {
-                String message = SETTING + " must be business:key[,business:key...] with business names of "
-                        + "letters, digits and ._- and distinct, non-empty keys; entry " + (keys.size() + 1) + " is not";
-                LOG.severe(message);
-                throw new IllegalStateException(message);
-            }
+            InvalidSettingException.require(BUSINESS.matcher(business).matches() && !key.isEmpty() && !keys.containsKey(key),
+                    SETTING, "must be business:key[,business:key...] with business names of letters, digits and ._- "
+                            + "and distinct, non-empty keys; entry " + (keys.size() + 1) + " is not");
             if (key.length() < 16) {
                 LOG.warning("The API key of business " + business + " is shorter than 16 characters: easy to guess");
             }

@@ -2,6 +2,7 @@ package com.mediapipeline.progress;
 
 import com.mediapipeline.auth.CurrentCaller;
 import com.mediapipeline.errors.ApiException;
+import com.mediapipeline.errors.InvalidSettingException;
 import com.mediapipeline.storage.UploadListener;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,11 +37,7 @@ public class ProgressRecorder implements UploadListener {
 
     @PostConstruct
     void validate() {
-        if (intervalMillis < 1) {
-            String message = INTERVAL_SETTING + " must be at least 1, was " + intervalMillis;
-            LOG.severe(message);
-            throw new IllegalStateException(message);
-        }
+        InvalidSettingException.require(intervalMillis >= 1, INTERVAL_SETTING, "must be at least 1, was " + intervalMillis);
         throttle = new Throttle(intervalMillis);
     }
 

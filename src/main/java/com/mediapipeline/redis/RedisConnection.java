@@ -1,5 +1,6 @@
 package com.mediapipeline.redis;
 
+import com.mediapipeline.errors.InvalidSettingException;
 import com.mediapipeline.storage.StorageFolder;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -100,10 +101,8 @@ public class RedisConnection {
         return uri;
     }
 
-    private static IllegalStateException invalid(String value) {
-        String message = URL_SETTING + " must be 'embedded' or redis://[user:pass@]host:port[/db] "
-                + "(rediss:// for TLS), was '" + value.replaceAll("//[^@/]*@", "//***@") + "'";
-        LOG.severe(message);
-        return new IllegalStateException(message);
+    private static InvalidSettingException invalid(String value) {
+        return new InvalidSettingException(URL_SETTING, "must be 'embedded' or redis://[user:pass@]host:port[/db] "
+                + "(rediss:// for TLS), was '" + value.replaceAll("//[^@/]*@", "//***@") + "'");
     }
 }

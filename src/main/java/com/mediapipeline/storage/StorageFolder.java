@@ -1,5 +1,6 @@
 package com.mediapipeline.storage;
 
+import com.mediapipeline.errors.InvalidSettingException;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -42,9 +43,7 @@ public class StorageFolder {
         return path;
     }
 
-    private IllegalStateException invalid(String problem) {
-        String message = SETTING + " '" + path + "' " + problem;
-        LOG.severe(message);
-        return new IllegalStateException(message);
+    private InvalidSettingException invalid(String problem) {
+        return new InvalidSettingException(SETTING, "'" + path + "' " + problem);
     }
 }

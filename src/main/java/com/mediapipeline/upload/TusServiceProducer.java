@@ -1,5 +1,6 @@
 package com.mediapipeline.upload;
 
+import com.mediapipeline.errors.InvalidSettingException;
 import com.mediapipeline.storage.UploadFileStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -11,7 +12,6 @@ import me.desair.tus.server.TusFileUploadService;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
-import java.util.logging.Logger;
 
 /** tus-java-server, configured: our ids, store, locks and creation-with-upload. */
 @ApplicationScoped
@@ -19,7 +19,6 @@ class TusServiceProducer {
 
     static final String MAX_SIZE_SETTING = "mediapipeline.upload.max-size";
     static final String EXPIRY_SETTING = "mediapipeline.retention.incomplete";
-    private static final Logger LOG = Logger.getLogger(TusServiceProducer.class.getName());
 
     @Inject
     @ConfigProperty(name = MAX_SIZE_SETTING, defaultValue = "0")
@@ -48,8 +47,10 @@ class TusServiceProducer {
     }
 
     private TusFileUploadService build(String contextPath) {
-        require(maxSize >= 0, MAX_SIZE_SETTING + " must be 0 (no limit) or a positive number of bytes, was " + maxSize);
-        require(!expiry.isNegative() && !expiry.isZero(), EXPIRY_SETTING + " must be a positive ISO-8601 duration, was " + expiry);
+        InvalidSettingException.require(maxSize >= 0, MAX_SIZE_SETTING,
+                "must be 0 (no limit) or a positive number of bytes, was " + maxSize);
+        InvalidSettingException.require(!expiry.isNegative() && !expiry.isZero(), EXPIRY_SETTING,
+                "must be a positive ISO-8601 duration, was " + expiry);
         TusFileUploadService tus = new TusFileUploadService()
                 .withUploadIdFactory(new UploadIds())
                 .withUploadUri(contextPath + TusRequest.ROOT + "/?")
@@ -61,12 +62,5 @@ class TusServiceProducer {
             tus.withMaxUploadSize(maxSize);
         }
         return tus;
-    }
-
-    private static void require(boolean valid, String message) {
-        if (!valid) {
-            LOG.severe(message);
-            throw new IllegalStateException(message);
-        }
     }
 }

@@ -1,18 +1,11 @@
 package com.mediapipeline.progress;
 
 import com.mediapipeline.testing.Api;
-import com.mediapipeline.testing.Deployments;
-import com.mediapipeline.testing.ServiceTest;
+import com.mediapipeline.testing.ServiceIT;
 import com.mediapipeline.testing.SlowBody;
 import com.mediapipeline.testing.TestRedis;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URL;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
@@ -27,23 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** GET /api/v1/uploads/meta/{token}/status and the Redis hash behind it, through an upload's life. */
-@ServiceTest
-class StatusIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.war();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    Api acme;
-
-    @BeforeEach
-    void callers() {
-        acme = Api.acme(base);
-    }
+class StatusIT extends ServiceIT {
 
     @Test
     void statusFollowsTheUploadFromCreatedToCompleted() {
@@ -102,11 +79,7 @@ class StatusIT {
         long size = 8L * 1024 * 1024;
         String upload = acme.create(size, null, null);
         String id = Api.idOf(upload);
-        CompletableFuture<HttpResponse<String>> patch = HttpClient.newHttpClient().sendAsync(
-                acme.request(upload).method("PATCH", HttpRequest.BodyPublishers.ofInputStream(
-                                () -> new SlowBody(size, 256 * 1024, 60)))
-                        .header("Content-Type", Api.OCTET_STREAM).header("Upload-Offset", "0").build(),
-                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> patch = acme.slowPatch(upload, size, 60);
 
         long seenMidway = -1;
         while (!patch.isDone()) {

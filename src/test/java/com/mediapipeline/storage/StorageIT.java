@@ -1,19 +1,12 @@
 package com.mediapipeline.storage;
 
 import com.mediapipeline.testing.Api;
-import com.mediapipeline.testing.Deployments;
-import com.mediapipeline.testing.ServiceTest;
+import com.mediapipeline.testing.ServiceIT;
 import com.mediapipeline.testing.SlowBody;
 import com.mediapipeline.testing.TestEnvironment;
 import com.mediapipeline.testing.TestRedis;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URL;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -28,25 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** GET, HEAD and DELETE /api/v1/storage/{file_id}: headers, ranges (RFC 9110), and removal. */
-@ServiceTest
-class StorageIT {
+class StorageIT extends ServiceIT {
 
     private static final int SIZE = 100_000;
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.war();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    Api acme;
-
-    @BeforeEach
-    void callers() {
-        acme = Api.acme(base);
-    }
 
     @Test
     void downloadSendsTheBytesWithTheContractHeaders() {
@@ -168,11 +145,7 @@ class StorageIT {
         long size = 16L * 1024 * 1024;
         String upload = acme.create(size, "big.bin", null);
         String id = Api.idOf(upload);
-        CompletableFuture<HttpResponse<String>> patch = HttpClient.newHttpClient().sendAsync(
-                acme.request(upload).method("PATCH", HttpRequest.BodyPublishers.ofInputStream(
-                                () -> new SlowBody(size, 256 * 1024, 40)))
-                        .header("Content-Type", Api.OCTET_STREAM).header("Upload-Offset", "0").build(),
-                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> patch = acme.slowPatch(upload, size, 40);
         while (Long.parseLong(TestRedis.uploadHash(id).getOrDefault("offset", "0")) == 0) {
             Thread.sleep(20);
         }

@@ -5,6 +5,7 @@ import jakarta.json.bind.JsonbBuilder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -12,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.nio.charset.StandardCharsets;
 
 /** Raw HTTP against the running service, authenticated as one business and user. */
@@ -64,19 +66,16 @@ public final class Api {
     }
 
     public static HttpResponse<String> send(HttpRequest.Builder request) {
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     public static HttpResponse<byte[]> sendForBytes(HttpRequest.Builder request) {
+        return send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) {
         try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return HTTP.send(request.build(), body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -103,6 +102,28 @@ public final class Api {
     public HttpResponse<String> patch(String uploadUrl, long offset, byte[] bytes) {
         return send(request(uploadUrl).method("PATCH", HttpRequest.BodyPublishers.ofByteArray(bytes))
                 .header("Content-Type", OCTET_STREAM).header("Upload-Offset", Long.toString(offset)));
+    }
+
+    /** A PATCH from offset 0 whose body of {@code size} bytes trickles in, sent in the background. */
+    public CompletableFuture<HttpResponse<String>> slowPatch(String uploadUrl, long size, long pauseMillis) {
+        return HTTP.sendAsync(request(uploadUrl)
+                        .method("PATCH", HttpRequest.BodyPublishers.ofInputStream(() -> new SlowBody(size, 256 * 1024, pauseMillis)))
+                        .header("Content-Type", OCTET_STREAM).header("Upload-Offset", "0").build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * A raw connection that has sent the head of a PATCH from offset 0 announcing {@code length}
+     * bytes; the caller writes as much of the body as it likes, then may hang up mid-request.
+     */
+    public Socket openPatch(String uploadUrl, long length) throws IOException {
+        URI uri = URI.create(uploadUrl);
+        Socket socket = new Socket("127.0.0.1", uri.getPort());
+        String head = "PATCH " + uri.getRawPath() + " HTTP/1.1\r\nHost: 127.0.0.1:" + uri.getPort() + "\r\n"
+                + "Tus-Resumable: 1.0.0\r\nX-API-KEY: " + apiKey + "\r\nX-Username: " + username + "\r\n"
+                + "Content-Type: " + OCTET_STREAM + "\r\nUpload-Offset: 0\r\nContent-Length: " + length + "\r\n\r\n";
+        socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+        return socket;
     }
 
     public HttpResponse<String> head(String uploadUrl) {

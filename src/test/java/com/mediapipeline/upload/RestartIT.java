@@ -7,9 +7,7 @@ import com.mediapipeline.testing.TestEnvironment;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,11 +60,8 @@ class RestartIT {
         try (ServiceProcess service = new ServiceProcess(storage, port).start()) {
             Api api = Api.acme(service.url());
             upload = api.create(SIZE, "crash.bin", null);
-            try (Socket socket = new Socket("127.0.0.1", port)) {
-                OutputStream out = socket.getOutputStream();
-                out.write(patchHead(upload, SIZE).getBytes(StandardCharsets.US_ASCII));
-                out.write(content, 0, SIZE / 4);
-                out.flush();
+            try (Socket patch = api.openPatch(upload, SIZE)) {
+                patch.getOutputStream().write(content, 0, SIZE / 4);
                 awaitProgress(api, upload);
                 service.kill();
             }
@@ -88,14 +83,6 @@ class RestartIT {
         for (int i = 0; i < 100 && ((Number) api.statusJson(Api.idOf(upload)).get("offset")).longValue() == 0; i++) {
             Thread.sleep(50);
         }
-    }
-
-    private static String patchHead(String upload, int length) {
-        URI uri = URI.create(upload);
-        return "PATCH " + uri.getRawPath() + " HTTP/1.1\r\nHost: 127.0.0.1:" + uri.getPort() + "\r\n"
-                + "Tus-Resumable: 1.0.0\r\nX-API-KEY: " + TestEnvironment.ACME_KEY + "\r\nX-Username: alice\r\n"
-                + "Content-Type: application/offset+octet-stream\r\nUpload-Offset: 0\r\n"
-                + "Content-Length: " + length + "\r\n\r\n";
     }
 
     private static Path freshStorage(String name) throws IOException {

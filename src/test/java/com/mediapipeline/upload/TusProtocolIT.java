@@ -1,16 +1,10 @@
 package com.mediapipeline.upload;
 
 import com.mediapipeline.testing.Api;
-import com.mediapipeline.testing.Deployments;
-import com.mediapipeline.testing.ServiceTest;
+import com.mediapipeline.testing.ServiceIT;
 import com.mediapipeline.testing.TestEnvironment;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URL;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -26,23 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** TUS 1.0.0 status codes and extensions, spoken in raw HTTP (https://tus.io/protocols/resumable-upload). */
-@ServiceTest
-class TusProtocolIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return Deployments.war();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    Api acme;
-
-    @BeforeEach
-    void callers() {
-        acme = Api.acme(base);
-    }
+class TusProtocolIT extends ServiceIT {
 
     /** "If the offsets do not match, the Server MUST respond with the 409 Conflict status." */
     @Test
