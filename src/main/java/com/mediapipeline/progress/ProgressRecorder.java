@@ -83,7 +83,7 @@ public class ProgressRecorder implements UploadListener {
     public void failed(UploadInfo info, String reason) {
         String id = info.getId().toString();
         try {
-            store.fail(id, reason, Instant.now());
+            store.fail(id, info.getOffset(), info.getLength(), reason, Instant.now());
         } catch (ApiException e) {
             LOG.warning("Failure of " + id + " not recorded: " + e.getMessage());
         }

@@ -6,8 +6,16 @@ public final class RedisKeys {
     private RedisKeys() {
     }
 
+    /** The one pub/sub channel of progress events of every upload; each instance subscribes once. */
+    public static final String PROGRESS_CHANNEL = "progress";
+
     /** Hash with an upload's status, offset, size, timestamps, owner and file metadata. */
     public static String upload(String uploadId) {
         return "upload:" + uploadId;
+    }
+
+    /** A single-use WebSocket ticket: who may watch which upload, for 60 seconds. */
+    public static String ticket(String ticket) {
+        return "ticket:" + ticket;
     }
 }

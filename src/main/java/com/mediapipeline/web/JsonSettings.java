@@ -11,12 +11,13 @@ import jakarta.ws.rs.ext.Provider;
 @Provider
 public class JsonSettings implements ContextResolver<Jsonb> {
 
-    private final Jsonb jsonb = JsonbBuilder.create(new JsonbConfig()
+    /** The one JSON mapper of the API, for JAX-RS bodies and WebSocket messages alike. */
+    public static final Jsonb JSONB = JsonbBuilder.create(new JsonbConfig()
             .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES)
             .withNullValues(true));
 
     @Override
     public Jsonb getContext(Class<?> type) {
-        return jsonb;
+        return JSONB;
     }
 }

@@ -1,0 +1,91 @@
+package com.mediapipeline.progress;
+
+import com.mediapipeline.auth.ApiKeys;
+import com.mediapipeline.auth.Caller;
+import com.mediapipeline.auth.TicketStore;
+import com.mediapipeline.errors.ApiException;
+import com.mediapipeline.upload.UploadIds;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * Opens a watch: authenticate (4401), find the upload of the caller's business (4404), join the
+ * registry, then send the current state, so that a late joiner sees where the upload is at once.
+ */
+@ApplicationScoped
+public class ProgressWatch {
+
+    static final CloseReason UNAUTHORIZED = new CloseReason(CloseReason.CloseCodes.getCloseCode(4401), "unauthorized");
+    static final CloseReason NOT_FOUND = new CloseReason(CloseReason.CloseCodes.getCloseCode(4404), "no such upload");
+    private static final Logger LOG = Logger.getLogger(ProgressWatch.class.getName());
+
+    @Inject
+    ApiKeys keys;
+
+    @Inject
+    TicketStore tickets;
+
+    @Inject
+    ProgressStore store;
+
+    @Inject
+    SocketRegistry registry;
+
+    void start(Session session, String uploadId, HandshakeCredentials.Credentials credentials) {
+        try {
+            Optional<Caller> caller = authenticate(credentials, uploadId);
+            if (caller.isEmpty()) {
+                close(session, UNAUTHORIZED);
+                return;
+            }
+            if (!UploadIds.isValid(uploadId)) {
+                close(session, NOT_FOUND);
+                return;
+            }
+            // join before reading the state: an event published in between is then not missed
+            ProgressSocket socket = registry.add(uploadId, session);
+            Optional<UploadStatus> now = store.find(uploadId, caller.get().business());
+            if (now.isEmpty()) {
+                registry.remove(session);
+                close(session, NOT_FOUND);
+                return;
+            }
+            socket.offer(ProgressEvent.of(now.get()));
+        } catch (ApiException e) {
+            registry.remove(session);
+            close(session, new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, e.getMessage()));
+        }
+    }
+
+    void stop(Session session) {
+        registry.remove(session);
+    }
+
+    private Optional<Caller> authenticate(HandshakeCredentials.Credentials credentials, String uploadId) {
+        if (credentials == null) {
+            return Optional.empty();
+        }
+        if (credentials.ticket() != null) {
+            return tickets.redeem(credentials.ticket(), uploadId);
+        }
+        try {
+            return Optional.of(keys.authenticate(credentials.apiKey(), credentials.username()));
+        } catch (ApiException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void close(Session session, CloseReason reason) {
+        try {
+            session.close(reason);
+        } catch (IOException e) {
+            LOG.fine("Socket already gone: " + e.getMessage());
+        }
+    }
+}

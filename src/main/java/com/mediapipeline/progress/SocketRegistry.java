@@ -1,0 +1,71 @@
+package com.mediapipeline.progress;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.websocket.Session;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The open progress sockets of this instance, by upload id. Thread-safe; a closed or broken socket
+ * leaves at once and is never written to again. Idle sockets are pinged so that proxies keep them.
+ */
+@ApplicationScoped
+public class SocketRegistry {
+
+    private static final long PING_SECONDS = 25;
+    private static final String UPLOAD_ID = "mediapipeline.upload-id";
+
+    private final Map<String, Set<ProgressSocket>> byUpload = new ConcurrentHashMap<>();
+    private final Map<Session, ProgressSocket> bySession = new ConcurrentHashMap<>();
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    private ScheduledFuture<?> pings;
+
+    @PostConstruct
+    void startPings() {
+        pings = scheduler.scheduleAtFixedRate(() -> bySession.values().forEach(ProgressSocket::ping),
+                PING_SECONDS, PING_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @PreDestroy
+    void stopPings() {
+        pings.cancel(false);
+    }
+
+    ProgressSocket add(String uploadId, Session session) {
+        ProgressSocket socket = new ProgressSocket(session, gone -> remove(gone.session()));
+        bySession.put(session, socket);
+        byUpload.computeIfAbsent(uploadId, id -> ConcurrentHashMap.newKeySet()).add(socket);
+        session.getUserProperties().put(UPLOAD_ID, uploadId);
+        return socket;
+    }
+
+    void remove(Session session) {
+        ProgressSocket socket = bySession.remove(session);
+        Object uploadId = session.getUserProperties().get(UPLOAD_ID);
+        if (socket != null && uploadId != null) {
+            byUpload.computeIfPresent((String) uploadId, (id, sockets) -> {
+                sockets.remove(socket);
+                return sockets.isEmpty() ? null : sockets;
+            });
+        }
+    }
+
+    /** Hands an event to every socket watching its upload on this instance. */
+    public void deliver(ProgressEvent event) {
+        Set<ProgressSocket> sockets = byUpload.get(event.uploadId());
+        if (sockets != null) {
+            sockets.forEach(socket -> socket.offer(event));
+        }
+    }
+}

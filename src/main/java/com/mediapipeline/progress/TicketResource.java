@@ -1,0 +1,47 @@
+package com.mediapipeline.progress;
+
+import com.mediapipeline.auth.Caller;
+import com.mediapipeline.auth.CurrentCaller;
+import com.mediapipeline.auth.TicketStore;
+import com.mediapipeline.errors.ApiException;
+import com.mediapipeline.errors.ErrorCode;
+import com.mediapipeline.upload.UploadIds;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** POST /api/v1/ws/tickets: a single-use ticket that lets a browser open the progress socket. */
+@Path("ws/tickets")
+@RequestScoped
+public class TicketResource {
+
+    @Inject
+    TicketStore tickets;
+
+    @Inject
+    ProgressStore uploads;
+
+    @Inject
+    CurrentCaller caller;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public TicketStore.Ticket issue(TicketRequest request) {
+        String uploadId = request == null ? null : request.uploadId();
+        if (!UploadIds.isValid(uploadId)) {
+            throw new ApiException(ErrorCode.INVALID_TOKEN, "upload_id must be the id of an upload");
+        }
+        Caller who = caller.get();
+        uploads.find(uploadId, who.business()).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
+        return tickets.issue(who, uploadId);
+    }
+
+    /** The request body: {@code {"upload_id": "..."}}. */
+    public record TicketRequest(String uploadId) {
+    }
+}
