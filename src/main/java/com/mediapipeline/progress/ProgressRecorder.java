@@ -5,17 +5,24 @@ import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.InvalidSettingException;
 import com.mediapipeline.storage.UploadListener;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import me.desair.tus.server.upload.UploadInfo;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * Turns the store's byte events into status writes: at most one per upload per
- * {@code mediapipeline.progress.interval-ms} while bytes stream, and always one when a PATCH ends.
+ * Turns the store's byte events into status writes and events: at most one per upload per
+ * {@code mediapipeline.progress.interval-ms} while bytes stream in, the offset a PATCH ended at
+ * written at the latest one interval later, and completion always at once.
  */
 @ApplicationScoped
 public class ProgressRecorder implements UploadListener {
@@ -33,7 +40,15 @@ public class ProgressRecorder implements UploadListener {
     @Inject
     CurrentCaller caller;
 
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
     private Throttle throttle;
+    private final Map<String, Offset> trailing = new ConcurrentHashMap<>();
+
+    /** An upload's position, copied: UploadInfo objects change under us. */
+    private record Offset(long offset, Long length) {
+    }
 
     @PostConstruct
     void validate() {
@@ -54,44 +69,76 @@ public class ProgressRecorder implements UploadListener {
     @Override
     public void progressed(UploadInfo info, long offset) {
         String id = info.getId().toString();
-        if (throttle.tryPass(id, System.currentTimeMillis())) {
-            // the bytes matter more than the status: a Redis outage must not break the upload
-            try {
-                store.progress(id, offset, info.getLength(), Instant.now());
-            } catch (ApiException e) {
-                LOG.fine("Progress of " + id + " not recorded: " + e.getMessage());
-            }
+        if (throttle.waitMillis(id, System.currentTimeMillis()) == 0) {
+            write(id, new Offset(offset, info.getLength()));
         }
     }
 
     @Override
     public void stored(UploadInfo info) {
         String id = info.getId().toString();
-        try {
-            if (info.isUploadInProgress()) {
-                store.progress(id, info.getOffset(), info.getLength(), Instant.now());
-            } else {
-                throttle.forget(id);
-                store.complete(id, info.getLength(), Instant.now());
-            }
-        } catch (ApiException e) {
-            LOG.warning("Status of " + id + " not recorded: " + e.getMessage());
+        if (!info.isUploadInProgress()) {
+            throttle.forget(id);
+            trailing.remove(id);
+            guarded(id, () -> store.complete(id, info.getLength(), Instant.now()));
+            return;
+        }
+        Offset now = new Offset(info.getOffset(), info.getLength());
+        long wait = throttle.waitMillis(id, System.currentTimeMillis());
+        if (wait == 0) {
+            write(id, now);
+        } else if (trailing.put(id, now) == null) {
+            scheduler.schedule(() -> flush(id), wait, TimeUnit.MILLISECONDS);
         }
     }
 
     @Override
     public void failed(UploadInfo info, String reason) {
         String id = info.getId().toString();
-        try {
-            store.fail(id, info.getOffset(), info.getLength(), reason, Instant.now());
-        } catch (ApiException e) {
-            LOG.warning("Failure of " + id + " not recorded: " + e.getMessage());
-        }
+        guarded(id, () -> store.fail(id, info.getOffset(), info.getLength(), reason, Instant.now()));
     }
 
     @Override
     public void removed(String uploadId) {
         throttle.forget(uploadId);
+        trailing.remove(uploadId);
         store.remove(uploadId);
+    }
+
+    /** A PATCH that ended just before shutdown still gets its offset written. */
+    @PreDestroy
+    void flushAll() {
+        trailing.keySet().forEach(id -> {
+            Offset latest = trailing.remove(id);
+            if (latest != null) {
+                write(id, latest);
+            }
+        });
+    }
+
+    /** The trailing write, once the interval since the last write has passed. */
+    private void flush(String id) {
+        long wait = throttle.waitMillis(id, System.currentTimeMillis());
+        if (wait > 0) {
+            scheduler.schedule(() -> flush(id), wait, TimeUnit.MILLISECONDS);
+            return;
+        }
+        Offset latest = trailing.remove(id);
+        if (latest != null) {
+            write(id, latest);
+        }
+    }
+
+    private void write(String id, Offset offset) {
+        guarded(id, () -> store.progress(id, offset.offset(), offset.length(), Instant.now()));
+    }
+
+    /** The bytes matter more than the status: a Redis outage must not break an upload. */
+    private static void guarded(String id, Runnable write) {
+        try {
+            write.run();
+        } catch (ApiException e) {
+            LOG.warning("Status of upload " + id + " not recorded: " + e.getMessage());
+        }
     }
 }

@@ -25,6 +25,10 @@ public class ProgressStore {
             "redis.call('HSET', KEYS[1], unpack(ARGV, 3)) redis.call('PUBLISH', ARGV[1], ARGV[2]) return 1";
     private static final String UPDATE_IF_PRESENT = "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end "
             + "redis.call('HSET', KEYS[1], unpack(ARGV, 3)) redis.call('PUBLISH', ARGV[1], ARGV[2]) return 1";
+    /** Progress of an upload that is still there and not yet complete (a late flush must not undo completion). */
+    private static final String PROGRESS_IF_ACTIVE = "if redis.call('EXISTS', KEYS[1]) == 0 "
+            + "or redis.call('HGET', KEYS[1], 'status') == 'completed' then return 0 end "
+            + "redis.call('HSET', KEYS[1], unpack(ARGV, 3)) redis.call('PUBLISH', ARGV[1], ARGV[2]) return 1";
     private static final String REMOVE =
             "if redis.call('DEL', KEYS[1]) == 1 then redis.call('PUBLISH', ARGV[1], ARGV[2]) end return 1";
 
@@ -42,7 +46,7 @@ public class ProgressStore {
     public void progress(String id, long offset, Long size, Instant now) {
         double percent = UploadStatus.percent(offset, size);
         ProgressEvent event = new ProgressEvent(ProgressEvent.PROGRESS, id, percent, offset, size, UploadStatus.UPLOADING, null);
-        write(UPDATE_IF_PRESENT, id, event, "status", UploadStatus.UPLOADING, "offset", Long.toString(offset),
+        write(PROGRESS_IF_ACTIVE, id, event, "status", UploadStatus.UPLOADING, "offset", Long.toString(offset),
                 "size", text(size), "progress", Double.toString(percent), "updated_at", now.toString(), "message", "");
     }
 

@@ -13,13 +13,14 @@ public class Throttle {
         this.intervalMillis = intervalMillis;
     }
 
-    public boolean tryPass(String key, long nowMillis) {
-        boolean[] passed = {false};
+    /** 0 when the key may pass now (and it is counted as passed), else how many ms until it may. */
+    public long waitMillis(String key, long nowMillis) {
+        long[] wait = {0};
         lastPass.compute(key, (k, last) -> {
-            passed[0] = last == null || nowMillis - last >= intervalMillis;
-            return passed[0] ? nowMillis : last;
+            wait[0] = last == null ? 0 : Math.max(0, last + intervalMillis - nowMillis);
+            return wait[0] == 0 ? nowMillis : last;
         });
-        return passed[0];
+        return wait[0];
     }
 
     public void forget(String key) {

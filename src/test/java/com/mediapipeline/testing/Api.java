@@ -47,6 +47,11 @@ public final class Api {
         return new Api(base.toString(), null, null);
     }
 
+    /** This caller's authentication headers as name, value pairs. */
+    public String[] credentials() {
+        return new String[] {"X-API-KEY", apiKey, "X-Username", username};
+    }
+
     public String url(String path) {
         return base + path;
     }

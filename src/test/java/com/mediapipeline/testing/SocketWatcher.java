@@ -1,0 +1,104 @@
+package com.mediapipeline.testing;
+
+import com.mediapipeline.progress.ProgressEvent;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A real WebSocket client (the JDK's) on /api/v1/ws/{id}, keeping every message and the close code. */
+public final class SocketWatcher implements WebSocket.Listener, AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final BlockingQueue<ProgressEvent> incoming = new LinkedBlockingQueue<>();
+    private final List<ProgressEvent> all = new CopyOnWriteArrayList<>();
+    private final List<String> raw = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private final StringBuilder partial = new StringBuilder();
+    private WebSocket socket;
+
+    /** Connects with the given headers (name, value, ...); {@code query} may hold {@code ?ticket=...}. */
+    public static SocketWatcher open(String baseUrl, String uploadId, String query, String... headers) {
+        SocketWatcher watcher = new SocketWatcher();
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        for (int i = 0; i < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        String url = baseUrl.replaceFirst("^http", "ws") + "/api/v1/ws/" + uploadId + (query == null ? "" : query);
+        watcher.socket = builder.buildAsync(URI.create(url), watcher).join();
+        return watcher;
+    }
+
+    public static SocketWatcher open(Api caller, String uploadId) {
+        return open(caller.url(""), uploadId, null, caller.credentials());
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        partial.append(data);
+        if (last) {
+            raw.add(partial.toString());
+            ProgressEvent event = ProgressEvent.fromJson(partial.toString());
+            partial.setLength(0);
+            all.add(event);
+            incoming.add(event);
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closeCode.complete(statusCode);
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        closeCode.completeExceptionally(error);
+    }
+
+    /** The next message, waiting up to 10 s. */
+    public ProgressEvent next() throws InterruptedException {
+        ProgressEvent event = incoming.poll(10, TimeUnit.SECONDS);
+        if (event == null) {
+            throw new AssertionError("no message within 10 s; so far: " + all);
+        }
+        return event;
+    }
+
+    /** The close code the server sent, waiting up to 15 s. */
+    public int closeCode() throws Exception {
+        return closeCode.get(15, TimeUnit.SECONDS);
+    }
+
+    public List<ProgressEvent> messages() {
+        return List.copyOf(all);
+    }
+
+    /** The messages as the server wrote them. */
+    public List<String> rawMessages() {
+        return List.copyOf(raw);
+    }
+
+    /** Drops the connection without a close handshake, as a client that vanishes. */
+    public void abort() {
+        socket.abort();
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
+    }
+}
