@@ -1,6 +1,5 @@
 package com.mediapipeline.web;
 
-import com.mediapipeline.testing.Api;
 import com.mediapipeline.testing.Requirements;
 import com.mediapipeline.testing.ServiceIT;
 import com.mediapipeline.testing.SlowBody;
