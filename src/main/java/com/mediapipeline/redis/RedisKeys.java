@@ -18,4 +18,9 @@ public final class RedisKeys {
     public static String ticket(String ticket) {
         return "ticket:" + ticket;
     }
+
+    /** The lock of the one request allowed to write to an upload, cluster-wide; it expires if its holder dies. */
+    public static String uploadLock(String uploadId) {
+        return "lock:upload:" + uploadId;
+    }
 }

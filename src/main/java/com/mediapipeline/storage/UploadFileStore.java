@@ -26,7 +26,8 @@ import java.util.logging.Logger;
  * tus-java-server's disk layout ({@code uploads/<id>/info|data}) with what its 1.0.0-3.0 store
  * lacks: info files are read through a class allow-list and replaced atomically, an append first
  * cuts off bytes a crashed PATCH wrote past the recorded offset, bytes are reported as they stream
- * in, and a disk failure marks the upload failed without losing what was stored before.
+ * in, every block is written only while the request still owns the upload, and a disk failure
+ * marks the upload failed without losing what was recorded before.
  */
 public class UploadFileStore extends DiskStorageService {
 
@@ -44,11 +45,13 @@ public class UploadFileStore extends DiskStorageService {
 
     private final Path uploadsDir;
     private final UploadListener listener;
+    private final WriteGuard guard;
 
-    public UploadFileStore(Path storageDir, UploadListener listener) {
+    public UploadFileStore(Path storageDir, UploadListener listener, WriteGuard guard) {
         super(storageDir.toString());
         this.uploadsDir = storageDir.resolve("uploads");
         this.listener = listener;
+        this.guard = guard;
     }
 
     /** Where an upload's bytes are, or null for an id that has no upload. */
@@ -108,45 +111,64 @@ public class UploadFileStore extends DiskStorageService {
         if (data == null) {
             throw new UploadNotFoundException("The upload " + info.getId() + " was not found");
         }
-        long limit = limit(info);
-        long position = info.getOffset();
         try (FileChannel file = FileChannel.open(data, StandardOpenOption.WRITE)) {
             // bytes past the recorded offset come from a PATCH that crashed before recording them
-            file.truncate(position);
-            byte[] block = new byte[BLOCK];
-            boolean stored = true;
-            try {
-                while (position < limit) {
-                    // a client that drops mid-PATCH throws here: what it sent so far is kept below
-                    int read = body.read(block, 0, (int) Math.min(block.length, limit - position));
-                    if (read < 0) {
-                        break;
-                    }
-                    position = write(info, file, ByteBuffer.wrap(block, 0, read), position);
-                    listener.progressed(info, position);
-                }
-            } catch (StorageFailedException e) {
-                stored = false;
-                throw e;
-            } finally {
-                position = makeDurable(info, file, position);
-                info.setOffset(position);
-                if (dataFile(info.getId()) == null) {
-                    throw new UploadDeletedException(info.getId());
-                }
-                update(info);
-                if (stored) {
-                    listener.stored(info);
-                }
+            file.truncate(info.getOffset());
+            Copied copied = copy(info, body, file);
+            makeDurable(info, file);
+            if (dataFile(info.getId()) == null) {
+                throw new UploadDeletedException(info.getId());
+            }
+            info.setOffset(copied.position());
+            update(info);
+            listener.stored(info);
+            if (copied.clientFailure() != null) {
+                throw copied.clientFailure();
             }
         }
         return info;
+    }
+
+    /** tus-java-server's undo of a PATCH whose checksum did not match: the status follows the file. */
+    @Override
+    public void removeLastNumberOfBytes(UploadInfo info, long byteCount) throws IOException, UploadNotFoundException {
+        super.removeLastNumberOfBytes(info, byteCount);
+        if (info != null) {
+            listener.stored(info);
+        }
     }
 
     @Override
     public void terminateUpload(UploadInfo info) throws IOException, UploadNotFoundException {
         super.terminateUpload(info);
         listener.removed(info.getId().toString());
+    }
+
+    /** How far an append got, and the client's failure that ended it early, if any. */
+    private record Copied(long position, IOException clientFailure) {
+    }
+
+    private Copied copy(UploadInfo info, InputStream body, FileChannel file) throws IOException {
+        String id = info.getId().toString();
+        long limit = limit(info);
+        long position = info.getOffset();
+        byte[] block = new byte[BLOCK];
+        while (position < limit) {
+            int read;
+            try {
+                read = body.read(block, 0, (int) Math.min(block.length, limit - position));
+            } catch (IOException clientGone) {
+                // a client that drops mid-PATCH keeps what it sent so far
+                return new Copied(position, clientGone);
+            }
+            if (read < 0) {
+                break;
+            }
+            guard.confirm(id);
+            position = write(info, file, ByteBuffer.wrap(block, 0, read), position);
+            listener.progressed(info, position);
+        }
+        return new Copied(position, null);
     }
 
     private long write(UploadInfo info, FileChannel file, ByteBuffer buffer, long position) throws IOException {
@@ -157,25 +179,24 @@ public class UploadFileStore extends DiskStorageService {
             }
             return end;
         } catch (IOException e) {
-            throw storageFailure(info, file, position, e);
+            throw storageFailure(info, file, e);
         }
     }
 
     /** The info file must never claim bytes that a power cut could still take back. */
-    private long makeDurable(UploadInfo info, FileChannel file, long position) throws IOException {
+    private void makeDurable(UploadInfo info, FileChannel file) throws IOException {
         try {
             file.force(false);
-            return position;
         } catch (IOException e) {
-            throw storageFailure(info, file, info.getOffset(), e);
+            throw storageFailure(info, file, e);
         }
     }
 
-    /** Cuts the file back to what was stored before the failure and reports the upload failed. */
-    private StorageFailedException storageFailure(UploadInfo info, FileChannel file, long goodOffset, IOException e) {
+    /** Cuts the file back to the recorded offset (this PATCH records nothing) and reports the upload failed. */
+    private StorageFailedException storageFailure(UploadInfo info, FileChannel file, IOException e) {
         LOG.severe("Could not store bytes of upload " + info.getId() + ": " + e.getMessage());
         try {
-            file.truncate(goodOffset);
+            file.truncate(info.getOffset());
         } catch (IOException ignored) {
             // the next append truncates to the recorded offset anyway
         }

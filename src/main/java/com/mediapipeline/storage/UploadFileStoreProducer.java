@@ -9,7 +9,7 @@ class UploadFileStoreProducer {
 
     @Produces
     @Singleton
-    UploadFileStore store(StorageFolder folder, UploadListener listener) {
-        return new UploadFileStore(folder.path(), listener);
+    UploadFileStore store(StorageFolder folder, UploadListener listener, WriteGuard guard) {
+        return new UploadFileStore(folder.path(), listener, guard);
     }
 }

@@ -7,9 +7,9 @@ import me.desair.tus.server.upload.UploadLockingService;
 
 /**
  * tus-java-server's locking hook. Its 1.0.0-3.0 release swallows a failed lock and answers
- * nothing, so {@link TusFilter} takes the writer's lock itself before handing over and answers
- * 423 when it cannot; here every request is let through with the lock it already holds (or, for
- * reads, needs none).
+ * nothing, so {@link TusFilter} takes the writer's Redis lock ({@link UploadLocks}) itself before
+ * handing over and answers 423 when it cannot; here every request is let through with the lock it
+ * already holds (or, for reads, needs none: a HEAD must answer even while a PATCH stalls).
  */
 class HeldLocks implements UploadLockingService {
 

@@ -5,6 +5,7 @@ import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
 import com.mediapipeline.errors.ErrorResponses;
 import com.mediapipeline.storage.StorageFailedException;
+import com.mediapipeline.storage.WriteGuard;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -54,6 +55,8 @@ public class TusFilter extends HttpFilter {
             }
         } catch (ApiException e) {
             ErrorResponses.write(response, e);
+        } catch (WriteGuard.LockLostException e) {
+            ErrorResponses.write(response, ErrorCode.LOCKED.status(), ErrorCode.LOCKED, e.getMessage());
         } catch (StorageFailedException e) {
             ErrorResponses.write(response, ErrorCode.STORAGE_FAILED.status(), ErrorCode.STORAGE_FAILED, e.getMessage());
         } catch (IOException e) {

@@ -2,16 +2,50 @@ package com.mediapipeline.upload;
 
 import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
+import com.mediapipeline.errors.InvalidSettingException;
+import com.mediapipeline.redis.RedisCall;
+import com.mediapipeline.redis.RedisKeys;
+import com.mediapipeline.storage.WriteGuard;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.params.SetParams;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 
-/** One writer per upload at a time; a second one is refused at once (423) rather than queued. */
+/**
+ * One writer per upload across every instance: a Redis lock with an expiry, so that a lock held by
+ * a crashed instance, or by a request whose client stalled, passes on after
+ * {@code mediapipeline.upload.lock-timeout}. A second writer is refused at once (423), not queued.
+ * The holder renews its lease as its bytes flow; once it has lost the lease it writes nothing more.
+ */
 @ApplicationScoped
-public class UploadLocks {
+@RedisCall
+public class UploadLocks implements WriteGuard {
 
-    private final Set<String> writing = ConcurrentHashMap.newKeySet();
+    static final String TIMEOUT_SETTING = "mediapipeline.upload.lock-timeout";
+    private static final String RENEW =
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
+    private static final String RELEASE =
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
+    @Inject
+    @ConfigProperty(name = TIMEOUT_SETTING, defaultValue = "PT30S")
+    Duration timeout;
+
+    @Inject
+    JedisPooled redis;
+
+    /** The lease the current request thread holds, if any. */
+    private final ThreadLocal<Lease> held = new ThreadLocal<>();
+
+    private record Lease(String uploadId, String token, long renewAfterMillis) {
+    }
 
     /** A lock that closes without checked exceptions. */
     public interface Held extends AutoCloseable {
@@ -19,14 +53,56 @@ public class UploadLocks {
         void close();
     }
 
+    @PostConstruct
+    void validate() {
+        InvalidSettingException.require(timeout.toMillis() >= 1000, TIMEOUT_SETTING,
+                "must be an ISO-8601 duration of at least a second, was " + timeout);
+    }
+
+    /** Locks the upload for the current request, or answers 423 when another request holds it. */
     public Held lock(String uploadId) {
-        if (!writing.add(uploadId)) {
-            throw new ApiException(ErrorCode.LOCKED);
-        }
-        return () -> writing.remove(uploadId);
+        String token = acquire(uploadId).orElseThrow(() -> new ApiException(ErrorCode.LOCKED));
+        held.set(new Lease(uploadId, token, renewAfter()));
+        return () -> {
+            held.remove();
+            release(uploadId, token);
+        };
+    }
+
+    /** Locks the upload if nobody holds it, for work outside a request (the cleanup sweep). */
+    public Optional<Held> tryLock(String uploadId) {
+        return acquire(uploadId).map(token -> () -> release(uploadId, token));
     }
 
     public boolean isLocked(String uploadId) {
-        return writing.contains(uploadId);
+        return redis.exists(RedisKeys.uploadLock(uploadId));
+    }
+
+    @Override
+    public void confirm(String uploadId) throws LockLostException {
+        Lease lease = held.get();
+        if (lease == null || !lease.uploadId().equals(uploadId) || System.currentTimeMillis() < lease.renewAfterMillis()) {
+            return;
+        }
+        Object renewed = redis.eval(RENEW, List.of(RedisKeys.uploadLock(uploadId)),
+                List.of(lease.token(), Long.toString(timeout.toMillis())));
+        if (!Long.valueOf(1).equals(renewed)) {
+            throw new LockLostException(uploadId);
+        }
+        held.set(new Lease(uploadId, lease.token(), renewAfter()));
+    }
+
+    private Optional<String> acquire(String uploadId) {
+        String token = UUID.randomUUID().toString();
+        String answer = redis.set(RedisKeys.uploadLock(uploadId), token, SetParams.setParams().nx().px(timeout.toMillis()));
+        return answer == null ? Optional.empty() : Optional.of(token);
+    }
+
+    private void release(String uploadId, String token) {
+        redis.eval(RELEASE, List.of(RedisKeys.uploadLock(uploadId)), List.of(token));
+    }
+
+    private long renewAfter() {
+        return System.currentTimeMillis() + timeout.toMillis() / 3;
     }
 }

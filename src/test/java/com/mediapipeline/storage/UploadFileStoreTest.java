@@ -34,11 +34,16 @@ class UploadFileStoreTest {
     Path dir;
 
     final List<String> events = new ArrayList<>();
+    boolean lockLost;
     UploadFileStore store;
 
     @BeforeEach
     void store() {
-        store = new UploadFileStore(dir, new RecordingListener());
+        store = new UploadFileStore(dir, new RecordingListener(), id -> {
+            if (lockLost) {
+                throw new WriteGuard.LockLostException(id);
+            }
+        });
         store.setIdFactory(new UploadIds());
     }
 
@@ -74,6 +79,27 @@ class UploadFileStoreTest {
         assertThrows(IOException.class, () -> store.append(info, dropping));
         assertEquals(300_000, store.getUploadInfo(info.getId()).getOffset());
         assertEquals(300_000, Files.size(data(info)));
+    }
+
+    /** A PATCH whose lock passed to another request (it stalled) stops writing and records nothing. */
+    @Test
+    void aPatchThatLostItsLockRecordsNothing() throws Exception {
+        UploadInfo info = created(1_000_000);
+        store.append(info, new ByteArrayInputStream(new byte[1000]));
+        InputStream stallsThenResumes = new InputStream() {
+            private int sent;
+
+            @Override
+            public int read() {
+                if (sent++ == 300_000) {
+                    lockLost = true;
+                }
+                return 7;
+            }
+        };
+        assertThrows(WriteGuard.LockLostException.class, () -> store.append(store.getUploadInfo(info.getId()), stallsThenResumes));
+        assertEquals(1000, store.getUploadInfo(info.getId()).getOffset());
+        assertTrue(Files.size(data(info)) <= 300_000 + 1000, "no block was written after the lock was lost");
     }
 
     @Test

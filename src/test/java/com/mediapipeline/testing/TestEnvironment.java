@@ -21,6 +21,7 @@ public final class TestEnvironment implements BeforeAllCallback {
     public static final String GLOBEX_KEY = "globex-test-key-0002";
     public static final long MAX_UPLOAD_SIZE = 256L * 1024 * 1024;
     public static final int PROGRESS_INTERVAL_MS = 100;
+    public static final int LOCK_TIMEOUT_SECONDS = 2;
 
     private static String redisUrl;
 
@@ -63,7 +64,8 @@ public final class TestEnvironment implements BeforeAllCallback {
                 "-Dmediapipeline.storage.dir=" + storage,
                 "-Dmediapipeline.api-keys=acme:" + ACME_KEY + ",globex:" + GLOBEX_KEY,
                 "-Dmediapipeline.upload.max-size=" + MAX_UPLOAD_SIZE,
-                "-Dmediapipeline.progress.interval-ms=" + PROGRESS_INTERVAL_MS);
+                "-Dmediapipeline.progress.interval-ms=" + PROGRESS_INTERVAL_MS,
+                "-Dmediapipeline.upload.lock-timeout=PT" + LOCK_TIMEOUT_SECONDS + "S");
     }
 
     private static String startRedis() {

@@ -2,9 +2,11 @@ package com.mediapipeline.upload;
 
 import com.mediapipeline.testing.Api;
 import com.mediapipeline.testing.ServiceIT;
+import com.mediapipeline.testing.SlowBody;
 import com.mediapipeline.testing.TestEnvironment;
 import org.junit.jupiter.api.Test;
 
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -116,6 +118,31 @@ class TusProtocolIT extends ServiceIT {
         String upload = acme.create(5, null, null);
         assertError(send(acme.request(upload).method("PATCH", HttpRequest.BodyPublishers.ofString("hello"))
                 .header("Content-Type", OCTET_STREAM).header("Upload-Offset", "abc")), 400, "bad_request");
+    }
+
+    /**
+     * A PATCH whose client stalls holds the lock only until it times out; then the upload resumes
+     * from another request, and the stalled one, should it wake, writes nothing more.
+     */
+    @Test
+    void aStalledPatchLosesItsLockAndTheUploadResumes() throws Exception {
+        int size = 1024 * 1024;
+        String upload = acme.create(size, null, null);
+        try (Socket stalled = acme.openPatch(upload, size)) {
+            stalled.getOutputStream().write(new byte[100_000]);
+            stalled.getOutputStream().flush();
+            Thread.sleep(300);
+            assertError(acme.patch(upload, 0, SlowBody.pattern(size)), 423, "locked");
+
+            Thread.sleep(TestEnvironment.LOCK_TIMEOUT_SECONDS * 1000L + 500);
+            assertEquals("0", acme.head(upload).headers().firstValue("Upload-Offset").orElseThrow());
+            assertEquals(204, acme.patch(upload, 0, SlowBody.pattern(size)).statusCode());
+
+            stalled.getOutputStream().write(new byte[size - 100_000]);
+            stalled.getOutputStream().flush();
+            Thread.sleep(500);
+        }
+        assertArrayEquals(SlowBody.pattern(size), acme.download(Api.idOf(upload)).body());
     }
 
     /** creation-with-upload: the POST body is stored and the answer says how much. */
