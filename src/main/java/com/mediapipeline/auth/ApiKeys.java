@@ -10,7 +10,11 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -56,6 +60,25 @@ public class ApiKeys {
             throw new ApiException(ErrorCode.INVALID_USERNAME);
         }
         return new Caller(business, username);
+    }
+
+    /**
+     * The rate-limit bucket of a known key: a digest of it, so that keys never appear in Redis.
+     * Empty for a missing or unknown key.
+     */
+    public Optional<String> bucketOf(String apiKey) {
+        if (apiKey == null || !businessByKey.containsKey(apiKey)) {
+            return Optional.empty();
+        }
+        return Optional.of("key:" + HexFormat.of().formatHex(sha256(apiKey), 0, 16));
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java has SHA-256", e);
+        }
     }
 
     /** Parses {@code business:key[,business:key...]}; a malformed entry stops start-up. */

@@ -19,6 +19,7 @@ public enum ErrorCode {
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type", "PATCH requires Content-Type: application/offset+octet-stream"),
     RANGE_NOT_SATISFIABLE(416, "range_not_satisfiable", "The requested range is outside the file"),
     LOCKED(423, "locked", "Another request is writing to this upload; retry after it ends"),
+    RATE_LIMITED(429, "rate_limited", "Too many requests; retry later"),
     CHECKSUM_MISMATCH(460, "checksum_mismatch", "The body does not match Upload-Checksum"),
     NOT_IMPLEMENTED(501, "not_implemented", "This method is not supported for this path"),
     INTERNAL_ERROR(500, "internal_error", "The server failed to handle the request"),
@@ -61,6 +62,7 @@ public enum ErrorCode {
             case 413 -> TOO_LARGE;
             case 416 -> RANGE_NOT_SATISFIABLE;
             case 423 -> LOCKED;
+            case 429 -> RATE_LIMITED;
             case 460 -> CHECKSUM_MISMATCH;
             case 501 -> NOT_IMPLEMENTED;
             case 503 -> REDIS_UNAVAILABLE;

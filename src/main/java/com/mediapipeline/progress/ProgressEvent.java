@@ -23,9 +23,9 @@ public record ProgressEvent(String type, String uploadId, double progress, long 
                 status.status(), status.message());
     }
 
-    /** The upload was deleted: watchers hear an error and their sockets close. */
-    public static ProgressEvent deleted(String uploadId) {
-        return new ProgressEvent(ERROR, uploadId, 0, 0, null, UploadStatus.FAILED, "deleted");
+    /** The upload is gone ("deleted", "expired"): watchers hear an error and their sockets close. */
+    public static ProgressEvent removed(String uploadId, String reason) {
+        return new ProgressEvent(ERROR, uploadId, 0, 0, null, UploadStatus.FAILED, reason);
     }
 
     /** After a complete or an error nothing more will come: the socket closes. */

@@ -47,7 +47,7 @@ public class ProgressRecorder implements UploadListener {
     private final Map<String, Offset> trailing = new ConcurrentHashMap<>();
 
     /** An upload's position, copied: UploadInfo objects change under us. */
-    private record Offset(long offset, Long length) {
+    private record Offset(UploadFacts upload, long offset) {
     }
 
     @PostConstruct
@@ -58,11 +58,10 @@ public class ProgressRecorder implements UploadListener {
 
     @Override
     public void created(UploadInfo info) {
-        String id = info.getId().toString();
-        store.create(id, info.getOwnerKey(), caller.get().username(), info.getLength(),
-                info.getMetadata().get("filename"), info.getMetadata().get("filetype"), Instant.now());
+        UploadFacts upload = facts(info);
+        store.create(upload, Instant.now());
         if (!info.isUploadInProgress()) {
-            store.complete(id, info.getLength(), Instant.now());
+            store.complete(upload, Instant.now());
         }
     }
 
@@ -70,7 +69,7 @@ public class ProgressRecorder implements UploadListener {
     public void progressed(UploadInfo info, long offset) {
         String id = info.getId().toString();
         if (throttle.waitMillis(id, System.currentTimeMillis()) == 0) {
-            write(id, new Offset(offset, info.getLength()));
+            write(id, new Offset(facts(info), offset));
         }
     }
 
@@ -80,10 +79,10 @@ public class ProgressRecorder implements UploadListener {
         if (!info.isUploadInProgress()) {
             throttle.forget(id);
             trailing.remove(id);
-            guarded(id, () -> store.complete(id, info.getLength(), Instant.now()));
+            guarded(id, () -> store.complete(facts(info), Instant.now()));
             return;
         }
-        Offset now = new Offset(info.getOffset(), info.getLength());
+        Offset now = new Offset(facts(info), info.getOffset());
         long wait = throttle.waitMillis(id, System.currentTimeMillis());
         if (wait == 0) {
             write(id, now);
@@ -95,14 +94,14 @@ public class ProgressRecorder implements UploadListener {
     @Override
     public void failed(UploadInfo info, String reason) {
         String id = info.getId().toString();
-        guarded(id, () -> store.fail(id, info.getOffset(), info.getLength(), reason, Instant.now()));
+        guarded(id, () -> store.fail(facts(info), info.getOffset(), reason, Instant.now()));
     }
 
     @Override
-    public void removed(String uploadId) {
+    public void removed(String uploadId, String reason) {
         throttle.forget(uploadId);
         trailing.remove(uploadId);
-        store.remove(uploadId);
+        store.remove(uploadId, reason);
     }
 
     /** A PATCH that ended just before shutdown still gets its offset written. */
@@ -130,7 +129,11 @@ public class ProgressRecorder implements UploadListener {
     }
 
     private void write(String id, Offset offset) {
-        guarded(id, () -> store.progress(id, offset.offset(), offset.length(), Instant.now()));
+        guarded(id, () -> store.progress(offset.upload(), offset.offset(), Instant.now()));
+    }
+
+    private UploadFacts facts(UploadInfo info) {
+        return UploadFacts.of(info, caller.get().username());
     }
 
     /** The bytes matter more than the status: a Redis outage must not break an upload. */

@@ -2,91 +2,140 @@ package com.mediapipeline.progress;
 
 import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
+import com.mediapipeline.storage.Retention;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The Redis hash {@code upload:<id>} and the progress channel: every write of the hash publishes
- * the matching event in the same atomic step, so that a watcher that reads the hash and then
- * follows the channel misses nothing. A write never resurrects a deleted upload.
+ * The Redis hash {@code upload:<id>} and the progress channel. Every write of the hash publishes
+ * the matching event in the same atomic step, so that a watcher that reads the hash and then follows
+ * the channel misses nothing. Writes restore the upload's identity if Redis lost the hash (a restart
+ * without persistence), but never bring back a deleted upload, nor undo a completion.
  */
 @ApplicationScoped
 @RedisCall
 public class ProgressStore {
 
-    private static final String CREATE =
-            "redis.call('HSET', KEYS[1], unpack(ARGV, 3)) redis.call('PUBLISH', ARGV[1], ARGV[2]) return 1";
-    private static final String UPDATE_IF_PRESENT = "if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end "
-            + "redis.call('HSET', KEYS[1], unpack(ARGV, 3)) redis.call('PUBLISH', ARGV[1], ARGV[2]) return 1";
-    /** Progress of an upload that is still there and not yet complete (a late flush must not undo completion). */
-    private static final String PROGRESS_IF_ACTIVE = "if redis.call('EXISTS', KEYS[1]) == 0 "
-            + "or redis.call('HGET', KEYS[1], 'status') == 'completed' then return 0 end "
-            + "redis.call('HSET', KEYS[1], unpack(ARGV, 3)) redis.call('PUBLISH', ARGV[1], ARGV[2]) return 1";
-    private static final String REMOVE =
-            "if redis.call('DEL', KEYS[1]) == 1 then redis.call('PUBLISH', ARGV[1], ARGV[2]) end return 1";
+    /** KEYS: hash, tombstone. ARGV: channel, event, kind, ttl ms, identity pair count, identity pairs, field pairs. */
+    private static final String WRITE = """
+            if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+            if ARGV[3] == 'progress' and redis.call('HGET', KEYS[1], 'status') == 'completed' then return 0 end
+            local identity = tonumber(ARGV[5])
+            for i = 6, 5 + identity * 2, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            redis.call('HSET', KEYS[1], unpack(ARGV, 6 + identity * 2))
+            if tonumber(ARGV[4]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
+            redis.call('PUBLISH', ARGV[1], ARGV[2])
+            return 1
+            """;
+    private static final String REMOVE = """
+            redis.call('DEL', KEYS[1])
+            redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+            redis.call('PUBLISH', ARGV[1], ARGV[2])
+            return 1
+            """;
+    private static final String PROGRESS = "progress";
+    private static final String FINAL = "final";
 
     @Inject
     JedisPooled redis;
 
-    public void create(String id, String business, String username, Long size,
-                       String filename, String contentType, Instant now) {
-        ProgressEvent event = new ProgressEvent(ProgressEvent.CREATED, id, 0.0, 0, size, UploadStatus.CREATED, null);
-        write(CREATE, id, event, "status", UploadStatus.CREATED, "progress", "0.0", "offset", "0",
-                "size", text(size), "created_at", now.toString(), "updated_at", now.toString(),
-                "business", business, "username", username, "filename", text(filename), "content_type", text(contentType));
+    @Inject
+    Retention retention;
+
+    public void create(UploadFacts upload, Instant now) {
+        write(upload, FINAL, new ProgressEvent(ProgressEvent.CREATED, upload.id(), 0.0, 0, upload.size(), UploadStatus.CREATED, null),
+                0, "status", UploadStatus.CREATED, "progress", "0.0", "offset", "0", "updated_at", now.toString());
     }
 
-    public void progress(String id, long offset, Long size, Instant now) {
-        double percent = UploadStatus.percent(offset, size);
-        ProgressEvent event = new ProgressEvent(ProgressEvent.PROGRESS, id, percent, offset, size, UploadStatus.UPLOADING, null);
-        write(PROGRESS_IF_ACTIVE, id, event, "status", UploadStatus.UPLOADING, "offset", Long.toString(offset),
-                "size", text(size), "progress", Double.toString(percent), "updated_at", now.toString(), "message", "");
+    public void progress(UploadFacts upload, long offset, Instant now) {
+        double percent = UploadStatus.percent(offset, upload.size());
+        write(upload, PROGRESS, new ProgressEvent(ProgressEvent.PROGRESS, upload.id(), percent, offset, upload.size(),
+                        UploadStatus.UPLOADING, null),
+                0, "status", UploadStatus.UPLOADING, "offset", Long.toString(offset), "size", text(upload.size()),
+                "progress", Double.toString(percent), "updated_at", now.toString(), "message", "");
     }
 
-    public void complete(String id, long size, Instant now) {
-        ProgressEvent event = new ProgressEvent(ProgressEvent.COMPLETE, id, 100.0, size, size, UploadStatus.COMPLETED, null);
-        write(UPDATE_IF_PRESENT, id, event, "status", UploadStatus.COMPLETED, "offset", Long.toString(size),
-                "size", Long.toString(size), "progress", "100.0", "updated_at", now.toString(),
-                "completed_at", now.toString(), "message", "");
+    /** Completed: the hash also gets a TTL, in case every cleanup sweep misses it. */
+    public void complete(UploadFacts upload, Instant completedAt) {
+        long size = upload.size();
+        write(upload, FINAL, new ProgressEvent(ProgressEvent.COMPLETE, upload.id(), 100.0, size, size, UploadStatus.COMPLETED, null),
+                retention.completedKeyTtl().toMillis(), "status", UploadStatus.COMPLETED, "offset", Long.toString(size),
+                "size", Long.toString(size), "progress", "100.0", "updated_at", completedAt.toString(),
+                "completed_at", completedAt.toString(), "message", "");
     }
 
-    public void fail(String id, long offset, Long size, String reason, Instant now) {
-        ProgressEvent event = new ProgressEvent(ProgressEvent.ERROR, id, UploadStatus.percent(offset, size), offset, size,
-                UploadStatus.FAILED, reason);
-        write(UPDATE_IF_PRESENT, id, event, "status", UploadStatus.FAILED, "message", reason, "updated_at", now.toString());
+    public void fail(UploadFacts upload, long offset, String reason, Instant now) {
+        write(upload, FINAL, new ProgressEvent(ProgressEvent.ERROR, upload.id(), UploadStatus.percent(offset, upload.size()),
+                        offset, upload.size(), UploadStatus.FAILED, reason),
+                0, "status", UploadStatus.FAILED, "message", reason, "updated_at", now.toString());
     }
 
-    public void remove(String id) {
-        redis.eval(REMOVE, List.of(RedisKeys.upload(id)),
-                List.of(RedisKeys.PROGRESS_CHANNEL, ProgressEvent.deleted(id).toJson()));
+    /** Gone for good: watchers hear an error with the reason ("deleted", "expired"). */
+    public void remove(String id, String reason) {
+        redis.eval(REMOVE, List.of(RedisKeys.upload(id), RedisKeys.deleted(id)), List.of(RedisKeys.PROGRESS_CHANNEL,
+                ProgressEvent.removed(id, reason).toJson(), Long.toString(retention.incomplete().toMillis())));
     }
 
     /** The upload's status if it exists and belongs to the business; empty otherwise. */
     public Optional<UploadStatus> find(String id, String business) {
         Map<String, String> hash = redis.hgetAll(RedisKeys.upload(id));
-        if (hash.isEmpty() || !business.equals(hash.get("business"))) {
+        if (hash.get("status") == null || !business.equals(hash.get("business"))) {
             return Optional.empty();
         }
-        return Optional.of(new UploadStatus(id, hash.get("status"), Double.parseDouble(hash.get("progress")),
-                Long.parseLong(hash.get("offset")), blankToNull(hash.get("size")) == null ? null : Long.valueOf(hash.get("size")),
+        return Optional.of(new UploadStatus(id, hash.get("status"), Double.parseDouble(hash.getOrDefault("progress", "0")),
+                Long.parseLong(hash.getOrDefault("offset", "0")),
+                blankToNull(hash.get("size")) == null ? null : Long.valueOf(hash.get("size")),
                 hash.get("created_at"), hash.get("updated_at"), blankToNull(hash.get("completed_at")),
                 blankToNull(hash.get("filename")), blankToNull(hash.get("content_type")),
-                hash.get("username"), blankToNull(hash.get("message"))));
+                blankToNull(hash.get("username")), blankToNull(hash.get("message"))));
     }
 
-    private void write(String script, String id, ProgressEvent event, String... fieldsAndValues) {
-        List<String> args = new ArrayList<>(fieldsAndValues.length + 2);
-        args.add(RedisKeys.PROGRESS_CHANNEL);
-        args.add(event.toJson());
-        args.addAll(List.of(fieldsAndValues));
-        redis.eval(script, List.of(RedisKeys.upload(id)), args);
+    /** When the status says the upload completed, for the cleanup sweep. */
+    public Optional<Instant> completedAt(String id) {
+        return Optional.ofNullable(blankToNull(redis.hget(RedisKeys.upload(id), "completed_at"))).map(Instant::parse);
+    }
+
+    public boolean exists(String id) {
+        return redis.exists(RedisKeys.upload(id));
+    }
+
+    /** The ids of every upload with a status hash, for the cleanup sweep's search for orphans. */
+    public Set<String> ids() {
+        Set<String> ids = new HashSet<>();
+        String prefix = RedisKeys.upload("");
+        ScanParams match = new ScanParams().match(prefix + "*").count(1000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = redis.scan(cursor, match);
+            page.getResult().forEach(key -> ids.add(key.substring(prefix.length())));
+            cursor = page.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        return ids;
+    }
+
+    /** Drops a hash whose upload has no files any more (a crash between deleting the two). */
+    public void forget(String id) {
+        redis.del(RedisKeys.upload(id));
+    }
+
+    private void write(UploadFacts upload, String kind, ProgressEvent event, long ttlMillis, String... fields) {
+        List<String> args = new ArrayList<>(List.of(RedisKeys.PROGRESS_CHANNEL, event.toJson(), kind,
+                Long.toString(ttlMillis), "6", "business", upload.business(), "username", text(upload.username()),
+                "filename", text(upload.filename()), "content_type", text(upload.contentType()),
+                "created_at", upload.createdAt().toString(), "size", text(upload.size())));
+        args.addAll(List.of(fields));
+        redis.eval(WRITE, List.of(RedisKeys.upload(upload.id()), RedisKeys.deleted(upload.id())), args);
     }
 
     private static String text(Object value) {

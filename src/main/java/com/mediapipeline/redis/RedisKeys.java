@@ -23,4 +23,17 @@ public final class RedisKeys {
     public static String uploadLock(String uploadId) {
         return "lock:upload:" + uploadId;
     }
+
+    /** The token bucket of one caller (an API key's hash, or an address for calls without a known key). */
+    public static String rateLimit(String caller) {
+        return "ratelimit:" + caller;
+    }
+
+    /** Marks a deleted upload for a while, so that a PATCH still streaming cannot bring its status back. */
+    public static String deleted(String uploadId) {
+        return "deleted:" + uploadId;
+    }
+
+    /** Held by the instance running the current cleanup sweep. */
+    public static final String SWEEP_LOCK = "lock:cleanup-sweep";
 }

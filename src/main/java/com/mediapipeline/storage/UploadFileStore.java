@@ -138,10 +138,16 @@ public class UploadFileStore extends DiskStorageService {
         }
     }
 
+    /** TUS termination, and DELETE of a stored file. */
     @Override
     public void terminateUpload(UploadInfo info) throws IOException, UploadNotFoundException {
+        remove(info, "deleted");
+    }
+
+    /** Removes the upload's bytes and info, and tells the listener why. */
+    public void remove(UploadInfo info, String reason) throws IOException, UploadNotFoundException {
         super.terminateUpload(info);
-        listener.removed(info.getId().toString());
+        listener.removed(info.getId().toString(), reason);
     }
 
     /** How far an append got, and the client's failure that ended it early, if any. */

@@ -15,5 +15,6 @@ public interface UploadListener {
 
     void failed(UploadInfo info, String reason);
 
-    void removed(String uploadId);
+    /** The upload and its files are gone, for a reason watchers are told ("deleted", "expired"). */
+    void removed(String uploadId, String reason);
 }

@@ -1,6 +1,7 @@
 package com.mediapipeline.upload;
 
 import com.mediapipeline.errors.InvalidSettingException;
+import com.mediapipeline.storage.Retention;
 import com.mediapipeline.storage.UploadFileStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -11,22 +12,19 @@ import jakarta.servlet.ServletContext;
 import me.desair.tus.server.TusFileUploadService;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.time.Duration;
 
 /** tus-java-server, configured: our ids, store, locks and creation-with-upload. */
 @ApplicationScoped
 class TusServiceProducer {
 
     static final String MAX_SIZE_SETTING = "mediapipeline.upload.max-size";
-    static final String EXPIRY_SETTING = "mediapipeline.retention.incomplete";
 
     @Inject
     @ConfigProperty(name = MAX_SIZE_SETTING, defaultValue = "0")
     long maxSize;
 
     @Inject
-    @ConfigProperty(name = EXPIRY_SETTING, defaultValue = "PT24H")
-    Duration expiry;
+    Retention retention;
 
     @Inject
     UploadFileStore store;
@@ -49,14 +47,12 @@ class TusServiceProducer {
     private TusFileUploadService build(String contextPath) {
         InvalidSettingException.require(maxSize >= 0, MAX_SIZE_SETTING,
                 "must be 0 (no limit) or a positive number of bytes, was " + maxSize);
-        InvalidSettingException.require(!expiry.isNegative() && !expiry.isZero(), EXPIRY_SETTING,
-                "must be a positive ISO-8601 duration, was " + expiry);
         TusFileUploadService tus = new TusFileUploadService()
                 .withUploadIdFactory(new UploadIds())
                 .withUploadUri(contextPath + TusRequest.ROOT + "/?")
                 .withUploadStorageService(store)
                 .withUploadLockingService(new HeldLocks(locks))
-                .withUploadExpirationPeriod(expiry.toMillis())
+                .withUploadExpirationPeriod(retention.incomplete().toMillis())
                 .addTusExtension(new CreationWithUpload());
         if (maxSize > 0) {
             tus.withMaxUploadSize(maxSize);

@@ -139,7 +139,7 @@ class UploadFileStoreTest {
         store.terminateUpload(info);
         assertFalse(Files.exists(dir.resolve("uploads").resolve(info.getId().toString())));
         assertNull(store.getUploadInfo(info.getId()));
-        assertEquals("removed " + info.getId(), events.get(events.size() - 1));
+        assertEquals("removed " + info.getId() + " deleted", events.get(events.size() - 1));
     }
 
     private UploadInfo created(long length) throws IOException {
@@ -188,8 +188,8 @@ class UploadFileStoreTest {
         }
 
         @Override
-        public void removed(String uploadId) {
-            events.add("removed " + uploadId);
+        public void removed(String uploadId, String reason) {
+            events.add("removed " + uploadId + " " + reason);
         }
     }
 }
