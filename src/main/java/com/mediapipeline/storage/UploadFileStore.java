@@ -1,11 +1,13 @@
 package com.mediapipeline.storage;
 
+import com.mediapipeline.upload.UploadIds;
 import me.desair.tus.server.exception.TusException;
 import me.desair.tus.server.exception.UploadNotFoundException;
 import me.desair.tus.server.upload.UploadId;
 import me.desair.tus.server.upload.UploadInfo;
 import me.desair.tus.server.upload.UploadType;
 import me.desair.tus.server.upload.disk.DiskStorageService;
+import org.apache.commons.io.FileUtils;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +22,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * tus-java-server's disk layout ({@code uploads/<id>/info|data}) with what its 1.0.0-3.0 store
@@ -58,6 +63,28 @@ public class UploadFileStore extends DiskStorageService {
     public Path dataFile(UploadId id) {
         Path dir = directory(id);
         return Files.isDirectory(dir) ? dir.resolve(DATA_FILE) : null;
+    }
+
+    /** The ids of every upload folder, for the cleanup sweep. */
+    public List<String> ids() throws IOException {
+        if (!Files.isDirectory(uploadsDir)) {
+            return List.of();
+        }
+        try (Stream<Path> folders = Files.list(uploadsDir)) {
+            return folders.map(folder -> folder.getFileName().toString()).filter(UploadIds::isValid).toList();
+        }
+    }
+
+    /** When the upload's folder last changed: its last byte written, or its creation. */
+    public Instant lastWrite(String id) throws IOException {
+        Path folder = uploadsDir.resolve(id);
+        Path data = folder.resolve(DATA_FILE);
+        return Files.getLastModifiedTime(Files.exists(data) ? data : folder).toInstant();
+    }
+
+    /** Removes a folder that never became an upload (no info file: a crash during creation). */
+    public void removeFolder(String id) throws IOException {
+        FileUtils.deleteDirectory(uploadsDir.resolve(id).toFile());
     }
 
     @Override

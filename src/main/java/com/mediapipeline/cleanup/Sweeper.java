@@ -1,0 +1,124 @@
+package com.mediapipeline.cleanup;
+
+import com.mediapipeline.errors.ApiException;
+import com.mediapipeline.progress.ProgressStore;
+import com.mediapipeline.progress.UploadFacts;
+import com.mediapipeline.storage.Retention;
+import com.mediapipeline.storage.UploadFileStore;
+import com.mediapipeline.upload.UploadIds;
+import com.mediapipeline.upload.UploadLocks;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import me.desair.tus.server.exception.TusException;
+import me.desair.tus.server.upload.UploadId;
+import me.desair.tus.server.upload.UploadInfo;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One sweep: removes completed uploads older than {@code retention.completed} and unfinished ones
+ * idle past their {@code Upload-Expires}, never one that is receiving bytes (its lock is held);
+ * restores the status of uploads whose hash Redis lost, and drops hashes whose files are gone.
+ */
+@ApplicationScoped
+public class Sweeper {
+
+    private static final Logger LOG = Logger.getLogger(Sweeper.class.getName());
+
+    @Inject
+    UploadFileStore files;
+
+    @Inject
+    ProgressStore statuses;
+
+    @Inject
+    UploadLocks locks;
+
+    @Inject
+    Retention retention;
+
+    @Inject
+    SweepLock sweepLock;
+
+    /** Sweeps unless another instance already does this interval's sweep; answers how many uploads it removed. */
+    public Optional<Integer> sweepUnlessTaken() {
+        if (!sweepLock.tryTake(retention.interval().multipliedBy(9).dividedBy(10))) {
+            return Optional.empty();
+        }
+        int removed = 0;
+        for (String id : listFolders()) {
+            try {
+                removed += sweep(id, Instant.now()) ? 1 : 0;
+            } catch (IOException | TusException | ApiException e) {
+                LOG.log(Level.WARNING, "Cleanup skipped upload " + id, e);
+            }
+        }
+        statuses.ids().stream()
+                .filter(id -> !UploadIds.isValid(id) || files.dataFile(new UploadId(id)) == null)
+                .forEach(statuses::forget);
+        LOG.info("Cleanup sweep removed " + removed + " expired upload(s)");
+        return Optional.of(removed);
+    }
+
+    private boolean sweep(String id, Instant now) throws IOException, TusException {
+        UploadInfo info = files.getUploadInfo(new UploadId(id));
+        Instant lastWrite = files.lastWrite(id);
+        if (info == null) {
+            if (lastWrite.plus(retention.interval()).isBefore(now)) {
+                files.removeFolder(id);
+            }
+            return false;
+        }
+        if (expiresAt(info, id, lastWrite).isBefore(now)) {
+            return expire(info, id);
+        }
+        if (!statuses.exists(id)) {
+            restore(info, lastWrite);
+        }
+        return false;
+    }
+
+    private Instant expiresAt(UploadInfo info, String id, Instant lastWrite) {
+        if (!info.isUploadInProgress()) {
+            return statuses.completedAt(id).orElse(lastWrite).plus(retention.completed());
+        }
+        return info.getExpirationTimestamp() != null ? Instant.ofEpochMilli(info.getExpirationTimestamp())
+                : lastWrite.plus(retention.incomplete());
+    }
+
+    /** An upload that is receiving bytes holds its lock, and is left alone. */
+    private boolean expire(UploadInfo info, String id) throws IOException, TusException {
+        Optional<UploadLocks.Held> lock = locks.tryLock(id);
+        if (lock.isEmpty()) {
+            return false;
+        }
+        try (UploadLocks.Held held = lock.get()) {
+            files.remove(info, "expired");
+            return true;
+        }
+    }
+
+    /** Redis lost the hash (restarted without persistence): the status comes back from the info file. */
+    private void restore(UploadInfo info, Instant lastWrite) {
+        UploadFacts upload = UploadFacts.of(info, null);
+        if (info.isUploadInProgress()) {
+            statuses.progress(upload, info.getOffset(), lastWrite);
+        } else {
+            statuses.complete(upload, lastWrite);
+        }
+    }
+
+    private List<String> listFolders() {
+        try {
+            return files.ids();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Cleanup could not list the storage folder", e);
+            return List.of();
+        }
+    }
+}
