@@ -10,6 +10,8 @@ import com.mediapipeline.upload.UploadLocks;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import me.desair.tus.server.exception.TusException;
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.annotation.Metric;
 import me.desair.tus.server.upload.UploadId;
 import me.desair.tus.server.upload.UploadInfo;
 
@@ -45,6 +47,10 @@ public class Sweeper {
     @Inject
     SweepLock sweepLock;
 
+    @Inject
+    @Metric(name = "cleanup.removed", absolute = true, description = "Expired uploads removed by cleanup sweeps on this instance")
+    Counter removedUploads;
+
     /** Sweeps unless another instance already does this interval's sweep; answers how many uploads it removed. */
     public Optional<Integer> sweepUnlessTaken() {
         if (!sweepLock.tryTake(retention.interval().multipliedBy(9).dividedBy(10))) {
@@ -61,6 +67,7 @@ public class Sweeper {
         statuses.ids().stream()
                 .filter(id -> !UploadIds.isValid(id) || files.dataFile(new UploadId(id)) == null)
                 .forEach(statuses::forget);
+        removedUploads.inc(removed);
         LOG.info("Cleanup sweep removed " + removed + " expired upload(s)");
         return Optional.of(removed);
     }

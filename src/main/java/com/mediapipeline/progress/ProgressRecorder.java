@@ -12,6 +12,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import me.desair.tus.server.upload.UploadInfo;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.annotation.Metric;
 
 import java.time.Instant;
 import java.util.Map;
@@ -43,6 +46,22 @@ public class ProgressRecorder implements UploadListener {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
+    @Inject
+    @Metric(name = "uploads.created", absolute = true, description = "Uploads created")
+    Counter created;
+
+    @Inject
+    @Metric(name = "uploads.completed", absolute = true, description = "Uploads whose last byte was stored")
+    Counter completed;
+
+    @Inject
+    @Metric(name = "uploads.failed", absolute = true, description = "Uploads whose bytes the disk refused")
+    Counter failed;
+
+    @Inject
+    @Metric(name = "uploads.bytes.received", absolute = true, unit = MetricUnits.BYTES, description = "Upload bytes stored")
+    Counter bytesReceived;
+
     private Throttle throttle;
     private final Map<String, Offset> trailing = new ConcurrentHashMap<>();
 
@@ -60,6 +79,9 @@ public class ProgressRecorder implements UploadListener {
     public void created(UploadInfo info) {
         UploadFacts upload = facts(info);
         store.create(upload, Instant.now());
+        created.inc();
+        LOG.info(() -> "upload created id=" + upload.id() + " business=" + upload.business() + " user="
+                + upload.username() + " size=" + upload.size());
         if (!info.isUploadInProgress()) {
             store.complete(upload, Instant.now());
         }
@@ -74,9 +96,13 @@ public class ProgressRecorder implements UploadListener {
     }
 
     @Override
-    public void stored(UploadInfo info) {
+    public void stored(UploadInfo info, long received) {
         String id = info.getId().toString();
+        bytesReceived.inc(Math.max(0, received));
         if (!info.isUploadInProgress()) {
+            completed.inc();
+            LOG.info(() -> "upload completed id=" + id + " business=" + info.getOwnerKey() + " user="
+                    + caller.get().username() + " size=" + info.getLength());
             throttle.forget(id);
             trailing.remove(id);
             guarded(id, () -> store.complete(facts(info), Instant.now()));
@@ -94,6 +120,8 @@ public class ProgressRecorder implements UploadListener {
     @Override
     public void failed(UploadInfo info, String reason) {
         String id = info.getId().toString();
+        failed.inc();
+        LOG.warning(() -> "upload failed id=" + id + " business=" + info.getOwnerKey() + " reason=" + reason);
         guarded(id, () -> store.fail(facts(info), info.getOffset(), reason, Instant.now()));
     }
 

@@ -6,6 +6,8 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.websocket.Session;
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.annotation.Gauge;
 
 import java.util.Map;
 import java.util.Set;
@@ -59,6 +61,11 @@ public class SocketRegistry {
                 return sockets.isEmpty() ? null : sockets;
             });
         }
+    }
+
+    @Gauge(name = "websockets.open", absolute = true, unit = MetricUnits.NONE, description = "Progress sockets open on this instance")
+    public int openSockets() {
+        return bySession.size();
     }
 
     /** Hands an event to every socket watching its upload on this instance. */

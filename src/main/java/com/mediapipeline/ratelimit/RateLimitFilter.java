@@ -11,6 +11,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.annotation.Metric;
 
 import java.io.IOException;
 
@@ -25,6 +27,10 @@ public class RateLimitFilter extends HttpFilter {
 
     @Inject
     ApiKeys keys;
+
+    @Inject
+    @Metric(name = "ratelimit.rejected", absolute = true, description = "Requests refused with 429")
+    Counter rejected;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -41,6 +47,7 @@ public class RateLimitFilter extends HttpFilter {
         response.setHeader("RateLimit-Remaining", Integer.toString(decision.remaining()));
         response.setHeader("RateLimit-Reset", Long.toString(decision.resetSeconds()));
         if (!decision.allowed()) {
+            rejected.inc();
             response.setHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
             ErrorResponses.write(response, ErrorCode.RATE_LIMITED.status(), ErrorCode.RATE_LIMITED,
                     "Too many requests for this API key; retry after " + decision.retryAfterSeconds() + " s");

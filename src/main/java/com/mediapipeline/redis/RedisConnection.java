@@ -14,6 +14,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.JedisURIHelper;
 
 import java.io.IOException;
@@ -65,6 +66,15 @@ public class RedisConnection {
     @Produces
     JedisPooled client() {
         return client;
+    }
+
+    /** Whether Redis answers a PING now. */
+    public boolean answers() {
+        try {
+            return "PONG".equals(client.ping());
+        } catch (JedisException e) {
+            return false;
+        }
     }
 
     @PreDestroy

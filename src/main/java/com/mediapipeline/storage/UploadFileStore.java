@@ -146,9 +146,10 @@ public class UploadFileStore extends DiskStorageService {
             if (dataFile(info.getId()) == null) {
                 throw new UploadDeletedException(info.getId());
             }
+            long received = copied.position() - info.getOffset();
             info.setOffset(copied.position());
             update(info);
-            listener.stored(info);
+            listener.stored(info, received);
             if (copied.clientFailure() != null) {
                 throw copied.clientFailure();
             }
@@ -161,7 +162,7 @@ public class UploadFileStore extends DiskStorageService {
     public void removeLastNumberOfBytes(UploadInfo info, long byteCount) throws IOException, UploadNotFoundException {
         super.removeLastNumberOfBytes(info, byteCount);
         if (info != null) {
-            listener.stored(info);
+            listener.stored(info, -byteCount);
         }
     }
 

@@ -10,8 +10,8 @@ public interface UploadListener {
     /** Called for every block written; implementations throttle. */
     void progressed(UploadInfo info, long offset);
 
-    /** The info's offset was stored durably (a PATCH ended, or stopped early). */
-    void stored(UploadInfo info);
+    /** The info's offset was stored durably (a PATCH ended, or stopped early), {@code received} bytes later. */
+    void stored(UploadInfo info, long received);
 
     void failed(UploadInfo info, String reason);
 

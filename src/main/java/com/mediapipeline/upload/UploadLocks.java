@@ -10,6 +10,8 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.annotation.Gauge;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.params.SetParams;
 
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One writer per upload across every instance: a Redis lock with an expiry, so that a lock held by
@@ -43,6 +46,7 @@ public class UploadLocks implements WriteGuard {
 
     /** The lease the current request thread holds, if any. */
     private final ThreadLocal<Lease> held = new ThreadLocal<>();
+    private final AtomicInteger writing = new AtomicInteger();
 
     private record Lease(String uploadId, String token, long renewAfterMillis) {
     }
@@ -63,10 +67,17 @@ public class UploadLocks implements WriteGuard {
     public Held lock(String uploadId) {
         String token = acquire(uploadId).orElseThrow(() -> new ApiException(ErrorCode.LOCKED));
         held.set(new Lease(uploadId, token, renewAfter()));
+        writing.incrementAndGet();
         return () -> {
+            writing.decrementAndGet();
             held.remove();
             release(uploadId, token);
         };
+    }
+
+    @Gauge(name = "uploads.active", absolute = true, unit = MetricUnits.NONE, description = "Uploads receiving bytes on this instance")
+    public int activeUploads() {
+        return writing.get();
     }
 
     /** Locks the upload if nobody holds it, for work outside a request (the cleanup sweep). */

@@ -178,7 +178,7 @@ class UploadFileStoreTest {
         }
 
         @Override
-        public void stored(UploadInfo info) {
+        public void stored(UploadInfo info, long received) {
             events.add("stored " + info.getOffset());
         }
 

@@ -65,7 +65,10 @@ public final class TestEnvironment implements BeforeAllCallback {
                 "-Dmediapipeline.api-keys=acme:" + ACME_KEY + ",globex:" + GLOBEX_KEY,
                 "-Dmediapipeline.upload.max-size=" + MAX_UPLOAD_SIZE,
                 "-Dmediapipeline.progress.interval-ms=" + PROGRESS_INTERVAL_MS,
-                "-Dmediapipeline.upload.lock-timeout=PT" + LOCK_TIMEOUT_SECONDS + "S");
+                "-Dmediapipeline.upload.lock-timeout=PT" + LOCK_TIMEOUT_SECONDS + "S",
+                "-Dmediapipeline.rate-limit.per-second=100000",
+                "-Dmediapipeline.rate-limit.burst=100000",
+                "-Dmediapipeline.health.min-free-bytes=1048576");
     }
 
     private static String startRedis() {
