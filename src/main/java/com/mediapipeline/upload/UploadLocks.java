@@ -13,6 +13,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.annotation.Gauge;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
 import java.time.Duration;
@@ -32,8 +33,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class UploadLocks implements WriteGuard {
 
     static final String TIMEOUT_SETTING = "mediapipeline.upload.lock-timeout";
-    private static final String RENEW =
-            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
+    /** Renews our lease; takes it again if it vanished (expired unclaimed, or Redis restarted empty). */
+    private static final String RENEW = """
+            local holder = redis.call('GET', KEYS[1])
+            if holder == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+            if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+            return 0
+            """;
     private static final String RELEASE =
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
@@ -95,8 +101,14 @@ public class UploadLocks implements WriteGuard {
         if (lease == null || !lease.uploadId().equals(uploadId) || System.currentTimeMillis() < lease.renewAfterMillis()) {
             return;
         }
-        Object renewed = redis.eval(RENEW, List.of(RedisKeys.uploadLock(uploadId)),
-                List.of(lease.token(), Long.toString(timeout.toMillis())));
+        Object renewed;
+        try {
+            renewed = redis.eval(RENEW, List.of(RedisKeys.uploadLock(uploadId)),
+                    List.of(lease.token(), Long.toString(timeout.toMillis())));
+        } catch (JedisException redisAway) {
+            // Redis restarting must not cut an upload short: the lease is kept and renewed once Redis is back
+            return;
+        }
         if (!Long.valueOf(1).equals(renewed)) {
             throw new LockLostException(uploadId);
         }

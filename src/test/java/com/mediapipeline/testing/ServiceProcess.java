@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -23,25 +24,41 @@ public final class ServiceProcess implements AutoCloseable {
 
     private final Path storage;
     private final int port;
+    private final List<String> options;
     private final Path log;
     private Process process;
 
-    public ServiceProcess(Path storage, int port) {
+    /** The service on {@code port}, its data in {@code storage}, with extra {@code -D} options. */
+    public ServiceProcess(Path storage, int port, String... options) {
         this.storage = storage;
         this.port = port;
+        this.options = List.of(options);
         this.log = TestEnvironment.workDir().resolve("service-" + port + ".log");
     }
 
+    /** Starts the process and waits until it answers. */
     public ServiceProcess start() throws IOException, InterruptedException {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-Djava.io.tmpdir=" + TestEnvironment.workDir(),
-                "-Dmediapipeline.storage.dir=" + storage,
-                "-Dmediapipeline.api-keys=acme:" + TestEnvironment.ACME_KEY,
-                "-jar", System.getProperty("it.microbundle"), "--nocluster", "--port", Integer.toString(port));
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        launch();
         awaitReady();
         return this;
+    }
+
+    /** Starts the process without waiting: several boot side by side, then {@link #awaitReady()}. */
+    public ServiceProcess launch() throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-Djava.io.tmpdir=" + TestEnvironment.workDir(),
+                "-Dmediapipeline.storage.dir=" + storage,
+                "-Dmediapipeline.api-keys=acme:" + TestEnvironment.ACME_KEY + ",globex:" + TestEnvironment.GLOBEX_KEY));
+        command.addAll(options);
+        command.addAll(List.of("-jar", System.getProperty("it.microbundle"), "--nocluster", "--port", Integer.toString(port)));
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return this;
+    }
+
+    /** The lines the service logged so far. */
+    public List<String> logLines() throws IOException {
+        return Files.readAllLines(log);
     }
 
     public URL url() {
@@ -72,7 +89,7 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    private void awaitReady() throws IOException, InterruptedException {
+    public void awaitReady() throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(BOOT_TIMEOUT);
         Api probe = Api.anonymous(url());
         while (Instant.now().isBefore(deadline)) {
