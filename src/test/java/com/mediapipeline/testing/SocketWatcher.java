@@ -69,9 +69,13 @@ public final class SocketWatcher implements WebSocket.Listener, AutoCloseable {
 
     /** The next message, waiting up to 10 s. */
     public ProgressEvent next() throws InterruptedException {
-        ProgressEvent event = incoming.poll(10, TimeUnit.SECONDS);
+        return next(10);
+    }
+
+    public ProgressEvent next(long seconds) throws InterruptedException {
+        ProgressEvent event = incoming.poll(seconds, TimeUnit.SECONDS);
         if (event == null) {
-            throw new AssertionError("no message within 10 s; so far: " + all);
+            throw new AssertionError("no message within " + seconds + " s; so far: " + all);
         }
         return event;
     }

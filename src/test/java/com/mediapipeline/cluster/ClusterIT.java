@@ -1,0 +1,184 @@
+package com.mediapipeline.cluster;
+
+import com.mediapipeline.progress.ProgressEvent;
+import com.mediapipeline.testing.Api;
+import com.mediapipeline.testing.ServiceProcess;
+import com.mediapipeline.testing.SlowBody;
+import com.mediapipeline.testing.SocketWatcher;
+import com.mediapipeline.testing.TestEnvironment;
+import com.mediapipeline.testing.TestRedis;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static com.mediapipeline.testing.Responses.assertError;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two instances of the microbundle behind an imaginary load balancer, sharing one Redis and one
+ * storage folder: an upload moves freely between them, one writer at a time, one sweep at a time,
+ * one rate limit for both.
+ */
+class ClusterIT {
+
+    private static final int SWEEP_SECONDS = 2;
+    private static final int RETENTION_SECONDS = 6;
+    private static ServiceProcess a;
+    private static ServiceProcess b;
+
+    @BeforeAll
+    static void startTwoInstances() throws Exception {
+        TestEnvironment.start();
+        Path storage = Files.createDirectories(TestEnvironment.workDir().resolve("cluster-" + System.nanoTime()));
+        String[] options = {"-Dmediapipeline.redis.url=" + TestEnvironment.redisUrl(),
+                "-Dmediapipeline.cleanup.interval=PT" + SWEEP_SECONDS + "S",
+                "-Dmediapipeline.retention.completed=PT" + RETENTION_SECONDS + "S",
+                "-Dmediapipeline.retention.incomplete=PT" + RETENTION_SECONDS + "S",
+                "-Dmediapipeline.rate-limit.per-second=20", "-Dmediapipeline.rate-limit.burst=40",
+                "-Dmediapipeline.progress.interval-ms=" + TestEnvironment.PROGRESS_INTERVAL_MS};
+        a = new ServiceProcess(storage, Integer.parseInt(System.getProperty("it.service.port")), options).launch();
+        b = new ServiceProcess(storage, Integer.parseInt(System.getProperty("it.service.port2")), options).launch();
+        a.awaitReady();
+        b.awaitReady();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (ServiceProcess instance : new ServiceProcess[] {a, b}) {
+            if (instance != null) {
+                instance.close();
+            }
+        }
+    }
+
+    /** Upload on A, watch on B, resume on B, download from B. */
+    @Test
+    void anUploadMovesBetweenInstances() throws Exception {
+        Api onA = Api.acme(a.url());
+        Api onB = Api.acme(b.url());
+        int size = 2 * 1024 * 1024;
+        byte[] content = SlowBody.pattern(size);
+        String upload = onA.create(size, "shared.bin", null);
+        String id = Api.idOf(upload);
+        String uploadOnB = onB.uploadsUrl() + id;
+        try (SocketWatcher watcher = SocketWatcher.open(onB, id)) {
+            assertEquals("created", watcher.next().type());
+            assertEquals(204, onA.patch(upload, 0, Arrays.copyOf(content, size / 2)).statusCode());
+            assertEquals(size / 2, awaitBytes(watcher, size / 2).bytesSent(), "B's socket follows a PATCH that A received");
+
+            assertEquals(Integer.toString(size / 2), onB.head(uploadOnB).headers().firstValue("Upload-Offset").orElseThrow());
+            assertEquals(204, onB.patch(uploadOnB, size / 2, Arrays.copyOfRange(content, size / 2, size)).statusCode());
+            assertEquals("complete", awaitBytes(watcher, size).type());
+        }
+        assertEquals("completed", onB.statusJson(id).get("status"));
+        assertArrayEquals(content, onB.download(id).body());
+    }
+
+    /** Two PATCHes of one upload on two instances cannot interleave: the second is refused. */
+    @Test
+    void aSecondWriterOnAnotherInstanceIsRefused() throws Exception {
+        Api onA = Api.acme(a.url());
+        Api onB = Api.acme(b.url());
+        long size = 8L * 1024 * 1024;
+        String upload = onA.create(size, null, null);
+        CompletableFuture<HttpResponse<String>> slow = onA.slowPatch(upload, size, 40);
+        while (!TestRedis.client().exists("lock:upload:" + Api.idOf(upload)) && !slow.isDone()) {
+            Thread.sleep(10);
+        }
+        assertError(onB.patch(onB.uploadsUrl() + Api.idOf(upload), 0, new byte[10]), 423, "locked");
+        assertEquals(204, slow.get().statusCode());
+        assertEquals(Long.toString(size), onB.head(onB.uploadsUrl() + Api.idOf(upload)).headers()
+                .firstValue("Upload-Offset").orElseThrow());
+    }
+
+    /** The bucket of an API key is shared: requests spread over both instances drain the same one. */
+    @Test
+    void theRateLimitHoldsAcrossInstances() {
+        Api[] instances = {Api.globex(a.url()), Api.globex(b.url())};
+        HttpResponse<String> refused = null;
+        int sent = 0;
+        while (refused == null && sent < 200) {
+            HttpResponse<String> response = instances[sent++ % 2].status("0b7e3a60-1f5c-4c8e-8d21-6a1f3c2b9e70");
+            if (response.statusCode() == 429) {
+                refused = response;
+            }
+        }
+        assertTrue(refused != null && sent <= 60, "refused after " + sent + " requests to a bucket of 40 at 20/s");
+        assertError(refused, 429, "rate_limited");
+        assertTrue(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow()) >= 1);
+        assertEquals("40", refused.headers().firstValue("RateLimit-Limit").orElseThrow());
+        assertEquals("0", refused.headers().firstValue("RateLimit-Remaining").orElseThrow());
+        assertTrue(refused.headers().firstValue("RateLimit-Reset").isPresent());
+    }
+
+    /** Expired uploads (completed or not) go, watchers hear "expired", and no two sweeps run in the same interval. */
+    @Test
+    void oneSweepPerIntervalRemovesExpiredUploads() throws Exception {
+        Api onA = Api.acme(a.url());
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String upload = onA.create(3, null, null);
+            onA.patch(upload, 0, new byte[3]);
+            ids.add(Api.idOf(upload));
+        }
+        String watched = Api.idOf(onA.create(10, null, null));
+        try (SocketWatcher watcher = SocketWatcher.open(Api.acme(b.url()), watched)) {
+            assertEquals("created", watcher.next().type());
+            ProgressEvent gone = watcher.next(RETENTION_SECONDS + 3L * SWEEP_SECONDS + 5);
+            assertEquals("error", gone.type());
+            assertEquals("expired", gone.message());
+        }
+        Instant deadline = Instant.now().plusSeconds(RETENTION_SECONDS + 4L * SWEEP_SECONDS + 10);
+        while (ids.stream().anyMatch(id -> onA.status(id).statusCode() != 404) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(250);
+        }
+        for (String id : ids) {
+            assertError(Api.acme(b.url()).status(id), 404, "not_found");
+            assertEquals(404, Api.acme(b.url()).download(id).statusCode());
+        }
+        List<Instant> sweeps = sweepTimes(a);
+        sweeps.addAll(sweepTimes(b));
+        Collections.sort(sweeps);
+        assertTrue(sweeps.size() >= 2, "sweeps ran: " + sweeps);
+        for (int i = 1; i < sweeps.size(); i++) {
+            long gap = sweeps.get(i).toEpochMilli() - sweeps.get(i - 1).toEpochMilli();
+            assertTrue(gap >= SWEEP_SECONDS * 1000L * 3 / 4, "two sweeps " + gap + " ms apart: " + sweeps);
+        }
+    }
+
+    private static ProgressEvent awaitBytes(SocketWatcher watcher, long bytes) throws InterruptedException {
+        ProgressEvent event = watcher.next();
+        while (event.bytesSent() < bytes) {
+            event = watcher.next();
+        }
+        return event;
+    }
+
+    private static final Pattern SWEEP = Pattern.compile("^\\[([^]]+)].*Cleanup sweep removed");
+
+    private static List<Instant> sweepTimes(ServiceProcess instance) throws Exception {
+        List<Instant> times = new ArrayList<>();
+        for (String line : instance.logLines()) {
+            Matcher m = SWEEP.matcher(line);
+            if (m.find()) {
+                times.add(OffsetDateTime.parse(m.group(1).replaceFirst("(\\+\\d{2})(\\d{2})$", "$1:$2")).toInstant());
+            }
+        }
+        return times;
+    }
+}
