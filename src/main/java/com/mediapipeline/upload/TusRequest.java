@@ -17,6 +17,8 @@ public record TusRequest(String method, String uploadId) {
     public static final String ROOT = "/api/v1/uploads";
     private static final Pattern CHECKSUM = Pattern.compile("(md5|sha1|sha256|sha384|sha512) [A-Za-z0-9+/]+={0,2}");
     private static final Pattern NUMBER = Pattern.compile("\\d{1,19}");
+    private static final Pattern METADATA = Pattern.compile("[!-+\\--~]+( [A-Za-z0-9+/]*={0,2})?(,[!-+\\--~]+( [A-Za-z0-9+/]*={0,2})?)*");
+    private static final int MAX_METADATA = 4096;
 
     /**
      * @param path    the request path below the context root, starting with {@link #ROOT}
@@ -47,6 +49,11 @@ public record TusRequest(String method, String uploadId) {
         String checksum = headers.apply("Upload-Checksum");
         if (checksum != null && !CHECKSUM.matcher(checksum.trim()).matches()) {
             throw new ApiException(ErrorCode.INVALID_CHECKSUM);
+        }
+        String metadata = headers.apply("Upload-Metadata");
+        if (metadata != null && (metadata.length() > MAX_METADATA || !METADATA.matcher(metadata.trim()).matches())) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "Upload-Metadata must be at most " + MAX_METADATA
+                    + " characters of comma-separated 'key base64value' pairs");
         }
         number(headers, "Upload-Length");
         number(headers, "Upload-Offset");

@@ -145,6 +145,26 @@ class TusProtocolIT extends ServiceIT {
         assertArrayEquals(SlowBody.pattern(size), acme.download(Api.idOf(upload)).body());
     }
 
+    @Test
+    void oversizedOrMalformedMetadataIs400() {
+        assertError(send(acme.request(acme.uploadsUrl()).POST(HttpRequest.BodyPublishers.noBody())
+                .header("Upload-Length", "1").header("Upload-Metadata", "filename " + "QUFB".repeat(2000))), 400, "bad_request");
+        assertError(send(acme.request(acme.uploadsUrl()).POST(HttpRequest.BodyPublishers.noBody())
+                .header("Upload-Length", "1").header("Upload-Metadata", "filename <script>")), 400, "bad_request");
+    }
+
+    /** A PATCH longer than announced: with Content-Length it is refused; streamed, the excess is not stored. */
+    @Test
+    void bytesBeyondTheUploadLengthAreNeverStored() {
+        String upload = acme.create(10, null, null);
+        assertError(acme.patch(upload, 0, new byte[11]), 400, "bad_request");
+        HttpResponse<String> streamed = send(acme.request(upload).method("PATCH", HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(SlowBody.pattern(64))))
+                .header("Content-Type", OCTET_STREAM).header("Upload-Offset", "0"));
+        assertEquals("10", streamed.headers().firstValue("Upload-Offset").orElseThrow(), streamed.body());
+        assertArrayEquals(java.util.Arrays.copyOf(SlowBody.pattern(64), 10), download(upload));
+    }
+
     /** creation-with-upload: the POST body is stored and the answer says how much. */
     @Test
     void creationWithUploadStoresTheBody() {

@@ -69,4 +69,16 @@ class TusRequestTest {
         }
         TusRequest.parse("/api/v1/uploads", "POST", Map.of("Upload-Length", Long.toString(Long.MAX_VALUE))::get);
     }
+
+    @Test
+    void metadataIsKeyBase64PairsOfBoundedSize() {
+        for (String good : new String[] {"filename d29ybGRfZG9taW5hdGlvbl9wbGFuLnBkZg==", "is_confidential",
+                "filename YS5i,filetype dGV4dC9wbGFpbg==,empty"}) {
+            TusRequest.parse("/api/v1/uploads", "POST", Map.of("Upload-Metadata", good)::get);
+        }
+        for (String bad : new String[] {"filename not base64!", "a b c", ",", "filename YQ==,,x", "k " + "A".repeat(5000)}) {
+            assertEquals(ErrorCode.BAD_REQUEST, assertThrows(ApiException.class, () -> TusRequest.parse("/api/v1/uploads",
+                    "POST", Map.of("Upload-Metadata", bad)::get), bad).code());
+        }
+    }
 }
