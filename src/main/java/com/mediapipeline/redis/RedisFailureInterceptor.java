@@ -6,6 +6,7 @@ import jakarta.annotation.Priority;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.util.logging.Logger;
@@ -20,10 +21,19 @@ public class RedisFailureInterceptor {
     @AroundInvoke
     Object translate(InvocationContext context) throws Exception {
         try {
-            return context.proceed();
+            return proceedRetryingOnce(context);
         } catch (JedisException e) {
             LOG.warning("Redis call " + context.getMethod().getName() + " failed: " + e.getMessage());
             throw new ApiException(ErrorCode.REDIS_UNAVAILABLE, ErrorCode.REDIS_UNAVAILABLE.message(), e);
+        }
+    }
+
+    /** After a Redis restart the pool's first connection is dead: one retry gets a fresh one. */
+    private static Object proceedRetryingOnce(InvocationContext context) throws Exception {
+        try {
+            return context.proceed();
+        } catch (JedisConnectionException stale) {
+            return context.proceed();
         }
     }
 }
