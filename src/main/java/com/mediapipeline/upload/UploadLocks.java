@@ -33,13 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class UploadLocks implements WriteGuard {
 
     static final String TIMEOUT_SETTING = "mediapipeline.upload.lock-timeout";
-    /** Renews our lease; takes it again if it vanished (expired unclaimed, or Redis restarted empty). */
-    private static final String RENEW = """
-            local holder = redis.call('GET', KEYS[1])
-            if holder == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-            if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
-            return 0
-            """;
+    private static final String RENEW =
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
     private static final String RELEASE =
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
@@ -54,7 +49,8 @@ public class UploadLocks implements WriteGuard {
     private final ThreadLocal<Lease> held = new ThreadLocal<>();
     private final AtomicInteger writing = new AtomicInteger();
 
-    private record Lease(String uploadId, String token, long renewAfterMillis) {
+    /** Our hold on an upload: renewed a third of the way through, surely ours until {@code expiresAtMillis}. */
+    private record Lease(String uploadId, String token, long renewAfterMillis, long expiresAtMillis) {
     }
 
     /** A lock that closes without checked exceptions. */
@@ -71,8 +67,9 @@ public class UploadLocks implements WriteGuard {
 
     /** Locks the upload for the current request, or answers 423 when another request holds it. */
     public Held lock(String uploadId) {
+        long now = System.currentTimeMillis();
         String token = acquire(uploadId).orElseThrow(() -> new ApiException(ErrorCode.LOCKED));
-        held.set(new Lease(uploadId, token, renewAfter()));
+        held.set(lease(uploadId, token, now));
         writing.incrementAndGet();
         return () -> {
             writing.decrementAndGet();
@@ -98,7 +95,8 @@ public class UploadLocks implements WriteGuard {
     @Override
     public void confirm(String uploadId) throws LockLostException {
         Lease lease = held.get();
-        if (lease == null || !lease.uploadId().equals(uploadId) || System.currentTimeMillis() < lease.renewAfterMillis()) {
+        long now = System.currentTimeMillis();
+        if (lease == null || !lease.uploadId().equals(uploadId) || now < lease.renewAfterMillis()) {
             return;
         }
         Object renewed;
@@ -106,13 +104,17 @@ public class UploadLocks implements WriteGuard {
             renewed = redis.eval(RENEW, List.of(RedisKeys.uploadLock(uploadId)),
                     List.of(lease.token(), Long.toString(timeout.toMillis())));
         } catch (JedisException redisAway) {
-            // Redis restarting must not cut an upload short: the lease is kept and renewed once Redis is back
-            return;
+            // nobody can take the lock while Redis is away, and not before it expires there: write on until then
+            if (now < lease.expiresAtMillis()) {
+                return;
+            }
+            throw new LockLostException(uploadId);
         }
+        // gone or someone else's: the lock expired while this request stalled (or Redis lost it); stop writing
         if (!Long.valueOf(1).equals(renewed)) {
             throw new LockLostException(uploadId);
         }
-        held.set(new Lease(uploadId, lease.token(), renewAfter()));
+        held.set(lease(uploadId, lease.token(), now));
     }
 
     private Optional<String> acquire(String uploadId) {
@@ -125,7 +127,8 @@ public class UploadLocks implements WriteGuard {
         redis.eval(RELEASE, List.of(RedisKeys.uploadLock(uploadId)), List.of(token));
     }
 
-    private long renewAfter() {
-        return System.currentTimeMillis() + timeout.toMillis() / 3;
+    /** Counted from before the SET or PEXPIRE: the lease never outlives the key in Redis. */
+    private Lease lease(String uploadId, String token, long askedAtMillis) {
+        return new Lease(uploadId, token, askedAtMillis + timeout.toMillis() / 3, askedAtMillis + timeout.toMillis());
     }
 }

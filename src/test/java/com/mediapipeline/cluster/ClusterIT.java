@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,6 +21,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,6 +30,8 @@ import java.util.regex.Pattern;
 import static com.mediapipeline.testing.Responses.assertError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -40,11 +45,12 @@ class ClusterIT {
     private static final int RETENTION_SECONDS = 6;
     private static ServiceProcess a;
     private static ServiceProcess b;
+    private static Path storage;
 
     @BeforeAll
     static void startTwoInstances() throws Exception {
         TestEnvironment.start();
-        Path storage = Files.createDirectories(TestEnvironment.workDir().resolve("cluster-" + System.nanoTime()));
+        storage = Files.createDirectories(TestEnvironment.workDir().resolve("cluster-" + System.nanoTime()));
         String[] options = {"-Dmediapipeline.redis.url=" + TestEnvironment.redisUrl(),
                 "-Dmediapipeline.cleanup.interval=PT" + SWEEP_SECONDS + "S",
                 "-Dmediapipeline.retention.completed=PT" + RETENTION_SECONDS + "S",
@@ -124,6 +130,33 @@ class ClusterIT {
         assertEquals("40", refused.headers().firstValue("RateLimit-Limit").orElseThrow());
         assertEquals("0", refused.headers().firstValue("RateLimit-Remaining").orElseThrow());
         assertTrue(refused.headers().firstValue("RateLimit-Reset").isPresent());
+        CompletionException handshake = assertThrows(CompletionException.class,
+                () -> SocketWatcher.open(instances[0], "0b7e3a60-1f5c-4c8e-8d21-6a1f3c2b9e70"));
+        assertEquals(429, ((WebSocketHandshakeException) handshake.getCause()).getResponse().statusCode(),
+                "the WebSocket handshake takes a token too");
+    }
+
+    /** After a crash: a status without files is dropped, and files whose status Redis lost get it back. */
+    @Test
+    void aSweepReconcilesOrphans() throws Exception {
+        Api onA = Api.acme(a.url());
+        String ghost = "6f1c2b9e-70a1-4c8e-8d21-0b7e3a601f5c";
+        TestRedis.client().hset("upload:" + ghost, Map.of("status", "uploading", "business", "acme", "offset", "5"));
+        String upload = onA.create(100, "kept.bin", null);
+        onA.patch(upload, 0, new byte[40]);
+        TestRedis.client().del("upload:" + Api.idOf(upload));
+
+        Instant deadline = Instant.now().plusSeconds(4L * SWEEP_SECONDS + 5);
+        while ((TestRedis.client().exists("upload:" + ghost) || onA.status(Api.idOf(upload)).statusCode() != 200)
+                && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+        }
+        assertFalse(TestRedis.client().exists("upload:" + ghost), "a status whose files are gone is dropped");
+        Map<String, Object> restored = onA.statusJson(Api.idOf(upload));
+        assertEquals("uploading", restored.get("status"));
+        assertEquals(40, ((Number) restored.get("offset")).longValue());
+        assertEquals("kept.bin", restored.get("filename"));
+        assertTrue(Files.exists(storage.resolve("uploads").resolve(Api.idOf(upload)).resolve("data")));
     }
 
     /** Expired uploads (completed or not) go, watchers hear "expired", and no two sweeps run in the same interval. */

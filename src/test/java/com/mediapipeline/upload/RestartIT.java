@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RestartIT {
 
     private static final int SIZE = 4 * 1024 * 1024;
+    private static final String LOCK_TIMEOUT = "-Dmediapipeline.upload.lock-timeout=PT2S";
     private final int port = Integer.parseInt(System.getProperty("it.service.port"));
 
     @Test
@@ -50,14 +52,15 @@ class RestartIT {
 
     /**
      * SIGKILL while a PATCH streams, plus bytes on disk past the recorded offset (the window
-     * between writing and recording): after a restart the upload resumes from the recorded offset.
+     * between writing and recording): after a restart, once the dead PATCH's lock has expired,
+     * the upload resumes from the recorded offset.
      */
     @Test
     void anUploadSurvivesAKillMidPatch() throws Exception {
         Path storage = freshStorage("crash");
         byte[] content = SlowBody.pattern(SIZE);
         String upload;
-        try (ServiceProcess service = new ServiceProcess(storage, port).start()) {
+        try (ServiceProcess service = new ServiceProcess(storage, port, LOCK_TIMEOUT).start()) {
             Api api = Api.acme(service.url());
             upload = api.create(SIZE, "crash.bin", null);
             try (Socket patch = api.openPatch(upload, SIZE)) {
@@ -69,11 +72,16 @@ class RestartIT {
         Path data = storage.resolve("uploads").resolve(Api.idOf(upload)).resolve("data");
         Files.write(data, "bytes never recorded".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
 
-        try (ServiceProcess service = new ServiceProcess(storage, port).start()) {
+        try (ServiceProcess service = new ServiceProcess(storage, port, LOCK_TIMEOUT).start()) {
             Api api = Api.acme(service.url());
             long offset = Long.parseLong(api.head(upload).headers().firstValue("Upload-Offset").orElseThrow());
             assertTrue(offset < Files.size(data), "the data file is longer than the recorded offset");
-            assertEquals(204, api.patch(upload, offset, Arrays.copyOfRange(content, (int) offset, SIZE)).statusCode());
+            HttpResponse<String> resumed = api.patch(upload, offset, Arrays.copyOfRange(content, (int) offset, SIZE));
+            for (int i = 0; i < 20 && resumed.statusCode() == 423; i++) {
+                Thread.sleep(250);
+                resumed = api.patch(upload, offset, Arrays.copyOfRange(content, (int) offset, SIZE));
+            }
+            assertEquals(204, resumed.statusCode(), "the crashed instance's lock expired: " + resumed.body());
             assertArrayEquals(content, api.download(Api.idOf(upload)).body());
             assertEquals("completed", api.statusJson(Api.idOf(upload)).get("status"));
         }
