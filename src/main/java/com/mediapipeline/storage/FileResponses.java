@@ -5,14 +5,15 @@ import jakarta.ws.rs.core.StreamingOutput;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /** The 200 or 206 answer for a stored file, its bytes streamed from disk as the client reads them. */
 final class FileResponses {
+
+    private static final int BLOCK = 256 * 1024;
 
     private FileResponses() {
     }
@@ -31,18 +32,24 @@ final class FileResponses {
                 .entity((StreamingOutput) out -> copy(file, range, out));
     }
 
+    /**
+     * Reads the range in large blocks: FileChannel.transferTo to a stream's channel would copy
+     * 8 KiB at a time, a twentieth of what the disk cache can give.
+     */
     private static void copy(StoredFile file, ByteRange range, OutputStream out) throws IOException {
         try (FileChannel in = FileChannel.open(file.data(), StandardOpenOption.READ)) {
-            WritableByteChannel target = Channels.newChannel(out);
+            byte[] block = new byte[BLOCK];
+            ByteBuffer buffer = ByteBuffer.wrap(block);
             long position = range.first();
-            long remaining = range.length();
-            while (remaining > 0) {
-                long sent = in.transferTo(position, remaining, target);
-                if (sent == 0 && position >= in.size()) {
+            long end = range.first() + range.length();
+            while (position < end) {
+                buffer.clear().limit((int) Math.min(BLOCK, end - position));
+                int read = in.read(buffer, position);
+                if (read < 0) {
                     throw new IOException("Upload " + file.id() + " shrank while it was being sent");
                 }
-                position += sent;
-                remaining -= sent;
+                out.write(block, 0, read);
+                position += read;
             }
         }
     }

@@ -9,6 +9,7 @@ import me.desair.tus.server.upload.UploadType;
 import me.desair.tus.server.upload.disk.DiskStorageService;
 import org.apache.commons.io.FileUtils;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InvalidClassException;
@@ -16,6 +17,7 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
+import java.io.StreamCorruptedException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -99,6 +101,10 @@ public class UploadFileStore extends DiskStorageService {
         } catch (InvalidClassException | ClassNotFoundException | ClassCastException e) {
             LOG.severe("Refusing the info file of upload " + id + ": " + e.getMessage());
             return null;
+        } catch (EOFException | StreamCorruptedException e) {
+            // an info file cut short (a power cut right after creation): the upload never was
+            LOG.warning("Unreadable info file of upload " + id + ": " + e);
+            return null;
         } catch (java.nio.file.NoSuchFileException e) {
             return null;
         }
@@ -111,22 +117,35 @@ public class UploadFileStore extends DiskStorageService {
         return created;
     }
 
+    /**
+     * tus-java-server's metadata updates (expiry, upload type, deferred length): replaced atomically,
+     * but not forced to disk. A power cut can only take such a change back, and what it carries about
+     * the bytes is what the last {@link #append} already made durable. A concatenation that just
+     * completed is the exception: its bytes are new.
+     */
     @Override
     public void update(UploadInfo info) throws IOException, UploadNotFoundException {
+        boolean completedConcatenation = UploadType.CONCATENATED.equals(info.getUploadType()) && !info.isUploadInProgress();
+        if (completedConcatenation) {
+            materialize(info, directory(info.getId()).resolve(DATA_FILE));
+        }
+        save(info, completedConcatenation);
+    }
+
+    private void save(UploadInfo info, boolean durable) throws IOException, UploadNotFoundException {
         Path dir = directory(info.getId());
         if (!Files.isDirectory(dir)) {
             throw new UploadNotFoundException("The upload " + info.getId() + " was not found");
-        }
-        if (UploadType.CONCATENATED.equals(info.getUploadType()) && !info.isUploadInProgress()) {
-            materialize(info, dir.resolve(DATA_FILE));
         }
         Path temp = dir.resolve(INFO_FILE + ".tmp");
         try (OutputStream file = Files.newOutputStream(temp);
              ObjectOutputStream out = new ObjectOutputStream(file)) {
             out.writeObject(info);
         }
-        try (FileChannel written = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            written.force(true);
+        if (durable) {
+            try (FileChannel written = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                written.force(true);
+            }
         }
         // a crash leaves either the old info or the new one, never half of one
         Files.move(temp, dir.resolve(INFO_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -148,7 +167,7 @@ public class UploadFileStore extends DiskStorageService {
             }
             long received = copied.position() - info.getOffset();
             info.setOffset(copied.position());
-            update(info);
+            save(info, true);
             listener.stored(info, received);
             if (copied.clientFailure() != null) {
                 throw copied.clientFailure();
@@ -157,13 +176,20 @@ public class UploadFileStore extends DiskStorageService {
         return info;
     }
 
-    /** tus-java-server's undo of a PATCH whose checksum did not match: the status follows the file. */
+    /** tus-java-server's undo of a PATCH whose checksum did not match: durable, and the status follows. */
     @Override
     public void removeLastNumberOfBytes(UploadInfo info, long byteCount) throws IOException, UploadNotFoundException {
-        super.removeLastNumberOfBytes(info, byteCount);
-        if (info != null) {
-            listener.stored(info, -byteCount);
+        Path data = info == null ? null : dataFile(info.getId());
+        if (data == null || byteCount <= 0) {
+            return;
         }
+        try (FileChannel file = FileChannel.open(data, StandardOpenOption.WRITE)) {
+            file.truncate(Math.max(0, file.size() - byteCount));
+            file.force(false);
+            info.setOffset(file.size());
+        }
+        save(info, true);
+        listener.stored(info, -byteCount);
     }
 
     /** TUS termination, and DELETE of a stored file. */
