@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -346,18 +348,36 @@ public class Bench {
             return builder.buildAsync(URI.create(ws), listener).join();
         }
 
+        /** Counts the bytes as they arrive, without copying them: the client must not be the bottleneck. */
         long downloadRange(String id, long first, long last) throws Exception {
             String url = uploads.replace("/api/v1/uploads/", "/api/v1/storage/") + id;
-            HttpResponse<InputStream> response = HTTP.send(request(url).GET().header("Range", "bytes=" + first + "-" + last).build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            long total = 0;
-            try (InputStream in = response.body()) {
-                byte[] buffer = new byte[(int) MIB];
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    total += n;
-                }
+            AtomicLong total = new AtomicLong();
+            HttpResponse<Void> response = HTTP.send(request(url).GET().header("Range", "bytes=" + first + "-" + last).build(),
+                    info -> HttpResponse.BodySubscribers.fromSubscriber(new Flow.Subscriber<List<ByteBuffer>>() {
+                        @Override
+                        public void onSubscribe(Flow.Subscription subscription) {
+                            subscription.request(Long.MAX_VALUE);
+                        }
+
+                        @Override
+                        public void onNext(List<ByteBuffer> buffers) {
+                            buffers.forEach(buffer -> total.addAndGet(buffer.remaining()));
+                        }
+
+                        @Override
+                        public void onError(Throwable failure) {
+                            total.set(-1);
+                        }
+
+                        @Override
+                        public void onComplete() {
+                            // the count is complete
+                        }
+                    }, subscriber -> null));
+            if (response.statusCode() != 206) {
+                throw new IllegalStateException(name + " range answered " + response.statusCode());
             }
-            return total;
+            return total.get();
         }
     }
 
@@ -579,7 +599,6 @@ public class Bench {
 
     static class Report {
         private final List<String> rows = new ArrayList<>();
-        private final List<String> notes = new ArrayList<>();
         private final List<Object[]> chart = new ArrayList<>();
 
         void baseline(String what, double mbps) {
@@ -641,7 +660,11 @@ public class Bench {
             lines.addAll(rows);
             lines.add("");
             lines.add("![throughput](" + chartFile.getFileName() + ")");
-            lines.addAll(notes);
+            Path tuning = out.resolveSibling("TUNING.md");
+            if (Files.exists(tuning)) {
+                lines.add("");
+                lines.addAll(Files.readAllLines(tuning));
+            }
             Files.write(out, lines);
             drawChart(chartFile);
         }
