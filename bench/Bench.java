@@ -64,23 +64,24 @@ public class Bench {
         Path work = Path.of(args.get("work"));
         Report report = new Report();
 
-        double dd = median(() -> ddWrite(work.resolve("dd.bin"), GIB));
+        // each baseline is measured right before the figures it is compared with, run after run:
+        // the disk's speed drifts over minutes on a shared machine
+        Path ddFile = work.resolve("dd.bin");
+        double[] single = interleaved(() -> ddWrite(ddFile, GIB), () -> singlePatch(ours, GIB), () -> singlePatch(peer, GIB));
+        report.throughput("1 GiB upload, one PATCH", single[1], single[0], single[2], 0.9);
+        double[] chunked = interleaved(() -> ddWrite(ddFile, GIB), () -> chunkedPatches(ours, GIB, 8 * MIB),
+                () -> chunkedPatches(peer, GIB, 8 * MIB));
+        report.throughput("1 GiB upload, 8 MiB PATCHes", chunked[1], chunked[0], chunked[2], 0.8);
         double sink = median(() -> loopbackSink(GIB));
-        report.baseline("dd write 1 GiB, conv=fdatasync", dd);
         report.baseline("loopback TCP to a discarding sink, 1 GiB", sink);
-
-        report.throughput("1 GiB upload, one PATCH", median(() -> singlePatch(ours, GIB)),
-                dd, median(() -> singlePatch(peer, GIB)), 0.9);
-        report.throughput("1 GiB upload, 8 MiB PATCHes", median(() -> chunkedPatches(ours, GIB, 8 * MIB)),
-                dd, median(() -> chunkedPatches(peer, GIB, 8 * MIB)), 0.8);
 
         HeapProbe probe = new HeapProbe(args.get("ours"), Long.parseLong(args.get("service-pid")));
         long idleHeap = probe.heapNow();
         probe.start();
-        double concurrentOurs = median(() -> concurrentUploads(ours, 32, 64 * MIB));
+        double[] concurrent = interleaved(() -> ddWrite(ddFile, GIB), () -> concurrentUploads(ours, 32, 64 * MIB),
+                () -> concurrentUploads(peer, 32, 64 * MIB));
         probe.stop();
-        report.throughput("32 concurrent 64 MiB uploads (aggregate)", concurrentOurs, dd,
-                median(() -> concurrentUploads(peer, 32, 64 * MIB)), 0);
+        report.throughput("32 concurrent 64 MiB uploads (aggregate)", concurrent[1], concurrent[0], concurrent[2], 0);
         report.memory(idleHeap, probe.medianHeap(), probe.maxHeap(), probe.maxRss());
 
         Latencies oursCreate = creations(ours, 2000, 16);
@@ -98,10 +99,8 @@ public class Bench {
 
         String big = ours.create(GIB);
         ours.patchAll(big, GIB, GIB);
-        double readBaseline = median(() -> ddRead(work.resolve("dd.bin")));
-        report.throughput("1 GiB download in 16 parallel ranges", median(() -> rangedDownload(ours, big, GIB, 16)),
-                readBaseline, Double.NaN, 0);
-        report.baseline("dd read of a 1 GiB file (page cache)", readBaseline);
+        double[] ranged = interleaved(() -> loopbackSink(GIB), () -> rangedDownload(ours, big, GIB, 16), () -> Double.NaN);
+        report.throughput("1 GiB download in 16 parallel ranges (baseline: loopback sink)", ranged[1], ranged[0], Double.NaN, 0);
         ours.delete(big);
 
         report.write(Path.of(args.get("out")), Path.of(args.get("chart")));
@@ -237,12 +236,7 @@ public class Bench {
     // ---- baselines -------------------------------------------------------------------------
 
     static double ddWrite(Path file, long size) throws Exception {
-        double mbps = dd("if=/dev/zero", "of=" + file, "bs=8M", "count=" + size / (8 * MIB), "conv=fdatasync");
-        return mbps;
-    }
-
-    static double ddRead(Path file) throws Exception {
-        return dd("if=" + file, "of=/dev/null", "bs=8M");
+        return dd("if=/dev/zero", "of=" + file, "bs=8M", "count=" + size / (8 * MIB), "conv=fdatasync");
     }
 
     static double dd(String... operands) throws Exception {
@@ -282,6 +276,24 @@ public class Bench {
             drained.get();
             return size / 1e6 / ((System.nanoTime() - start) / 1e9);
         }
+    }
+
+    /** Baseline, ours and peer measured in turn, {@code runs} times; the median of each. */
+    static double[] interleaved(Measure baseline, Measure oursMeasure, Measure peerMeasure) throws Exception {
+        List<List<Double>> values = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        Measure[] measures = {baseline, oursMeasure, peerMeasure};
+        for (int i = 0; i < runs; i++) {
+            for (int m = 0; m < 3; m++) {
+                values.get(m).add(measures[m].run());
+            }
+        }
+        double[] medians = new double[3];
+        for (int m = 0; m < 3; m++) {
+            List<Double> sorted = new ArrayList<>(values.get(m));
+            Collections.sort(sorted);
+            medians[m] = sorted.get(sorted.size() / 2);
+        }
+        return medians;
     }
 
     static double median(Measure measure) throws Exception {
@@ -607,8 +619,8 @@ public class Bench {
 
         void throughput(String scenario, double ours, double baseline, double peer, double target) {
             String vsBaseline = String.format("%.2f ×", ours / baseline);
-            String vsPeer = Double.isNaN(peer) ? "n/a (no Range support)" : String.format("%.2f ×", ours / peer);
-            rows.add(String.format("| %s | %.0f MB/s | %.0f MB/s | %s | %s of baseline%s, %s peer |", scenario, ours, baseline,
+            String vsPeer = Double.isNaN(peer) ? "n/a (@tus/server has no Range support)" : String.format("%.2f ×", ours / peer);
+            rows.add(String.format("| %s | %.0f MB/s | %.0f MB/s | %s | %s baseline%s, %s peer |", scenario, ours, baseline,
                     Double.isNaN(peer) ? "n/a" : String.format("%.0f MB/s", peer), vsBaseline,
                     target > 0 ? String.format(" (target ≥ %.1f: %s)", target, ours / baseline >= target ? "met" : "MISSED") : "",
                     vsPeer));
@@ -695,7 +707,7 @@ public class Bench {
             double max = chart.stream().flatMap(r -> java.util.stream.Stream.of((Double) r[1], (Double) r[2], (Double) r[3]))
                     .filter(v -> !v.isNaN()).mapToDouble(Double::doubleValue).max().orElse(1);
             Color[] colors = {new Color(0x2f6fde), new Color(0x9aa5b8), new Color(0xe08a2c)};
-            String[] legend = {"Media Pipeline", "baseline (dd / page cache)", "@tus/server"};
+            String[] legend = {"Media Pipeline", "baseline (dd, loopback)", "@tus/server"};
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
             g.setColor(Color.DARK_GRAY);
             g.drawString("Throughput, MB/s (median of " + runs + ")", 20, 26);
