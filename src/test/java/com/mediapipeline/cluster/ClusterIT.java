@@ -93,6 +93,22 @@ class ClusterIT {
         }
         assertEquals("completed", onB.statusJson(id).get("status"));
         assertArrayEquals(content, onB.download(id).body());
+        long ttl = TestRedis.client().pttl("upload:" + id);
+        assertTrue(ttl > 0 && ttl <= (RETENTION_SECONDS + 2L * SWEEP_SECONDS) * 1000, "a completed status expires by itself: " + ttl);
+    }
+
+    /** Past its Upload-Expires while a PATCH streams into it: the sweep leaves it alone, and it completes. */
+    @Test
+    void anUploadReceivingBytesIsNeverSwept() throws Exception {
+        Api onA = Api.acme(a.url());
+        long size = 8L * 1024 * 1024;
+        String upload = onA.create(size, "slow.bin", null);
+        long started = System.nanoTime();
+        HttpResponse<String> patch = onA.slowPatch(upload, size, 320).get();
+        long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+        assertTrue(seconds > RETENTION_SECONDS + SWEEP_SECONDS, "the PATCH outlived the upload's expiry: " + seconds + " s");
+        assertEquals(204, patch.statusCode(), patch.body());
+        assertEquals("completed", onA.statusJson(Api.idOf(upload)).get("status"));
     }
 
     /** Two PATCHes of one upload on two instances cannot interleave: the second is refused. */
