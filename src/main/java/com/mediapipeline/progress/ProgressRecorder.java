@@ -9,6 +9,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import me.desair.tus.server.upload.UploadInfo;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -67,6 +69,10 @@ public class ProgressRecorder implements UploadListener {
 
     /** An upload's position, copied: UploadInfo objects change under us. */
     private record Offset(UploadFacts upload, long offset) {
+    }
+
+    void startEagerly(@Observes @Initialized(ApplicationScoped.class) Object start) {
+        // observing start-up creates the bean now, so that a bad setting fails the deployment
     }
 
     @PostConstruct

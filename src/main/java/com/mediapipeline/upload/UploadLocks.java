@@ -8,6 +8,8 @@ import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.storage.WriteGuard;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.MetricUnits;
@@ -57,6 +59,10 @@ public class UploadLocks implements WriteGuard {
     public interface Held extends AutoCloseable {
         @Override
         void close();
+    }
+
+    void startEagerly(@Observes @Initialized(ApplicationScoped.class) Object start) {
+        // observing start-up creates the bean now, so that a bad setting fails the deployment
     }
 
     @PostConstruct

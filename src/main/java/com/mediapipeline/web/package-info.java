@@ -1,4 +1,5 @@
 /**
- * Web: the JAX-RS application under {@code /api/v1}, its JSON settings, and CORS for every route.
+ * Web: the JAX-RS application under {@code /api/v1}, its JSON settings, CORS for every route, and
+ * the access log of every API request.
  */
 package com.mediapipeline.web;
