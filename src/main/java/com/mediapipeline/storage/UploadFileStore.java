@@ -9,6 +9,8 @@ import me.desair.tus.server.upload.UploadType;
 import me.desair.tus.server.upload.disk.DiskStorageService;
 import org.apache.commons.io.FileUtils;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +20,6 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.io.StreamCorruptedException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,14 +34,15 @@ import java.util.stream.Stream;
  * tus-java-server's disk layout ({@code uploads/<id>/info|data}) with what its 1.0.0-3.0 store
  * lacks: info files are read through a class allow-list and replaced atomically, an append first
  * cuts off bytes a crashed PATCH wrote past the recorded offset, bytes are reported as they stream
- * in, every block is written only while the request still owns the upload, and a disk failure
+ * in and written in aligned blocks ({@link DiskWrites}) only while the request still owns the
+ * upload, and a disk failure
  * marks the upload failed without losing what was recorded before.
  */
 public class UploadFileStore extends DiskStorageService {
 
     static final String DATA_FILE = "data";
     private static final String INFO_FILE = "info";
-    private static final int BLOCK = 256 * 1024;
+    private static final int READ_SIZE = 256 * 1024;
     private static final Logger LOG = Logger.getLogger(UploadFileStore.class.getName());
 
     /** Exactly the classes an UploadInfo is made of: an info file naming any other is refused. */
@@ -53,10 +55,12 @@ public class UploadFileStore extends DiskStorageService {
     private final Path uploadsDir;
     private final UploadListener listener;
     private final WriteGuard guard;
+    private final DiskWrites disk;
 
-    public UploadFileStore(Path storageDir, UploadListener listener, WriteGuard guard) {
+    public UploadFileStore(Path storageDir, DiskWrites disk, UploadListener listener, WriteGuard guard) {
         super(storageDir.toString());
         this.uploadsDir = storageDir.resolve("uploads");
+        this.disk = disk;
         this.listener = listener;
         this.guard = guard;
     }
@@ -95,7 +99,7 @@ public class UploadFileStore extends DiskStorageService {
         if (info == null || !Files.exists(info)) {
             return null;
         }
-        try (ObjectInputStream in = new ObjectInputStream(Files.newInputStream(info))) {
+        try (ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(Files.newInputStream(info)))) {
             in.setObjectInputFilter(INFO_CLASSES);
             return (UploadInfo) in.readObject();
         } catch (InvalidClassException | ClassNotFoundException | ClassCastException e) {
@@ -138,7 +142,7 @@ public class UploadFileStore extends DiskStorageService {
             throw new UploadNotFoundException("The upload " + info.getId() + " was not found");
         }
         Path temp = dir.resolve(INFO_FILE + ".tmp");
-        try (OutputStream file = Files.newOutputStream(temp);
+        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(temp));
              ObjectOutputStream out = new ObjectOutputStream(file)) {
             out.writeObject(info);
         }
@@ -157,20 +161,23 @@ public class UploadFileStore extends DiskStorageService {
         if (data == null) {
             throw new UploadNotFoundException("The upload " + info.getId() + " was not found");
         }
-        try (FileChannel file = FileChannel.open(data, StandardOpenOption.WRITE)) {
+        try (FileChannel file = disk.open(data)) {
             // bytes past the recorded offset come from a PATCH that crashed before recording them
             file.truncate(info.getOffset());
-            Copied copied = copy(info, body, file);
-            makeDurable(info, file);
-            if (dataFile(info.getId()) == null) {
-                throw new UploadDeletedException(info.getId());
-            }
-            long received = copied.position() - info.getOffset();
-            info.setOffset(copied.position());
-            save(info, true);
-            listener.stored(info, received);
-            if (copied.clientFailure() != null) {
-                throw copied.clientFailure();
+            AlignedWriter writer = storing(info, file, () -> disk.writer(file, info.getOffset()));
+            try {
+                IOException clientFailure = copy(info, body, file, writer);
+                storing(info, file, () -> {
+                    writer.finish();
+                    file.force(false);
+                    return null;
+                });
+                record(info, writer.position());
+                if (clientFailure != null) {
+                    throw clientFailure;
+                }
+            } finally {
+                disk.release(writer);
             }
         }
         return info;
@@ -204,64 +211,61 @@ public class UploadFileStore extends DiskStorageService {
         listener.removed(info.getId().toString(), reason);
     }
 
-    /** How far an append got, and the client's failure that ended it early, if any. */
-    private record Copied(long position, IOException clientFailure) {
-    }
-
-    private Copied copy(UploadInfo info, InputStream body, FileChannel file) throws IOException {
+    /** Copies the body up to the upload's limit; a client that drops mid-PATCH keeps what it sent so far. */
+    private IOException copy(UploadInfo info, InputStream body, FileChannel file, AlignedWriter writer) throws IOException {
         String id = info.getId().toString();
         long limit = limit(info);
-        long position = info.getOffset();
-        byte[] block = new byte[BLOCK];
-        while (position < limit) {
+        byte[] chunk = new byte[READ_SIZE];
+        while (writer.position() < limit) {
             int read;
             try {
-                read = body.read(block, 0, (int) Math.min(block.length, limit - position));
+                read = body.read(chunk, 0, (int) Math.min(chunk.length, limit - writer.position()));
             } catch (IOException clientGone) {
-                // a client that drops mid-PATCH keeps what it sent so far
-                return new Copied(position, clientGone);
+                return clientGone;
             }
             if (read < 0) {
                 break;
             }
             guard.confirm(id);
-            position = write(info, file, ByteBuffer.wrap(block, 0, read), position);
-            listener.progressed(info, position);
+            int length = read;
+            storing(info, file, () -> {
+                writer.write(chunk, 0, length);
+                return null;
+            });
+            listener.progressed(info, writer.position());
         }
-        return new Copied(position, null);
+        return null;
     }
 
-    private long write(UploadInfo info, FileChannel file, ByteBuffer buffer, long position) throws IOException {
-        long end = position;
+    /** The info file must never claim bytes that a power cut could still take back: it follows the forced bytes. */
+    private void record(UploadInfo info, long position) throws IOException, TusException {
+        if (dataFile(info.getId()) == null) {
+            throw new UploadDeletedException(info.getId());
+        }
+        long received = position - info.getOffset();
+        info.setOffset(position);
+        save(info, true);
+        listener.stored(info, received);
+    }
+
+    private interface DiskStep<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs a step that writes to disk; a failure cuts the file back to the recorded offset and fails the upload. */
+    private <T> T storing(UploadInfo info, FileChannel file, DiskStep<T> step) throws StorageFailedException {
         try {
-            while (buffer.hasRemaining()) {
-                end += file.write(buffer, end);
+            return step.run();
+        } catch (IOException e) {
+            LOG.severe("Could not store bytes of upload " + info.getId() + ": " + e.getMessage());
+            try {
+                file.truncate(info.getOffset());
+            } catch (IOException ignored) {
+                // the next append truncates to the recorded offset anyway
             }
-            return end;
-        } catch (IOException e) {
-            throw storageFailure(info, file, e);
+            listener.failed(info, "could not store the bytes: " + e.getMessage());
+            throw new StorageFailedException(e);
         }
-    }
-
-    /** The info file must never claim bytes that a power cut could still take back. */
-    private void makeDurable(UploadInfo info, FileChannel file) throws IOException {
-        try {
-            file.force(false);
-        } catch (IOException e) {
-            throw storageFailure(info, file, e);
-        }
-    }
-
-    /** Cuts the file back to the recorded offset (this PATCH records nothing) and reports the upload failed. */
-    private StorageFailedException storageFailure(UploadInfo info, FileChannel file, IOException e) {
-        LOG.severe("Could not store bytes of upload " + info.getId() + ": " + e.getMessage());
-        try {
-            file.truncate(info.getOffset());
-        } catch (IOException ignored) {
-            // the next append truncates to the recorded offset anyway
-        }
-        listener.failed(info, "could not store the bytes: " + e.getMessage());
-        return new StorageFailedException(e);
     }
 
     private long limit(UploadInfo info) {

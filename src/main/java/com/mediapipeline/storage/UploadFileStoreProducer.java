@@ -10,6 +10,6 @@ class UploadFileStoreProducer {
     @Produces
     @Singleton
     UploadFileStore store(StorageFolder folder, UploadListener listener, WriteGuard guard) {
-        return new UploadFileStore(folder.path(), listener, guard);
+        return new UploadFileStore(folder.path(), folder.writes(), listener, guard);
     }
 }

@@ -38,8 +38,8 @@ class UploadFileStoreTest {
     UploadFileStore store;
 
     @BeforeEach
-    void store() {
-        store = new UploadFileStore(dir, new RecordingListener(), id -> {
+    void store() throws IOException {
+        store = new UploadFileStore(dir, DiskWrites.forFolder(dir, true), new RecordingListener(), id -> {
             if (lockLost) {
                 throw new WriteGuard.LockLostException(id);
             }
@@ -60,6 +60,23 @@ class UploadFileStoreTest {
 
         assertArrayEquals("helloworld".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(data(info)));
         assertEquals(10, store.getUploadInfo(info.getId()).getOffset());
+    }
+
+    /** Resumes at offsets that split the disk's blocks, PATCHes longer than the writer's block. */
+    @Test
+    void appendsAtAnyOffsetStoreExactlyTheBytesSent() throws Exception {
+        byte[] sent = new byte[3 * DiskWrites.BLOCK_SIZE + 12_345];
+        new java.util.Random(7).nextBytes(sent);
+        UploadInfo info = created(sent.length);
+        int[] ends = {1, 4095, 4097, 5000, DiskWrites.BLOCK_SIZE + 3, 3 * DiskWrites.BLOCK_SIZE, sent.length};
+        int offset = 0;
+        for (int end : ends) {
+            store.append(store.getUploadInfo(info.getId()), new ByteArrayInputStream(sent, offset, end - offset));
+            offset = end;
+            assertEquals(end, Files.size(data(info)));
+        }
+        assertArrayEquals(sent, Files.readAllBytes(data(info)));
+        assertEquals(sent.length, store.getUploadInfo(info.getId()).getOffset());
     }
 
     @Test

@@ -1,0 +1,80 @@
+package com.mediapipeline.storage;
+
+import com.sun.nio.file.ExtendedOpenOption;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.logging.Logger;
+
+/**
+ * How upload bytes go to the storage folder's disk: with O_DIRECT where its file system takes it,
+ * so that they travel from our buffer to the disk without a second copy into the page cache (see
+ * bench/RESULTS.md for what that is worth), in aligned blocks from direct buffers that are reused
+ * because allocating one costs more than a small PATCH.
+ */
+public final class DiskWrites {
+
+    static final int BLOCK_SIZE = 1024 * 1024;
+    private static final int MIN_ALIGNMENT = 4096;
+    private static final int BLOCKS_KEPT = 64;
+    private static final Logger LOG = Logger.getLogger(DiskWrites.class.getName());
+
+    private final Set<OpenOption> options;
+    private final int alignment;
+    private final Queue<ByteBuffer> free = new ConcurrentLinkedQueue<>();
+
+    DiskWrites(boolean direct, int alignment) {
+        this.options = direct ? Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)
+                : Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
+        this.alignment = alignment;
+    }
+
+    /** Direct I/O if {@code wanted} and the folder's file system accepts it (tried on a scratch file), else the page cache. */
+    public static DiskWrites forFolder(Path folder, boolean wanted) throws IOException {
+        int alignment = (int) Math.max(MIN_ALIGNMENT, Files.getFileStore(folder).getBlockSize());
+        if (!wanted) {
+            return new DiskWrites(false, alignment);
+        }
+        Path probe = Files.createTempFile(folder, "direct-io", ".probe");
+        try (FileChannel file = FileChannel.open(probe, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)) {
+            file.write(ByteBuffer.allocateDirect(2 * alignment).alignedSlice(alignment).limit(alignment));
+            return new DiskWrites(true, alignment);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warning("The file system of " + folder + " refuses direct I/O (" + e + "): upload bytes go through the page cache");
+            return new DiskWrites(false, alignment);
+        } finally {
+            Files.deleteIfExists(probe);
+        }
+    }
+
+    public boolean direct() {
+        return options.contains(ExtendedOpenOption.DIRECT);
+    }
+
+    FileChannel open(Path data) throws IOException {
+        return FileChannel.open(data, options);
+    }
+
+    /** A writer of the bytes that follow {@code start} in {@code file}; {@link #release} it when done. */
+    AlignedWriter writer(FileChannel file, long start) throws IOException {
+        ByteBuffer block = free.poll();
+        if (block == null) {
+            block = ByteBuffer.allocateDirect(BLOCK_SIZE + alignment).alignedSlice(alignment);
+        }
+        return new AlignedWriter(file, start, block, alignment);
+    }
+
+    void release(AlignedWriter writer) {
+        if (free.size() < BLOCKS_KEPT) {
+            free.offer(writer.block());
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package com.mediapipeline.storage;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Whole aligned blocks on a real file, opened with O_DIRECT and without, from any start and in any pieces. */
+class AlignedWriterTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "direct I/O: {0}")
+    @ValueSource(booleans = {true, false})
+    void writesExactlyTheBytesGivenAfterAnUnalignedStart(boolean direct) throws IOException {
+        DiskWrites disk = disk(direct);
+        Path data = Files.write(dir.resolve("data"), bytes(10_000, 1));
+        byte[] more = bytes(2 * DiskWrites.BLOCK_SIZE + 777, 2);
+        Random pieces = new Random(3);
+        try (FileChannel file = disk.open(data)) {
+            AlignedWriter writer = disk.writer(file, 10_000);
+            for (int offset = 0; offset < more.length; ) {
+                int length = Math.min(more.length - offset, 1 + pieces.nextInt(300_000));
+                writer.write(more, offset, length);
+                offset += length;
+            }
+            writer.finish();
+            assertEquals(10_000 + more.length, writer.position());
+            disk.release(writer);
+        }
+        byte[] expected = Arrays.copyOf(bytes(10_000, 1), 10_000 + more.length);
+        System.arraycopy(more, 0, expected, 10_000, more.length);
+        assertArrayEquals(expected, Files.readAllBytes(data));
+    }
+
+    @ParameterizedTest(name = "direct I/O: {0}")
+    @ValueSource(booleans = {true, false})
+    void aBlockBoundaryEndLeavesNoPadding(boolean direct) throws IOException {
+        DiskWrites disk = disk(direct);
+        Path data = Files.createFile(dir.resolve("data"));
+        try (FileChannel file = disk.open(data)) {
+            AlignedWriter writer = disk.writer(file, 0);
+            writer.write(bytes(DiskWrites.BLOCK_SIZE, 4), 0, DiskWrites.BLOCK_SIZE);
+            writer.finish();
+        }
+        assertArrayEquals(bytes(DiskWrites.BLOCK_SIZE, 4), Files.readAllBytes(data));
+    }
+
+    @ParameterizedTest(name = "direct I/O: {0}")
+    @ValueSource(booleans = {true, false})
+    void aFileShorterThanTheStartIsRefused(boolean direct) throws IOException {
+        DiskWrites disk = disk(direct);
+        Path data = Files.write(dir.resolve("data"), bytes(100, 5));
+        try (FileChannel file = disk.open(data)) {
+            assertThrows(IOException.class, () -> disk.writer(file, 200));
+        }
+    }
+
+    private DiskWrites disk(boolean direct) throws IOException {
+        DiskWrites disk = DiskWrites.forFolder(dir, direct);
+        assumeTrue(disk.direct() == direct, "this file system refuses direct I/O");
+        return disk;
+    }
+
+    private static byte[] bytes(int length, long seed) {
+        byte[] bytes = new byte[length];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+}
