@@ -23,7 +23,12 @@ public class StorageFolder {
     @ConfigProperty(name = SETTING, defaultValue = "media-pipeline-data")
     String dir;
 
+    @Inject
+    @ConfigProperty(name = "mediapipeline.storage.direct-io", defaultValue = "true")
+    boolean directIo;
+
     private Path path;
+    private DiskWrites writes;
 
     @PostConstruct
     void prepare() {
@@ -36,11 +41,21 @@ public class StorageFolder {
         if (!Files.isWritable(path)) {
             throw invalid("is not writable");
         }
-        LOG.info("Storing uploads in " + path);
+        try {
+            writes = DiskWrites.forFolder(path, directIo);
+        } catch (IOException e) {
+            throw invalid("cannot be written: " + e.getMessage());
+        }
+        LOG.info("Storing uploads in " + path + (writes.direct() ? " with direct I/O" : " through the page cache"));
     }
 
     public Path path() {
         return path;
+    }
+
+    /** How upload bytes are written to this folder's disk. */
+    public DiskWrites writes() {
+        return writes;
     }
 
     private InvalidSettingException invalid(String problem) {
