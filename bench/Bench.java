@@ -451,7 +451,7 @@ public class Bench {
     /** A body paced at a byte rate that remembers when it had handed over each amount of bytes. */
     static class Paced extends PatternBody {
         private final long rate;
-        private final long start = System.nanoTime();
+        private long start = -1;
         private long sent;
         final List<long[]> handedOver = Collections.synchronizedList(new ArrayList<>());
 
@@ -462,6 +462,11 @@ public class Bench {
 
         @Override
         public int read(byte[] buffer, int offset, int length) {
+            if (start < 0) {
+                // the pace starts with the first byte: a clock started at creation made a burst of
+                // everything "due" while the other uploads and sockets were still being set up
+                start = System.nanoTime();
+            }
             long due = start + (long) (sent * 1e9 / rate);
             long wait = due - System.nanoTime();
             if (wait > 0) {
