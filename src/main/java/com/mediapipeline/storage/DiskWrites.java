@@ -9,9 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.logging.Logger;
 
 /**
@@ -29,7 +29,7 @@ public final class DiskWrites {
 
     private final Set<OpenOption> options;
     private final int alignment;
-    private final Queue<ByteBuffer> free = new ConcurrentLinkedQueue<>();
+    private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BLOCKS_KEPT);
 
     DiskWrites(boolean direct, int alignment) {
         this.options = direct ? Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)
@@ -72,9 +72,8 @@ public final class DiskWrites {
         return new AlignedWriter(file, start, block, alignment);
     }
 
+    /** Keeps the writer's block for the next one, unless {@code BLOCKS_KEPT} are kept already. */
     void release(AlignedWriter writer) {
-        if (free.size() < BLOCKS_KEPT) {
-            free.offer(writer.block());
-        }
+        free.offer(writer.block());
     }
 }

@@ -35,8 +35,7 @@ import java.util.stream.Stream;
  * lacks: info files are read through a class allow-list and replaced atomically, an append first
  * cuts off bytes a crashed PATCH wrote past the recorded offset, bytes are reported as they stream
  * in and written in aligned blocks ({@link DiskWrites}) only while the request still owns the
- * upload, and a disk failure
- * marks the upload failed without losing what was recorded before.
+ * upload, and a disk failure marks the upload failed without losing what was recorded before.
  */
 public class UploadFileStore extends DiskStorageService {
 
