@@ -1,0 +1,77 @@
+package com.mediapipeline.storage;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Whether upload bytes really bypass the page cache: the start-up probe is checked against {@code dd
+ * oflag=direct} on the same folder, and the open file's flags are read back from the kernel.
+ */
+class DiskWritesTest {
+
+    /** O_DIRECT on Linux x86-64 and aarch64, as {@code /proc/<pid>/fdinfo} shows flags (octal). */
+    private static final int O_DIRECT = 040000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theProbeChoosesDirectIoExactlyWhereDdCanUseIt() throws Exception {
+        Process dd = new ProcessBuilder("dd", "if=/dev/zero", "of=" + dir.resolve("dd-probe"), "bs=4096", "count=1",
+                "oflag=direct").redirectErrorStream(true).start();
+        dd.getInputStream().readAllBytes();
+        boolean ddCould = dd.waitFor() == 0;
+
+        assertEquals(ddCould, DiskWrites.forFolder(dir, true).direct());
+    }
+
+    @Test
+    void directWritesOpenTheFileWithODirect() throws IOException {
+        DiskWrites disk = DiskWrites.forFolder(dir, true);
+        assumeTrue(disk.direct(), "this file system refuses direct I/O");
+        Path data = Files.createFile(dir.resolve("data"));
+        try (FileChannel ignored = disk.open(data)) {
+            assertTrue((openFlags(data) & O_DIRECT) != 0, "the data file is open without O_DIRECT");
+        }
+    }
+
+    @Test
+    void turnedOffTheWritesGoThroughThePageCache() throws IOException {
+        DiskWrites disk = DiskWrites.forFolder(dir, false);
+        Path data = Files.createFile(dir.resolve("data"));
+        try (FileChannel ignored = disk.open(data)) {
+            assertFalse(disk.direct());
+            assertEquals(0, openFlags(data) & O_DIRECT, "the data file is open with O_DIRECT");
+        }
+    }
+
+    /** The flags of this process' one open descriptor of {@code file}, from the kernel's fdinfo. */
+    private static int openFlags(Path file) throws IOException {
+        Path descriptors = Path.of("/proc/self/fd");
+        assumeTrue(Files.isDirectory(descriptors), "no /proc here to read open flags from");
+        Path target = file.toRealPath();
+        try (Stream<Path> open = Files.list(descriptors)) {
+            Path fd = open.filter(link -> {
+                try {
+                    return Files.readSymbolicLink(link).equals(target);
+                } catch (IOException gone) {
+                    return false;
+                }
+            }).findFirst().orElseThrow(() -> new AssertionError(file + " is not open"));
+            String flags = Files.readAllLines(Path.of("/proc/self/fdinfo", fd.getFileName().toString())).stream()
+                    .filter(line -> line.startsWith("flags:")).findFirst().orElseThrow();
+            return Integer.parseInt(flags.substring("flags:".length()).trim(), 8);
+        }
+    }
+}
