@@ -67,25 +67,25 @@ public class Bench {
         // each baseline is measured right before the figures it is compared with, run after run:
         // the disk's speed drifts over minutes on a shared machine
         Path ddFile = work.resolve("dd.bin");
-        double[] single = interleaved(() -> ddWrite(ddFile, GIB), () -> chunkedPatches(ours, GIB, GIB), () -> chunkedPatches(peer, GIB, GIB));
-        report.throughput("1 GiB upload, one PATCH", single[1], single[0], single[2], 0.9);
+        Rounds single = interleaved(() -> ddWrite(ddFile, GIB), () -> chunkedPatches(ours, GIB, GIB), () -> chunkedPatches(peer, GIB, GIB));
+        report.throughput("1 GiB upload, one PATCH", single, 0.9);
         // every acknowledged PATCH is durable: the disk's rate when each 8 MiB must reach it is measured too
-        double[] chunked = interleaved(() -> ddWrite(ddFile, GIB), () -> chunkedPatches(ours, GIB, 8 * MIB),
+        Rounds chunked = interleaved(() -> ddWrite(ddFile, GIB), () -> chunkedPatches(ours, GIB, 8 * MIB),
                 () -> chunkedPatches(peer, GIB, 8 * MIB),
                 () -> dd("if=/dev/zero", "of=" + ddFile, "bs=8M", "count=" + GIB / (8 * MIB), "oflag=dsync"));
-        report.throughput("1 GiB upload, 8 MiB PATCHes", chunked[1], chunked[0], chunked[2], 0.8);
-        report.baseline("dd, each 8 MiB forced to disk (`oflag=dsync`)", chunked[3],
-                String.format("8 MiB PATCHes %.2f × this", chunked[1] / chunked[3]));
+        report.throughput("1 GiB upload, 8 MiB PATCHes", chunked, 0.8);
+        report.baseline("dd, each 8 MiB forced to disk (`oflag=dsync`)", chunked.median(3),
+                String.format("8 MiB PATCHes %.2f × this", chunked.ratio(Rounds.OURS, 3)));
         double sink = median(() -> loopbackSink(GIB));
         report.baseline("loopback TCP to a discarding sink, 1 GiB", sink, "");
 
         HeapProbe probe = new HeapProbe(args.get("ours"), Long.parseLong(args.get("service-pid")));
         long idleHeap = probe.heapNow();
         probe.start();
-        double[] concurrent = interleaved(() -> ddWrite(ddFile, GIB), () -> concurrentUploads(ours, 32, 64 * MIB),
+        Rounds concurrent = interleaved(() -> ddWrite(ddFile, GIB), () -> concurrentUploads(ours, 32, 64 * MIB),
                 () -> concurrentUploads(peer, 32, 64 * MIB));
         probe.stop();
-        report.throughput("32 concurrent 64 MiB uploads (aggregate)", concurrent[1], concurrent[0], concurrent[2], 0);
+        report.throughput("32 concurrent 64 MiB uploads (aggregate)", concurrent, 0);
         report.memory(idleHeap, probe.medianHeap(), probe.maxHeap(), probe.maxRss());
 
         // the servers and the client compile their creation paths first: a cold JIT is not what clients meet
@@ -116,8 +116,8 @@ public class Bench {
 
         String big = ours.create(GIB);
         ours.patchAll(big, GIB, GIB);
-        double[] ranged = interleaved(() -> loopbackSink(GIB), () -> rangedDownload(ours, big, GIB, 16), () -> Double.NaN);
-        report.throughput("1 GiB download, 16 ranges", ranged[1], ranged[0], Double.NaN, 0);
+        Rounds ranged = interleaved(() -> loopbackSink(GIB), () -> rangedDownload(ours, big, GIB, 16), () -> Double.NaN);
+        report.throughput("1 GiB download, 16 ranges", ranged, 0);
         ours.delete(big);
 
         report.write(Path.of(args.get("out")), Path.of(args.get("chart")));
@@ -287,9 +287,8 @@ public class Bench {
         }
     }
 
-    /** Baseline, ours and peer measured in turn, {@code runs} times; the median of each. */
-    /** Each measure {@code runs} times, taking turns, so that a slow minute of the machine hits them all: their medians. */
-    static double[] interleaved(Measure... measures) throws Exception {
+    /** Each measure {@code runs} times, taking turns, so that a slow minute of the machine hits them all. */
+    static Rounds interleaved(Measure... measures) throws Exception {
         List<List<Double>> values = new ArrayList<>();
         for (Measure ignored : measures) {
             values.add(new ArrayList<>());
@@ -299,13 +298,36 @@ public class Bench {
                 values.get(m).add(measures[m].run());
             }
         }
-        double[] medians = new double[measures.length];
-        for (int m = 0; m < measures.length; m++) {
-            List<Double> sorted = new ArrayList<>(values.get(m));
-            Collections.sort(sorted);
-            medians[m] = sorted.get(sorted.size() / 2);
+        return new Rounds(values);
+    }
+
+    /**
+     * The figures of interleaved measures, round by round. A ratio is the median of the ratios within
+     * each round, whose figures were taken seconds apart: the disk's and the loopback's speed drift by
+     * 2-3x over minutes on this shared machine, and a ratio of medians would mix those minutes.
+     */
+    record Rounds(List<List<Double>> values) {
+        static final int BASELINE = 0;
+        static final int OURS = 1;
+        static final int PEER = 2;
+
+        double median(int measure) {
+            return medianOf(values.get(measure));
         }
-        return medians;
+
+        double ratio(int measure, int base) {
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < values.get(measure).size(); i++) {
+                ratios.add(values.get(measure).get(i) / values.get(base).get(i));
+            }
+            return medianOf(ratios);
+        }
+    }
+
+    static double medianOf(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
     }
 
     /** Both, alternating, {@code runs} times: the median rate of each, with its latencies pooled. */
@@ -329,8 +351,7 @@ public class Bench {
         for (int i = 0; i < runs; i++) {
             values.add(measure.run());
         }
-        Collections.sort(values);
-        return values.get(values.size() / 2);
+        return medianOf(values);
     }
 
     interface Measure {
@@ -654,12 +675,16 @@ public class Bench {
             rows.add(String.format("| baseline: %s | | %.0f MB/s | | %s |", what, mbps, ratios));
         }
 
-        void throughput(String scenario, double ours, double baseline, double peer, double target) {
-            String vsBaseline = String.format("%.2f ×", ours / baseline);
-            String vsPeer = Double.isNaN(peer) ? "n/a (@tus/server has no Range support)" : String.format("%.2f ×", ours / peer);
-            rows.add(String.format("| %s | %.0f MB/s | %.0f MB/s | %s | %s baseline%s, %s peer |", scenario, ours, baseline,
+        void throughput(String scenario, Rounds rounds, double target) {
+            double ours = rounds.median(Rounds.OURS);
+            double baseline = rounds.median(Rounds.BASELINE);
+            double peer = rounds.median(Rounds.PEER);
+            double vsBaseline = rounds.ratio(Rounds.OURS, Rounds.BASELINE);
+            String vsPeer = Double.isNaN(peer) ? "n/a (@tus/server has no Range support)"
+                    : String.format("%.2f ×", rounds.ratio(Rounds.OURS, Rounds.PEER));
+            rows.add(String.format("| %s | %.0f MB/s | %.0f MB/s | %s | %.2f × baseline%s, %s peer |", scenario, ours, baseline,
                     Double.isNaN(peer) ? "n/a" : String.format("%.0f MB/s", peer), vsBaseline,
-                    target > 0 ? String.format(" (target ≥ %.1f: %s)", target, ours / baseline >= target ? "met" : "MISSED") : "",
+                    target > 0 ? String.format(" (target ≥ %.1f: %s)", target, vsBaseline >= target ? "met" : "MISSED") : "",
                     vsPeer));
             chart.add(new Object[] {scenario, ours, baseline, peer});
         }
@@ -700,7 +725,9 @@ public class Bench {
             lines.add("Produced by `bench/run` on " + LocalDate.now() + ": " + runtime.availableProcessors()
                     + " cores, " + memoryGib() + " GiB memory. Every figure is the median of " + runs
                     + " runs (except latency distributions, which pool all samples); the machine is shared and noisy, "
-                    + "so only the ratios between figures taken in this same run mean anything.");
+                    + "so only the ratios between figures taken in this same run mean anything. A throughput ratio is "
+                    + "the median of the ratios within each round (baseline, ours and peer measured seconds apart), "
+                    + "so it can differ from the ratio of the medians shown.");
             lines.add("Peer: `@tus/server` with `@tus/file-store` on Node.js " + args.getOrDefault("node", "?")
                     + ", same client, sizes and disk. MB = 10⁶ bytes.");
             lines.add("");
