@@ -12,13 +12,15 @@ import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.logging.Logger;
 
 /**
  * How upload bytes go to the storage folder's disk: with O_DIRECT where its file system takes it,
  * so that they travel from our buffer to the disk without a second copy into the page cache (see
  * bench/RESULTS.md for what that is worth), in aligned blocks from direct buffers that are reused
- * because allocating one costs more than a small PATCH.
+ * because allocating one costs more than a small PATCH. Each PATCH being written holds two blocks:
+ * one it fills, one on its way to the disk on a writer thread.
  */
 public final class DiskWrites {
 
@@ -30,26 +32,28 @@ public final class DiskWrites {
     private final Set<OpenOption> options;
     private final int alignment;
     private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BLOCKS_KEPT);
+    private final Executor writerThreads;
 
-    DiskWrites(boolean direct, int alignment) {
+    DiskWrites(boolean direct, int alignment, Executor writerThreads) {
         this.options = direct ? Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)
                 : Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
         this.alignment = alignment;
+        this.writerThreads = writerThreads;
     }
 
     /** Direct I/O if {@code wanted} and the folder's file system accepts it (tried on a scratch file), else the page cache. */
-    public static DiskWrites forFolder(Path folder, boolean wanted) throws IOException {
+    public static DiskWrites forFolder(Path folder, boolean wanted, Executor writerThreads) throws IOException {
         int alignment = (int) Math.max(MIN_ALIGNMENT, Files.getFileStore(folder).getBlockSize());
         if (!wanted) {
-            return new DiskWrites(false, alignment);
+            return new DiskWrites(false, alignment, writerThreads);
         }
         Path probe = Files.createTempFile(folder, "direct-io", ".probe");
         try (FileChannel file = FileChannel.open(probe, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)) {
             file.write(ByteBuffer.allocateDirect(2 * alignment).alignedSlice(alignment).limit(alignment));
-            return new DiskWrites(true, alignment);
+            return new DiskWrites(true, alignment, writerThreads);
         } catch (IOException | UnsupportedOperationException e) {
             LOG.warning("The file system of " + folder + " refuses direct I/O (" + e + "): upload bytes go through the page cache");
-            return new DiskWrites(false, alignment);
+            return new DiskWrites(false, alignment, writerThreads);
         } finally {
             Files.deleteIfExists(probe);
         }
@@ -65,15 +69,18 @@ public final class DiskWrites {
 
     /** A writer of the bytes that follow {@code start} in {@code file}; {@link #release} it when done. */
     AlignedWriter writer(FileChannel file, long start) throws IOException {
-        ByteBuffer block = free.poll();
-        if (block == null) {
-            block = ByteBuffer.allocateDirect(BLOCK_SIZE + alignment).alignedSlice(alignment);
-        }
-        return new AlignedWriter(file, start, block, alignment);
+        return new AlignedWriter(file, start, block(), block(), writerThreads, alignment);
     }
 
-    /** Keeps the writer's block for the next one, unless {@code BLOCKS_KEPT} are kept already. */
+    /** Keeps the writer's blocks for the next one, unless {@code BLOCKS_KEPT} are kept already. */
     void release(AlignedWriter writer) {
-        free.offer(writer.block());
+        for (ByteBuffer block : writer.blocks()) {
+            free.offer(block);
+        }
+    }
+
+    private ByteBuffer block() {
+        ByteBuffer block = free.poll();
+        return block != null ? block : ByteBuffer.allocateDirect(BLOCK_SIZE + alignment).alignedSlice(alignment);
     }
 }

@@ -2,6 +2,9 @@ package com.mediapipeline.storage;
 
 import com.mediapipeline.errors.InvalidSettingException;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -10,6 +13,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.logging.Logger;
 
 /** The folder that holds upload bytes, TUS info files and the embedded Redis' data. */
@@ -27,7 +32,12 @@ public class StorageFolder {
     @ConfigProperty(name = "mediapipeline.storage.direct-io", defaultValue = "true")
     boolean directIo;
 
+    /** Container-made threads for the block writes; as many as PATCHes write at once, idle ones end after a minute. */
+    @Resource
+    ManagedThreadFactory threads;
+
     private Path path;
+    private ExecutorService writerThreads;
     private DiskWrites writes;
 
     @PostConstruct
@@ -41,12 +51,18 @@ public class StorageFolder {
         if (!Files.isWritable(path)) {
             throw invalid("is not writable");
         }
+        writerThreads = Executors.newCachedThreadPool(threads);
         try {
-            writes = DiskWrites.forFolder(path, directIo);
+            writes = DiskWrites.forFolder(path, directIo, writerThreads);
         } catch (IOException e) {
             throw invalid("cannot be written: " + e.getMessage());
         }
         LOG.info("Storing uploads in " + path + (writes.direct() ? " with direct I/O" : " through the page cache"));
+    }
+
+    @PreDestroy
+    void stop() {
+        writerThreads.shutdown();
     }
 
     public Path path() {

@@ -1,5 +1,6 @@
 package com.mediapipeline.storage;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -8,8 +9,12 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,6 +26,13 @@ class AlignedWriterTest {
 
     @TempDir
     Path dir;
+
+    final ExecutorService writerThreads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopWriters() {
+        writerThreads.shutdown();
+    }
 
     @ParameterizedTest(name = "direct I/O: {0}")
     @ValueSource(booleans = {true, false})
@@ -68,8 +80,27 @@ class AlignedWriterTest {
         }
     }
 
+    @ParameterizedTest(name = "direct I/O: {0}")
+    @ValueSource(booleans = {true, false})
+    void aBlockTheWriterThreadFailedToWriteFailsTheNextCall(boolean direct) throws IOException {
+        List<Runnable> handedOver = new ArrayList<>();
+        DiskWrites disk = DiskWrites.forFolder(dir, direct, handedOver::add);
+        assumeTrue(disk.direct() == direct, "this file system refuses direct I/O");
+        Path data = Files.createFile(dir.resolve("data"));
+        FileChannel file = disk.open(data);
+        AlignedWriter writer = disk.writer(file, 0);
+        writer.write(bytes(DiskWrites.BLOCK_SIZE + 10, 6), 0, DiskWrites.BLOCK_SIZE + 10);
+        assertEquals(1, handedOver.size(), "a full block goes to the writer thread");
+
+        file.close();
+        handedOver.get(0).run();
+
+        assertThrows(IOException.class, writer::finish);
+        assertEquals(0, Files.size(data));
+    }
+
     private DiskWrites disk(boolean direct) throws IOException {
-        DiskWrites disk = DiskWrites.forFolder(dir, direct);
+        DiskWrites disk = DiskWrites.forFolder(dir, direct, writerThreads);
         assumeTrue(disk.direct() == direct, "this file system refuses direct I/O");
         return disk;
     }

@@ -33,12 +33,12 @@ class DiskWritesTest {
         dd.getInputStream().readAllBytes();
         boolean ddCould = dd.waitFor() == 0;
 
-        assertEquals(ddCould, DiskWrites.forFolder(dir, true).direct());
+        assertEquals(ddCould, DiskWrites.forFolder(dir, true, Runnable::run).direct());
     }
 
     @Test
     void directWritesOpenTheFileWithODirect() throws IOException {
-        DiskWrites disk = DiskWrites.forFolder(dir, true);
+        DiskWrites disk = DiskWrites.forFolder(dir, true, Runnable::run);
         assumeTrue(disk.direct(), "this file system refuses direct I/O");
         Path data = Files.createFile(dir.resolve("data"));
         try (FileChannel ignored = disk.open(data)) {
@@ -48,7 +48,7 @@ class DiskWritesTest {
 
     @Test
     void turnedOffTheWritesGoThroughThePageCache() throws IOException {
-        DiskWrites disk = DiskWrites.forFolder(dir, false);
+        DiskWrites disk = DiskWrites.forFolder(dir, false, Runnable::run);
         Path data = Files.createFile(dir.resolve("data"));
         try (FileChannel ignored = disk.open(data)) {
             assertFalse(disk.direct());

@@ -2,6 +2,7 @@ package com.mediapipeline.storage;
 
 import com.mediapipeline.upload.UploadIds;
 import me.desair.tus.server.upload.UploadInfo;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,13 +36,19 @@ class UploadFileStoreTest {
     @TempDir
     Path dir;
 
+    final ExecutorService writerThreads = Executors.newCachedThreadPool();
     final List<String> events = new ArrayList<>();
     boolean lockLost;
     UploadFileStore store;
 
+    @AfterEach
+    void stopWriters() {
+        writerThreads.shutdown();
+    }
+
     @BeforeEach
     void store() throws IOException {
-        store = new UploadFileStore(dir, DiskWrites.forFolder(dir, true), new RecordingListener(), id -> {
+        store = new UploadFileStore(dir, DiskWrites.forFolder(dir, true, writerThreads), new RecordingListener(), id -> {
             if (lockLost) {
                 throw new WriteGuard.LockLostException(id);
             }
