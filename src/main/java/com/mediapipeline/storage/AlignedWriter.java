@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -13,28 +17,31 @@ import java.util.concurrent.Executor;
  * which is what a file opened with O_DIRECT demands. The partial block before the start is read back
  * first; the partial block at the end is written padded, and the file cut back to its true end.
  * <p>
- * A full block goes to the disk on a writer thread while the caller fills the spare one: a direct
- * write returns only once the disk has the bytes, and a request thread that waited for it read
- * nothing from its socket meanwhile (one long PATCH ran ~1.5x faster with the overlap, see
- * bench/RESULTS.md). At most one block is in flight, so a failed write surfaces at the next call.
+ * With more than one block, full blocks go to the disk on writer threads while the caller fills the
+ * next: a direct write returns only once the disk has the bytes, and a request thread that waited
+ * for it read nothing from its socket meanwhile (bench/RESULTS.md has what that is worth). A failed
+ * write surfaces at the next call. With a single block the caller writes it itself.
  */
 final class AlignedWriter {
 
     private final FileChannel file;
     private final Executor writer;
     private final int alignment;
+    private final Deque<ByteBuffer> free = new ArrayDeque<>();
+    private final Deque<Write> inFlight = new ArrayDeque<>();
     private ByteBuffer block;
-    private ByteBuffer spare;
     private long blockStart;
-    private CompletableFuture<Void> inFlight = CompletableFuture.completedFuture(null);
 
-    AlignedWriter(FileChannel file, long start, ByteBuffer block, ByteBuffer spare, Executor writer, int alignment)
+    private record Write(ByteBuffer block, CompletableFuture<Void> done) {
+    }
+
+    AlignedWriter(FileChannel file, long start, List<ByteBuffer> blocks, Executor writer, int alignment)
             throws IOException {
         this.file = file;
-        this.block = block.clear();
-        this.spare = spare;
         this.writer = writer;
         this.alignment = alignment;
+        this.block = blocks.get(0).clear();
+        this.free.addAll(blocks.subList(1, blocks.size()));
         this.blockStart = start - start % alignment;
         int head = (int) (start - blockStart);
         if (head > 0) {
@@ -64,9 +71,11 @@ final class AlignedWriter {
         return blockStart + block.position();
     }
 
-    /** Writes what is still held, once the block in flight has landed, and cuts the file to {@link #position()}. */
+    /** Writes what is still held, once every block in flight has landed, and cuts the file to {@link #position()}. */
     void finish() throws IOException {
-        awaitInFlight();
+        while (!inFlight.isEmpty()) {
+            landOldest();
+        }
         long end = position();
         int held = block.position();
         if (held > 0) {
@@ -77,42 +86,54 @@ final class AlignedWriter {
         }
     }
 
-    /** The writer's two blocks, for reuse: only once no write is reading them any more. */
-    ByteBuffer[] blocks() {
-        try {
-            awaitInFlight();
-        } catch (IOException alreadyReported) {
-            // write() or finish() reported it; the blocks are free again either way
+    /** Every block, for reuse: only once no write is reading them any more. */
+    List<ByteBuffer> blocks() {
+        while (!inFlight.isEmpty()) {
+            try {
+                landOldest();
+            } catch (IOException alreadyReported) {
+                // write() or finish() reported it; the block is free again either way
+            }
         }
-        return new ByteBuffer[] {block, spare};
+        List<ByteBuffer> blocks = new ArrayList<>(free);
+        blocks.add(block);
+        return blocks;
     }
 
     private void handOver() throws IOException {
-        awaitInFlight();
         ByteBuffer full = block.flip();
         long at = blockStart;
-        inFlight = CompletableFuture.runAsync(() -> {
+        blockStart += full.capacity();
+        if (free.isEmpty() && inFlight.isEmpty()) {
+            writeFully(full, at);
+            block = full.clear();
+            return;
+        }
+        inFlight.add(new Write(full, CompletableFuture.runAsync(() -> {
             try {
                 writeFully(full, at);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }, writer);
-        block = spare.clear();
-        spare = full;
-        blockStart += full.capacity();
+        }, writer)));
+        if (free.isEmpty()) {
+            landOldest();
+        }
+        block = free.poll().clear();
     }
 
-    private void awaitInFlight() throws IOException {
+    /** Waits for the oldest write in flight; its block is free again, whether it landed or failed. */
+    private void landOldest() throws IOException {
+        Write oldest = inFlight.poll();
         try {
-            inFlight.get();
+            oldest.done().get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof UncheckedIOException io ? io.getCause() : new IOException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while a block was being written", e);
         } finally {
-            inFlight = CompletableFuture.completedFuture(null);
+            free.add(oldest.block());
         }
     }
 

@@ -9,29 +9,37 @@ import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 import java.util.logging.Logger;
 
 /**
  * How upload bytes go to the storage folder's disk: with O_DIRECT where its file system takes it,
  * so that they travel from our buffer to the disk without a second copy into the page cache (see
  * bench/RESULTS.md for what that is worth), in aligned blocks from direct buffers that are reused
- * because allocating one costs more than a small PATCH. Each PATCH being written holds two blocks:
- * one it fills, one on its way to the disk on a writer thread.
+ * because allocating one costs more than a small PATCH. Each PATCH being written holds one block, and
+ * two more while any of the {@code SHARED_EXTRA_BLOCKS} are free, so that two can be on their way to
+ * the disk on writer threads while it fills the third: direct memory stays within 1 MiB per PATCH
+ * plus 64 MiB, and a busy instance, whose disk has many writers anyway, degrades to plain writes.
  */
 public final class DiskWrites {
 
     static final int BLOCK_SIZE = 1024 * 1024;
     private static final int MIN_ALIGNMENT = 4096;
     private static final int BLOCKS_KEPT = 64;
+    private static final int EXTRA_BLOCKS_PER_WRITER = 2;
+    private static final int SHARED_EXTRA_BLOCKS = 64;
     private static final Logger LOG = Logger.getLogger(DiskWrites.class.getName());
 
     private final Set<OpenOption> options;
     private final int alignment;
     private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BLOCKS_KEPT);
+    private final Semaphore extraBlocks = new Semaphore(SHARED_EXTRA_BLOCKS);
     private final Executor writerThreads;
 
     DiskWrites(boolean direct, int alignment, Executor writerThreads) {
@@ -69,14 +77,26 @@ public final class DiskWrites {
 
     /** A writer of the bytes that follow {@code start} in {@code file}; {@link #release} it when done. */
     AlignedWriter writer(FileChannel file, long start) throws IOException {
-        return new AlignedWriter(file, start, block(), block(), writerThreads, alignment);
+        List<ByteBuffer> blocks = new ArrayList<>(List.of(block()));
+        while (blocks.size() <= EXTRA_BLOCKS_PER_WRITER && extraBlocks.tryAcquire()) {
+            blocks.add(block());
+        }
+        try {
+            return new AlignedWriter(file, start, blocks, writerThreads, alignment);
+        } catch (IOException | RuntimeException e) {
+            giveBack(blocks);
+            throw e;
+        }
     }
 
-    /** Keeps the writer's blocks for the next one, unless {@code BLOCKS_KEPT} are kept already. */
+    /** Takes back the writer's blocks for the next one; {@code BLOCKS_KEPT} at most are kept. */
     void release(AlignedWriter writer) {
-        for (ByteBuffer block : writer.blocks()) {
-            free.offer(block);
-        }
+        giveBack(writer.blocks());
+    }
+
+    private void giveBack(List<ByteBuffer> blocks) {
+        extraBlocks.release(blocks.size() - 1);
+        blocks.forEach(free::offer);
     }
 
     private ByteBuffer block() {

@@ -1,11 +1,13 @@
 package com.mediapipeline.storage;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +99,37 @@ class AlignedWriterTest {
 
         assertThrows(IOException.class, writer::finish);
         assertEquals(0, Files.size(data));
+    }
+
+    @Test
+    void withASingleBlockTheCallerWritesItself() throws IOException {
+        DiskWrites disk = disk(false);
+        Path data = Files.createFile(dir.resolve("data"));
+        byte[] bytes = bytes(3 * DiskWrites.BLOCK_SIZE + 5, 7);
+        try (FileChannel file = disk.open(data)) {
+            ByteBuffer only = ByteBuffer.allocateDirect(DiskWrites.BLOCK_SIZE + 4096).alignedSlice(4096);
+            AlignedWriter writer = new AlignedWriter(file, 0, List.of(only), task -> {
+                throw new AssertionError("a single block went to a writer thread");
+            }, 4096);
+            writer.write(bytes, 0, bytes.length);
+            writer.finish();
+        }
+        assertArrayEquals(bytes, Files.readAllBytes(data));
+    }
+
+    @Test
+    void writersThatFailedToStartGiveTheirExtraBlocksBack() throws IOException {
+        List<Runnable> handedOver = new ArrayList<>();
+        DiskWrites disk = DiskWrites.forFolder(dir, false, handedOver::add);
+        Path data = Files.write(dir.resolve("data"), bytes(100, 8));
+        try (FileChannel file = disk.open(data)) {
+            for (int i = 0; i < 200; i++) {
+                assertThrows(IOException.class, () -> disk.writer(file, 200));
+            }
+            AlignedWriter writer = disk.writer(file, 100);
+            writer.write(bytes(DiskWrites.BLOCK_SIZE, 9), 0, DiskWrites.BLOCK_SIZE);
+            assertEquals(1, handedOver.size(), "the writer had no spare block to fill while one is written");
+        }
     }
 
     private DiskWrites disk(boolean direct) throws IOException {
