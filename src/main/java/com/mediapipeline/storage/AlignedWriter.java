@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -88,13 +88,7 @@ final class AlignedWriter {
 
     /** Every block, for reuse: only once no write is reading them any more. */
     List<ByteBuffer> blocks() {
-        while (!inFlight.isEmpty()) {
-            try {
-                landOldest();
-            } catch (IOException alreadyReported) {
-                // write() or finish() reported it; the block is free again either way
-            }
-        }
+        landRest();
         List<ByteBuffer> blocks = new ArrayList<>(free);
         blocks.add(block);
         return blocks;
@@ -109,6 +103,10 @@ final class AlignedWriter {
             block = full.clear();
             return;
         }
+        if (free.isEmpty()) {
+            landOldest();
+        }
+        block = free.poll().clear();
         inFlight.add(new Write(full, CompletableFuture.runAsync(() -> {
             try {
                 writeFully(full, at);
@@ -116,24 +114,39 @@ final class AlignedWriter {
                 throw new UncheckedIOException(e);
             }
         }, writer)));
-        if (free.isEmpty()) {
-            landOldest();
-        }
-        block = free.poll().clear();
     }
 
-    /** Waits for the oldest write in flight; its block is free again, whether it landed or failed. */
+    /**
+     * Waits for the oldest write in flight. If it failed, the others are waited for too before the
+     * caller hears of it: once it cuts the file back, nothing may still be writing behind it.
+     */
     private void landOldest() throws IOException {
-        Write oldest = inFlight.poll();
         try {
-            oldest.done().get();
-        } catch (ExecutionException e) {
+            land(inFlight.poll());
+        } catch (IOException e) {
+            landRest();
+            throw e;
+        }
+    }
+
+    private void landRest() {
+        while (!inFlight.isEmpty()) {
+            try {
+                land(inFlight.poll());
+            } catch (IOException alreadyReported) {
+                // the caller heard of the first failure; a block is free again either way
+            }
+        }
+    }
+
+    /** Uninterruptibly: a block must not be reused while the disk may still be reading it. */
+    private void land(Write write) throws IOException {
+        try {
+            write.done().join();
+        } catch (CompletionException e) {
             throw e.getCause() instanceof UncheckedIOException io ? io.getCause() : new IOException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while a block was being written", e);
         } finally {
-            free.add(oldest.block());
+            free.add(write.block());
         }
     }
 

@@ -32,7 +32,7 @@ public class StorageFolder {
     @ConfigProperty(name = "mediapipeline.storage.direct-io", defaultValue = "true")
     boolean directIo;
 
-    /** Container-made threads for the block writes; as many as PATCHes write at once, idle ones end after a minute. */
+    /** Container-made threads for the block writes, one per block on its way to the disk; idle ones end after a minute. */
     @Resource
     ManagedThreadFactory threads;
 

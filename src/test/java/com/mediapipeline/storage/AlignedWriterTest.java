@@ -13,8 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -99,6 +102,24 @@ class AlignedWriterTest {
 
         assertThrows(IOException.class, writer::finish);
         assertEquals(0, Files.size(data));
+    }
+
+    @Test
+    void afterAFailedWriteEveryBlockComesBackOnce() throws IOException {
+        DiskWrites disk = DiskWrites.forFolder(dir, false, Runnable::run);
+        Path data = Files.createFile(dir.resolve("data"));
+        FileChannel file = disk.open(data);
+        AlignedWriter writer = disk.writer(file, 0);
+        file.close();
+
+        byte[] bytes = bytes(3 * DiskWrites.BLOCK_SIZE, 10);
+        assertThrows(IOException.class, () -> writer.write(bytes, 0, bytes.length));
+
+        List<ByteBuffer> blocks = writer.blocks();
+        Set<ByteBuffer> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+        distinct.addAll(blocks);
+        assertEquals(3, blocks.size());
+        assertEquals(3, distinct.size(), "a block would be handed out twice");
     }
 
     @Test
