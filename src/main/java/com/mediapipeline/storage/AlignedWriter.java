@@ -103,10 +103,6 @@ final class AlignedWriter {
             block = full.clear();
             return;
         }
-        if (free.isEmpty()) {
-            landOldest();
-        }
-        block = free.poll().clear();
         inFlight.add(new Write(full, CompletableFuture.runAsync(() -> {
             try {
                 writeFully(full, at);
@@ -114,6 +110,14 @@ final class AlignedWriter {
                 throw new UncheckedIOException(e);
             }
         }, writer)));
+        try {
+            if (free.isEmpty()) {
+                landOldest();
+            }
+        } finally {
+            // landed or failed, the next block is a free one: no block is ever filling and free at once
+            block = free.poll().clear();
+        }
     }
 
     /**
