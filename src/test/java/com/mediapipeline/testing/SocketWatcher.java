@@ -4,11 +4,14 @@ import com.mediapipeline.progress.ProgressEvent;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -34,7 +37,16 @@ public final class SocketWatcher implements WebSocket.Listener, AutoCloseable {
             builder.header(headers[i], headers[i + 1]);
         }
         String url = baseUrl.replaceFirst("^http", "ws") + "/api/v1/ws/" + uploadId + (query == null ? "" : query);
-        watcher.socket = builder.buildAsync(URI.create(url), watcher).join();
+        try {
+            watcher.socket = builder.buildAsync(URI.create(url), watcher).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                HttpResponse<?> answer = refused.getResponse();
+                throw new AssertionError("The handshake to " + url + " was answered " + answer.statusCode() + " "
+                        + answer.headers().map() + " " + answer.body(), refused);
+            }
+            throw e;
+        }
         return watcher;
     }
 
