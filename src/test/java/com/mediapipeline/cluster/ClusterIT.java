@@ -12,7 +12,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -22,7 +21,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -161,11 +159,8 @@ class ClusterIT {
             }
             try (SocketWatcher ignored = SocketWatcher.open(instances[attempt % 2], "0b7e3a60-1f5c-4c8e-8d21-6a1f3c2b9e70")) {
                 // a token had come back in between: drain and try again
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof WebSocketHandshakeException refused) {
-                    return refused.getResponse().statusCode();
-                }
-                throw e;
+            } catch (SocketWatcher.Refused refused) {
+                return refused.status();
             }
         }
         return 0;

@@ -4,7 +4,6 @@ import com.mediapipeline.progress.ProgressEvent;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
@@ -41,13 +40,26 @@ public final class SocketWatcher implements WebSocket.Listener, AutoCloseable {
             watcher.socket = builder.buildAsync(URI.create(url), watcher).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof WebSocketHandshakeException refused) {
-                HttpResponse<?> answer = refused.getResponse();
-                throw new AssertionError("The handshake to " + url + " was answered " + answer.statusCode() + " "
-                        + answer.headers().map() + " " + answer.body(), refused);
+                throw new Refused(url, refused);
             }
             throw e;
         }
         return watcher;
+    }
+
+    /** A handshake answered with anything but 101; the message says what came back. */
+    public static final class Refused extends RuntimeException {
+        private final int status;
+
+        Refused(String url, WebSocketHandshakeException cause) {
+            super("The handshake to " + url + " was answered " + cause.getResponse().statusCode() + " "
+                    + cause.getResponse().headers().map() + " " + cause.getResponse().body(), cause);
+            this.status = cause.getResponse().statusCode();
+        }
+
+        public int status() {
+            return status;
+        }
     }
 
     public static SocketWatcher open(Api caller, String uploadId) {
