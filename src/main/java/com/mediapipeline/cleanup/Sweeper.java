@@ -112,12 +112,7 @@ public class Sweeper {
 
     /** Redis lost the hash (restarted without persistence): the status comes back from the info file. */
     private void restore(UploadInfo info, Instant lastWrite) {
-        UploadFacts upload = UploadFacts.of(info, null);
-        if (info.isUploadInProgress()) {
-            statuses.progress(upload, info.getOffset(), lastWrite);
-        } else {
-            statuses.complete(upload, lastWrite);
-        }
+        statuses.restore(UploadFacts.of(info, null), info.getOffset(), !info.isUploadInProgress(), lastWrite);
     }
 
     private List<String> listFolders() {

@@ -27,10 +27,11 @@ import java.util.Set;
 @RedisCall
 public class ProgressStore {
 
-    /** KEYS: hash, tombstone. ARGV: channel, event, kind, ttl ms, identity pair count, identity pairs, field pairs. */
+    /** KEYS: hash, tombstone. ARGV: channel, event, kind (progress, final, restore), ttl ms, identity pair count, identity pairs, field pairs. */
     private static final String WRITE = """
             if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
             if ARGV[3] == 'progress' and redis.call('HGET', KEYS[1], 'status') == 'completed' then return 0 end
+            if ARGV[3] == 'restore' and redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
             local identity = tonumber(ARGV[5])
             for i = 6, 5 + identity * 2, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
             redis.call('HSET', KEYS[1], unpack(ARGV, 6 + identity * 2))
@@ -46,6 +47,7 @@ public class ProgressStore {
             """;
     private static final String PROGRESS = "progress";
     private static final String FINAL = "final";
+    private static final String RESTORE = "restore";
 
     @Inject
     JedisPooled redis;
@@ -59,17 +61,37 @@ public class ProgressStore {
     }
 
     public void progress(UploadFacts upload, long offset, Instant now) {
+        progress(PROGRESS, upload, offset, now);
+    }
+
+    /** Completed: the hash also gets a TTL, in case every cleanup sweep misses it. */
+    public void complete(UploadFacts upload, Instant completedAt) {
+        complete(FINAL, upload, completedAt);
+    }
+
+    /**
+     * The cleanup sweep's restoration of a hash that Redis lost: written only where there still is
+     * none, since the upload's creation may have written it after the sweep looked.
+     */
+    public void restore(UploadFacts upload, long offset, boolean completed, Instant at) {
+        if (completed) {
+            complete(RESTORE, upload, at);
+        } else {
+            progress(RESTORE, upload, offset, at);
+        }
+    }
+
+    private void progress(String kind, UploadFacts upload, long offset, Instant now) {
         double percent = UploadStatus.percent(offset, upload.size());
-        write(upload, PROGRESS, new ProgressEvent(ProgressEvent.PROGRESS, upload.id(), percent, offset, upload.size(),
+        write(upload, kind, new ProgressEvent(ProgressEvent.PROGRESS, upload.id(), percent, offset, upload.size(),
                         UploadStatus.UPLOADING, null),
                 0, "status", UploadStatus.UPLOADING, "offset", Long.toString(offset), "size", text(upload.size()),
                 "progress", Double.toString(percent), "updated_at", now.toString(), "message", "");
     }
 
-    /** Completed: the hash also gets a TTL, in case every cleanup sweep misses it. */
-    public void complete(UploadFacts upload, Instant completedAt) {
+    private void complete(String kind, UploadFacts upload, Instant completedAt) {
         long size = upload.size();
-        write(upload, FINAL, new ProgressEvent(ProgressEvent.COMPLETE, upload.id(), 100.0, size, size, UploadStatus.COMPLETED, null),
+        write(upload, kind, new ProgressEvent(ProgressEvent.COMPLETE, upload.id(), 100.0, size, size, UploadStatus.COMPLETED, null),
                 retention.completedKeyTtl().toMillis(), "status", UploadStatus.COMPLETED, "offset", Long.toString(size),
                 "size", Long.toString(size), "progress", "100.0", "updated_at", completedAt.toString(),
                 "completed_at", completedAt.toString(), "message", "");

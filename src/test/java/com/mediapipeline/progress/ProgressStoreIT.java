@@ -1,0 +1,49 @@
+package com.mediapipeline.progress;
+
+import com.mediapipeline.testing.TestRedis;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The status scripts on a real Redis: what the cleanup sweep's restoration of a lost status may overwrite. */
+class ProgressStoreIT {
+
+    private final ProgressStore store = new ProgressStore();
+
+    @BeforeEach
+    void connect() {
+        store.redis = TestRedis.client();
+    }
+
+    /** The sweep saw no status, then the upload's creation wrote one: the restoration must not undo it. */
+    @Test
+    void aRestorationLeavesAStatusWrittenMeanwhileAlone() {
+        UploadFacts upload = upload();
+        store.create(upload, Instant.now());
+
+        store.restore(upload, 0, false, Instant.now());
+
+        assertEquals(UploadStatus.CREATED, TestRedis.uploadHash(upload.id()).get("status"));
+    }
+
+    @Test
+    void aLostStatusComesBackFromTheUploadsFacts() {
+        UploadFacts upload = upload();
+
+        store.restore(upload, 42, false, Instant.now());
+
+        Map<String, String> hash = TestRedis.uploadHash(upload.id());
+        assertEquals(UploadStatus.UPLOADING, hash.get("status"));
+        assertEquals("42", hash.get("offset"));
+        assertEquals("acme", hash.get("business"));
+    }
+
+    private static UploadFacts upload() {
+        return new UploadFacts(UUID.randomUUID().toString(), "acme", "alice", 100L, "a.bin", null, Instant.now());
+    }
+}
