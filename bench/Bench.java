@@ -77,8 +77,9 @@ public class Bench {
                 () -> chunkedPatches(peer, GIB, 8 * MIB),
                 () -> dd("if=/dev/zero", "of=" + ddFile, "bs=8M", "count=" + GIB / (8 * MIB), "oflag=dsync"));
         report.throughput("1 GiB upload, 8 MiB PATCHes", chunked, 0.8);
-        report.baseline("dd, each 8 MiB forced to disk (`oflag=dsync`)", chunked.median(3),
-                String.format("8 MiB PATCHes %.2f × this", chunked.ratio(Rounds.OURS, 3)));
+        int ddForcedEach8Mib = 3;
+        report.baseline("dd, each 8 MiB forced to disk (`oflag=dsync`)", chunked.median(ddForcedEach8Mib),
+                String.format("8 MiB PATCHes %.2f × this", chunked.ratio(Rounds.OURS, ddForcedEach8Mib)));
         double sink = median(() -> loopbackSink(GIB));
         report.baseline("loopback TCP to a discarding sink, 1 GiB", sink, "");
 
@@ -345,8 +346,8 @@ public class Bench {
     }
 
     static Latencies pooled(List<Latencies> all) {
-        List<Double> rates = all.stream().map(Latencies::perSecond).sorted().toList();
-        return new Latencies(all.stream().flatMap(run -> run.nanos().stream()).toList(), rates.get(rates.size() / 2));
+        return new Latencies(all.stream().flatMap(run -> run.nanos().stream()).toList(),
+                medianOf(all.stream().map(Latencies::perSecond).toList()));
     }
 
     static double median(Measure measure) throws Exception {

@@ -25,7 +25,7 @@ import java.util.concurrent.Executor;
 final class AlignedWriter {
 
     private final FileChannel file;
-    private final Executor writer;
+    private final Executor writerThreads;
     private final int alignment;
     private final Deque<ByteBuffer> free = new ArrayDeque<>();
     private final Deque<Write> inFlight = new ArrayDeque<>();
@@ -35,10 +35,10 @@ final class AlignedWriter {
     private record Write(ByteBuffer block, CompletableFuture<Void> done) {
     }
 
-    AlignedWriter(FileChannel file, long start, List<ByteBuffer> blocks, Executor writer, int alignment)
+    AlignedWriter(FileChannel file, long start, List<ByteBuffer> blocks, Executor writerThreads, int alignment)
             throws IOException {
         this.file = file;
-        this.writer = writer;
+        this.writerThreads = writerThreads;
         this.alignment = alignment;
         this.block = blocks.get(0).clear();
         this.free.addAll(blocks.subList(1, blocks.size()));
@@ -109,7 +109,7 @@ final class AlignedWriter {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }, writer)));
+        }, writerThreads)));
         try {
             if (free.isEmpty()) {
                 landOldest();
