@@ -1,6 +1,7 @@
 package com.mediapipeline.progress;
 
 import com.mediapipeline.testing.TestRedis;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -14,16 +15,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ProgressStoreIT {
 
     private final ProgressStore store = new ProgressStore();
+    private final UploadFacts upload = new UploadFacts(UUID.randomUUID().toString(), "acme", "alice", 100L, "a.bin",
+            null, Instant.now());
 
     @BeforeEach
     void connect() {
         store.redis = TestRedis.client();
     }
 
+    /** The external Redis of CI outlives the run: no hash without a TTL stays behind. */
+    @AfterEach
+    void forget() {
+        store.forget(upload.id());
+    }
+
     /** The sweep saw no status, then the upload's creation wrote one: the restoration must not undo it. */
     @Test
     void aRestorationLeavesAStatusWrittenMeanwhileAlone() {
-        UploadFacts upload = upload();
         store.create(upload, Instant.now());
 
         store.restore(upload, 0, false, Instant.now());
@@ -33,17 +41,11 @@ class ProgressStoreIT {
 
     @Test
     void aLostStatusComesBackFromTheUploadsFacts() {
-        UploadFacts upload = upload();
-
         store.restore(upload, 42, false, Instant.now());
 
         Map<String, String> hash = TestRedis.uploadHash(upload.id());
         assertEquals(UploadStatus.UPLOADING, hash.get("status"));
         assertEquals("42", hash.get("offset"));
         assertEquals("acme", hash.get("business"));
-    }
-
-    private static UploadFacts upload() {
-        return new UploadFacts(UUID.randomUUID().toString(), "acme", "alice", 100L, "a.bin", null, Instant.now());
     }
 }

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -24,6 +25,7 @@ import java.util.concurrent.Executors;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Whole aligned blocks on a real file, opened with O_DIRECT and without, from any start and in any pieces. */
@@ -102,6 +104,25 @@ class AlignedWriterTest {
 
         assertThrows(IOException.class, writer::finish);
         assertEquals(0, Files.size(data));
+    }
+
+    /** With a stalled disk the caller still fills a third block: two writes were in flight, not one. */
+    @Test
+    void twoBlocksAreOnTheirWayWhileTheCallerFillsTheThird() throws IOException {
+        List<Runnable> handedOver = new ArrayList<>();
+        DiskWrites disk = DiskWrites.forFolder(dir, false, handedOver::add);
+        Path data = Files.createFile(dir.resolve("data"));
+        byte[] bytes = bytes(2 * DiskWrites.BLOCK_SIZE + 5, 11);
+        try (FileChannel file = disk.open(data)) {
+            AlignedWriter writer = disk.writer(file, 0);
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> writer.write(bytes, 0, bytes.length),
+                    "the caller waited for the disk with only one block written");
+            assertEquals(2, handedOver.size());
+
+            handedOver.forEach(Runnable::run);
+            writer.finish();
+        }
+        assertArrayEquals(bytes, Files.readAllBytes(data));
     }
 
     @Test
