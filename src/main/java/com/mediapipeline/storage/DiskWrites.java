@@ -75,14 +75,14 @@ public final class DiskWrites {
         return FileChannel.open(data, options);
     }
 
-    /** A writer of the bytes that follow {@code start} in {@code file}; {@link #release} it when done. */
-    AlignedWriter writer(FileChannel file, long start) throws IOException {
+    /** A writer of the bytes that follow {@code start} in {@code file}, under {@code fence}; {@link #release} it when done. */
+    AlignedWriter writer(FileChannel file, long start, Fence.Hold fence) throws IOException {
         List<ByteBuffer> blocks = new ArrayList<>(List.of(block()));
         while (blocks.size() <= EXTRA_BLOCKS_PER_WRITER && extraBlocks.tryAcquire()) {
             blocks.add(block());
         }
         try {
-            return new AlignedWriter(file, start, blocks, writerThreads, alignment);
+            return new AlignedWriter(file, fence, start, blocks, writerThreads, alignment);
         } catch (IOException | RuntimeException e) {
             giveBack(blocks);
             throw e;
