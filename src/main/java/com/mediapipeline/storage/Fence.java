@@ -6,6 +6,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.channels.FileLock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -16,8 +19,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>
  * The check and the step it guards run in one critical section: an OS file lock, which the other
  * instances on a shared folder honour, inside a JVM lock, because an OS lock belongs to the whole
- * process (and closing any channel of the file would drop it). A lease that is checked before a
- * write instead of with it would let a writer stall between the two.
+ * process. For the same reason each fence file has one channel per JVM, shared by its holds and
+ * closed by the last one under the JVM lock: closing any channel of a file drops every lock the
+ * process has on it. A lease that is checked before a write instead of with it would let a writer
+ * stall between the two.
  */
 final class Fence {
 
@@ -25,6 +30,7 @@ final class Fence {
     private static final int STRIPES = 64;
 
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+    private final Map<Path, Shared> channels = new ConcurrentHashMap<>();
 
     /** A step of disk work that only the fence's holder may take. */
     interface Step<T> {
@@ -38,79 +44,36 @@ final class Fence {
         }
     }
 
+    /** The JVM's channel of one fence file and how many holds use it. */
+    private static final class Shared {
+        private final FileChannel channel;
+        private int holds;
+
+        Shared(FileChannel channel) {
+            this.channel = channel;
+        }
+    }
+
     Fence() {
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
     }
 
-    /** The hold of the lease {@code generation} on the fence of the upload in {@code folder}. */
-    Hold hold(Path folder, long generation) {
-        return new Hold(folder, generation);
-    }
-
-    /** One lease's hold on one upload's fence: the form in which writers carry it. */
-    final class Hold {
-        private final Path folder;
-        private final long generation;
-
-        private Hold(Path folder, long generation) {
-            this.folder = folder;
-            this.generation = generation;
-        }
-
-        long generation() {
-            return generation;
-        }
-
-        /** Takes the fence for this lease: from now on older leases write nothing. */
-        void take() throws IOException {
-            Fence.this.take(folder, generation);
-        }
-
-        /** Runs {@code step} only while this lease holds the fence. */
-        <T> T run(Step<T> step) throws IOException {
-            return guard(folder, generation, step);
-        }
-    }
-
-    /** Makes {@code generation} the upload's fence, unless a newer lease has taken it already. */
-    private void take(Path folder, long generation) throws IOException {
-        locked(folder, fence -> {
-            long current = read(fence);
-            if (current > generation) {
-                throw new WriteGuard.LockLostException(folder.getFileName().toString());
-            }
-            if (current < generation) {
-                fence.write(ByteBuffer.allocate(Long.BYTES).putLong(0, generation), 0);
-                fence.force(false);
-            }
-            return null;
-        });
-    }
-
-    /** Runs {@code step} only while {@code generation} is still the upload's fence. */
-    private <T> T guard(Path folder, long generation, Step<T> step) throws IOException {
-        return locked(folder, fence -> {
-            if (read(fence) != generation) {
-                throw new WriteGuard.LockLostException(folder.getFileName().toString());
-            }
-            return step.run();
-        });
-    }
-
-    private interface FenceStep<T> {
-        T run(FileChannel fence) throws IOException;
-    }
-
-    private <T> T locked(Path folder, FenceStep<T> step) throws IOException {
-        ReentrantLock stripe = stripes[Math.floorMod(folder.getFileName().hashCode(), STRIPES)];
+    /** The hold of the lease {@code generation} on the fence of the upload in {@code folder}; close it when done. */
+    Hold hold(Path folder, long generation) throws IOException {
+        ReentrantLock stripe = stripe(folder);
         stripe.lock();
-        // opened with CREATE: a folder renamed away by a delete makes this fail instead of reappearing
-        try (FileChannel fence = FileChannel.open(folder.resolve(FILE), StandardOpenOption.CREATE,
-                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            fence.lock();
-            return step.run(fence);
+        try {
+            Shared shared = channels.get(folder);
+            if (shared == null) {
+                // CREATE: a folder renamed away by a delete makes this fail instead of reappearing
+                shared = new Shared(FileChannel.open(folder.resolve(FILE), StandardOpenOption.CREATE,
+                        StandardOpenOption.READ, StandardOpenOption.WRITE));
+                channels.put(folder, shared);
+            }
+            shared.holds++;
+            return new Hold(folder, generation, shared.channel);
         } catch (NoSuchFileException e) {
             throw new GoneException(folder);
         } finally {
@@ -118,9 +81,82 @@ final class Fence {
         }
     }
 
-    /** An empty fence file was never taken: generation 0, which no lease has. */
-    private static long read(FileChannel fence) throws IOException {
-        ByteBuffer value = ByteBuffer.allocate(Long.BYTES);
-        return fence.read(value, 0) == Long.BYTES ? value.getLong(0) : 0;
+    /** One lease's hold on one upload's fence: the form in which writers carry it. */
+    final class Hold implements AutoCloseable {
+        private final Path folder;
+        private final long generation;
+        private final FileChannel fence;
+
+        private Hold(Path folder, long generation, FileChannel fence) {
+            this.folder = folder;
+            this.generation = generation;
+            this.fence = fence;
+        }
+
+        long generation() {
+            return generation;
+        }
+
+        /** Takes the fence for this lease, unless a newer lease has it: from now on older leases write nothing. */
+        void take() throws IOException {
+            locked(() -> {
+                long current = read();
+                if (current > generation) {
+                    throw new WriteGuard.LockLostException(folder.getFileName().toString());
+                }
+                if (current < generation) {
+                    fence.write(ByteBuffer.allocate(Long.BYTES).putLong(0, generation), 0);
+                    fence.force(false);
+                }
+                return null;
+            });
+        }
+
+        /** Runs {@code step} only while this lease holds the fence. */
+        <T> T run(Step<T> step) throws IOException {
+            return locked(() -> {
+                if (read() != generation) {
+                    throw new WriteGuard.LockLostException(folder.getFileName().toString());
+                }
+                return step.run();
+            });
+        }
+
+        @Override
+        public void close() throws IOException {
+            ReentrantLock stripe = stripe(folder);
+            stripe.lock();
+            try {
+                Shared shared = channels.get(folder);
+                if (--shared.holds == 0) {
+                    channels.remove(folder);
+                    shared.channel.close();
+                }
+            } finally {
+                stripe.unlock();
+            }
+        }
+
+        private <T> T locked(Step<T> step) throws IOException {
+            ReentrantLock stripe = stripe(folder);
+            stripe.lock();
+            try (FileLock ignored = fence.lock()) {
+                return step.run();
+            } catch (NoSuchFileException e) {
+                throw new GoneException(folder);
+            } finally {
+                stripe.unlock();
+            }
+        }
+
+        /** An empty fence file was never taken: generation 0, which no lease has. */
+        private long read() throws IOException {
+            ByteBuffer value = ByteBuffer.allocate(Long.BYTES);
+            return fence.read(value, 0) == Long.BYTES ? value.getLong(0) : 0;
+        }
+    }
+
+    private ReentrantLock stripe(Path folder) {
+        return stripes[Math.floorMod(folder.getFileName().hashCode(), STRIPES)];
     }
 }

@@ -147,9 +147,10 @@ public class UploadFileStore extends DiskStorageService {
                 // outside a PATCH: a new upload, or a completed one that no PATCH can write to any more
                 assembled = step.run();
             } else {
-                Fence.Hold fenced = fence.hold(directory(info.getId()), lease.getAsLong());
-                fenced.take();
-                assembled = fenced.run(step);
+                try (Fence.Hold fenced = fence.hold(directory(info.getId()), lease.getAsLong())) {
+                    fenced.take();
+                    assembled = fenced.run(step);
+                }
             }
         } catch (Fence.GoneException | NoSuchFileException e) {
             throw new UploadNotFoundException("The upload " + info.getId() + " was not found");
@@ -191,9 +192,8 @@ public class UploadFileStore extends DiskStorageService {
      */
     public UploadInfo append(UploadInfo expected, InputStream body, BodyCheck check) throws IOException, TusException {
         String id = expected.getId().toString();
-        Fence.Hold fenced = fence.hold(directory(expected.getId()),
-                guard.generation(id).orElseThrow(() -> new WriteGuard.LockLostException(id)));
-        try {
+        long generation = guard.generation(id).orElseThrow(() -> new WriteGuard.LockLostException(id));
+        try (Fence.Hold fenced = fence.hold(directory(expected.getId()), generation)) {
             fenced.take();
             UploadInfo info = fenced.run(() -> getUploadInfo(expected.getId()));
             if (info == null) {

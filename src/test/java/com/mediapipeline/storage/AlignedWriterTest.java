@@ -42,7 +42,7 @@ class AlignedWriterTest {
     }
 
     /** Generation 0 holds a fence that no lease ever took: these tests are about the blocks, not the fence. */
-    private Fence.Hold unfenced() {
+    private Fence.Hold unfenced() throws IOException {
         return new Fence().hold(dir, 0);
     }
 
