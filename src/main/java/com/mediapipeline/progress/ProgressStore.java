@@ -1,5 +1,6 @@
 package com.mediapipeline.progress;
 
+import com.mediapipeline.redis.Idempotent;
 import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.storage.Retention;
@@ -123,6 +124,7 @@ public class ProgressStore {
     }
 
     /** The upload's status if it exists and belongs to the business; empty otherwise. */
+    @Idempotent
     public Optional<UploadStatus> find(String id, String business) {
         Map<String, String> hash = redis.hgetAll(RedisKeys.upload(id));
         if (hash.get("status") == null || !business.equals(hash.get("business"))) {
@@ -137,15 +139,18 @@ public class ProgressStore {
     }
 
     /** When the status says the upload completed, for the cleanup sweep. */
+    @Idempotent
     public Optional<Instant> completedAt(String id) {
         return Optional.ofNullable(blankToNull(redis.hget(RedisKeys.upload(id), "completed_at"))).map(Instant::parse);
     }
 
+    @Idempotent
     public boolean exists(String id) {
         return redis.exists(RedisKeys.upload(id));
     }
 
     /** The ids of every upload with a status hash, for the cleanup sweep's search for orphans. */
+    @Idempotent
     public Set<String> ids() {
         Set<String> ids = new HashSet<>();
         String prefix = RedisKeys.upload("");
@@ -160,6 +165,7 @@ public class ProgressStore {
     }
 
     /** Drops a hash whose upload has no files any more (a crash between deleting the two). */
+    @Idempotent
     public void forget(String id) {
         redis.del(RedisKeys.upload(id));
     }

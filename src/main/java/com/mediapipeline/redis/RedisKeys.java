@@ -29,6 +29,11 @@ public final class RedisKeys {
         return "ratelimit:" + caller;
     }
 
+    /** The PATCHes of one business streaming now, cluster-wide: slot ids scored by when they expire unless renewed. */
+    public static String streams(String business) {
+        return "streams:" + business;
+    }
+
     /** Marks a deleted upload for a while, so that a PATCH still streaming cannot bring its status back. */
     public static String deleted(String uploadId) {
         return "deleted:" + uploadId;

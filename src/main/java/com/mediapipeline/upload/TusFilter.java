@@ -4,6 +4,7 @@ import com.mediapipeline.auth.Authentication;
 import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
 import com.mediapipeline.errors.ErrorResponses;
+import com.mediapipeline.ratelimit.StreamSlots;
 import com.mediapipeline.storage.ClientGoneException;
 import com.mediapipeline.storage.StorageFailedException;
 import com.mediapipeline.storage.WriteGuard;
@@ -41,6 +42,9 @@ public class TusFilter extends HttpFilter {
     @Inject
     UploadLocks locks;
 
+    @Inject
+    StreamSlots slots;
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
@@ -54,7 +58,8 @@ public class TusFilter extends HttpFilter {
             String business = "OPTIONS".equals(tusRequest.method()) ? null
                     : authentication.authenticate(request.getHeader(Authentication.API_KEY_HEADER),
                     request.getHeader(Authentication.USERNAME_HEADER)).business();
-            try (UploadLocks.Held lock = tusRequest.writes() ? locks.lock(tusRequest.uploadId()) : null) {
+            try (StreamSlots.Slot slot = tusRequest.writes() ? slots.take(business) : null;
+                 UploadLocks.Held lock = tusRequest.writes() ? locks.lock(tusRequest.uploadId()) : null) {
                 tus.process(new DecidedMethod(request, tusRequest.method()), new TusResponse(request, response), business);
             }
         } catch (ApiException e) {

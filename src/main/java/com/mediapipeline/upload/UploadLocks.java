@@ -3,6 +3,7 @@ package com.mediapipeline.upload;
 import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
 import com.mediapipeline.errors.InvalidSettingException;
+import com.mediapipeline.redis.Idempotent;
 import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.storage.WriteGuard;
@@ -112,6 +113,7 @@ public class UploadLocks implements WriteGuard {
         return acquire(uploadId).map(token -> () -> release(uploadId, token));
     }
 
+    @Idempotent
     public boolean isLocked(String uploadId) {
         return redis.exists(RedisKeys.uploadLock(uploadId));
     }
