@@ -70,6 +70,10 @@ public class TusFilter extends HttpFilter {
             ErrorResponses.write(response, ErrorCode.STORAGE_FAILED.status(), ErrorCode.STORAGE_FAILED, e.getMessage());
         } catch (ClientGoneException e) {
             LOG.fine("Upload request ended early: " + e.getMessage());
+            if (!response.isCommitted()) {
+                // a client that merely stalled past the idle timeout may still be there to read this
+                ErrorResponses.write(response, ErrorCode.BODY_INCOMPLETE.status(), ErrorCode.BODY_INCOMPLETE, null);
+            }
         } catch (IOException e) {
             LOG.log(Level.SEVERE, "I/O error on " + request.getMethod() + " " + path, e);
             if (!response.isCommitted()) {

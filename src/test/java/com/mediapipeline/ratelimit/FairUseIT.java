@@ -79,7 +79,8 @@ class FairUseIT {
             stalled.getOutputStream().write(content, 0, sent);
             stalled.getOutputStream().flush();
             stalled.setSoTimeout((IDLE_SECONDS + 10) * 1000);
-            answerOrEnd(stalled);
+            String answer = answerOrEnd(stalled);
+            assertTrue(answer.startsWith("HTTP/1.1 400"), "a stalled client that is still there hears why: " + answer);
         }
         assertEquals(Integer.toString(sent), api.head(upload).headers().firstValue("Upload-Offset").orElseThrow());
         assertEquals(sent, ((Number) api.statusJson(Api.idOf(upload)).get("offset")).intValue());
