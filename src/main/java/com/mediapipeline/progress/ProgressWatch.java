@@ -13,17 +13,20 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
- * Opens a watch: authenticate (4401), find the upload of the caller's business (4404), join the
- * registry, then send the current state, so that a late joiner sees where the upload is at once.
- * Every close waits for the {@link Handover}.
+ * Opens a watch: authenticate (4401), take one of the business's socket slots (4429), find the
+ * upload of the caller's business (4404), join the registry, then send the current state, so that a
+ * late joiner sees where the upload is at once. Every close waits for the {@link Handover}.
  */
 @ApplicationScoped
 public class ProgressWatch {
 
     static final CloseReason UNAUTHORIZED = new CloseReason(CloseReason.CloseCodes.getCloseCode(4401), "unauthorized");
     static final CloseReason NOT_FOUND = new CloseReason(CloseReason.CloseCodes.getCloseCode(4404), "no such upload");
+    static final CloseReason TOO_MANY = new CloseReason(CloseReason.CloseCodes.getCloseCode(4429), "too many sockets");
+    private static final Logger LOG = Logger.getLogger(ProgressWatch.class.getName());
 
     @Inject
     ApiKeys keys;
@@ -36,6 +39,9 @@ public class ProgressWatch {
 
     @Inject
     SocketRegistry registry;
+
+    @Inject
+    SocketSlots slots;
 
     @Resource
     ManagedScheduledExecutorService scheduler;
@@ -50,6 +56,10 @@ public class ProgressWatch {
             }
             if (!UploadIds.isValid(uploadId)) {
                 close(session, NOT_FOUND);
+                return;
+            }
+            if (!slots.take(caller.get().business(), session.getId())) {
+                close(session, TOO_MANY);
                 return;
             }
             // join before reading the state: an event published in between is then not missed
@@ -75,6 +85,11 @@ public class ProgressWatch {
     void stop(Session session) {
         registry.remove(session);
         Handover.of(session).ended();
+        try {
+            slots.release(session.getId());
+        } catch (ApiException e) {
+            LOG.warning("Could not release a socket slot; it passes when its lease ends: " + e.getMessage());
+        }
     }
 
     private Optional<Caller> authenticate(HandshakeCredentials.Credentials credentials, String uploadId) {
