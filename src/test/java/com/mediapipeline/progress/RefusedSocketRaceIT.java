@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -63,12 +64,12 @@ class RefusedSocketRaceIT {
 
     /**
      * 3,000 refused handshakes while other clients create, patch and read uploads: every one of
-     * their answers is the right one, and every refused socket still gets its close code.
+     * their answers is the right one, and every refused socket still gets the close code of its cause.
      */
     @Test
     void refusedSocketsNeverDisturbOtherClientsRequests() throws Exception {
         Queue<String> misServed = new ConcurrentLinkedQueue<>();
-        Map<Object, Integer> closes = new ConcurrentHashMap<>();
+        Map<String, Integer> closes = new ConcurrentHashMap<>();
         AtomicInteger refusals = new AtomicInteger();
         LongAdder cycles = new LongAdder();
         Instant deadline = Instant.now().plus(BUDGET);
@@ -83,18 +84,21 @@ class RefusedSocketRaceIT {
         }
         for (int i = 0; i < SOCKET_CLIENTS; i++) {
             clients.execute(() -> {
-                while (refusals.getAndIncrement() < REFUSALS && misServed.isEmpty() && Instant.now().isBefore(deadline)) {
-                    closes.merge(refuse(refusals.get() % 2 == 0), 1, Integer::sum);
+                int round;
+                while ((round = refusals.getAndIncrement()) < REFUSALS && misServed.isEmpty() && Instant.now().isBefore(deadline)) {
+                    boolean wrongKey = round % 2 == 0;
+                    closes.merge((wrongKey ? "wrong key " : "unknown upload ") + refuse(wrongKey), 1, Integer::sum);
                 }
             });
         }
         clients.shutdown();
         assertTrue(clients.awaitTermination(BUDGET.toSeconds() + 30, TimeUnit.SECONDS));
 
-        String summary = refusals.get() + " refusals " + closes + ", " + cycles.sum() + " upload cycles";
+        int refused = closes.values().stream().mapToInt(Integer::intValue).sum();
+        String summary = refused + " refusals " + closes + ", " + cycles.sum() + " upload cycles";
         assertEquals(List.of(), new ArrayList<>(misServed), "mis-served requests after " + summary);
-        assertTrue(closes.keySet().stream().allMatch(code -> code.equals(4401) || code.equals(4404)), summary);
-        assertTrue(refusals.get() >= REFUSALS, "the run ended before its " + REFUSALS + " refusals: " + summary);
+        assertEquals(Set.of("wrong key 4401", "unknown upload 4404"), closes.keySet(), summary);
+        assertTrue(refused >= REFUSALS, "the run ended before its " + REFUSALS + " refusals: " + summary);
     }
 
     /** A socket refused for a wrong key or an unknown upload; answers its close code, or what went wrong. */
