@@ -34,6 +34,11 @@ public final class RedisKeys {
         return "streams:" + business;
     }
 
+    /** Sorted set of a business's open progress sockets (instance:session), scored with the end of each one's lease. */
+    public static String webSockets(String business) {
+        return "websockets:" + business;
+    }
+
     /** Marks a deleted upload for a while, so that a PATCH still streaming cannot bring its status back. */
     public static String deleted(String uploadId) {
         return "deleted:" + uploadId;
