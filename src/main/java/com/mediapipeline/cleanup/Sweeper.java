@@ -119,7 +119,7 @@ public class Sweeper {
     /** Every upload folder, once the remnants of removals a crash interrupted are gone. */
     private List<String> listFolders() {
         try {
-            files.removeRemnants();
+            files.removeRemnants(retention.interval());
             return files.ids();
         } catch (IOException e) {
             LOG.log(Level.WARNING, "Cleanup could not list the storage folder", e);

@@ -42,9 +42,14 @@ public final class DiskWrites {
     private final Semaphore extraBlocks = new Semaphore(SHARED_EXTRA_BLOCKS);
     private final Executor writerThreads;
 
+    /**
+     * Through the page cache, writes are synchronous (DSYNC): on a network file system another
+     * instance's cache could otherwise write a fenced-out PATCH's bytes back to the server after its
+     * fenced step, over a newer writer's bytes. Direct writes reach the file system at once anyway.
+     */
     DiskWrites(boolean direct, int alignment, Executor writerThreads) {
         this.options = direct ? Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)
-                : Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
+                : Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DSYNC);
         this.alignment = alignment;
         this.writerThreads = writerThreads;
     }

@@ -27,6 +27,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
@@ -144,12 +145,13 @@ public class UploadFileStore extends DiskStorageService {
         boolean assembled;
         try {
             if (lease.isEmpty()) {
-                // outside a PATCH: a new upload, or a completed one that no PATCH can write to any more
+                // no lease: a creation's own updates, or those of completed uploads (a final's parts):
+                // nothing that races a writer of the offset they carry
                 assembled = step.run();
             } else {
                 try (Fence.Hold fenced = fence.hold(directory(info.getId()), lease.getAsLong())) {
                     fenced.take();
-                    assembled = fenced.run(step);
+                    assembled = fenced.run(() -> recordsTheSameOffset(info) && step.run());
                 }
             }
         } catch (Fence.GoneException | NoSuchFileException e) {
@@ -158,6 +160,20 @@ public class UploadFileStore extends DiskStorageService {
         if (assembled) {
             listener.stored(info, info.getLength(), lease.orElse(UploadListener.NO_LEASE));
         }
+    }
+
+    /**
+     * tus-java-server reads an upload, changes its metadata, and saves it whole: a copy read before
+     * another request recorded more bytes would take them back. Such a stale update is dropped (it
+     * only refreshed the expiry, which the recording request refreshed too).
+     */
+    private boolean recordsTheSameOffset(UploadInfo info) throws IOException {
+        UploadInfo onDisk = getUploadInfo(info.getId());
+        if (onDisk != null && !onDisk.getOffset().equals(info.getOffset())) {
+            LOG.fine(() -> "Dropped a metadata update of upload " + info.getId() + " read before offset " + onDisk.getOffset());
+            return false;
+        }
+        return true;
     }
 
     /** Replaces the info file in one step; a folder that is gone fails with NoSuchFileException. */
@@ -211,6 +227,21 @@ public class UploadFileStore extends DiskStorageService {
             return appendFenced(info, body, check, fenced);
         } catch (Fence.GoneException | NoSuchFileException e) {
             throw new UploadDeletedException(expected.getId());
+        } catch (WriteGuard.LockLostException lost) {
+            revertStatus(expected.getId(), generation);
+            throw lost;
+        }
+    }
+
+    /**
+     * This request reported bytes as they streamed in and then lost its lease before recording them:
+     * the status goes back to what is recorded, unless a newer lease already wrote it (the listener
+     * drops reports of older generations), since the new holder may fail before it writes anything.
+     */
+    private void revertStatus(UploadId id, long generation) throws IOException {
+        UploadInfo recorded = getUploadInfo(id);
+        if (recorded != null && recorded.isUploadInProgress()) {
+            listener.reverted(recorded, generation);
         }
     }
 
@@ -286,17 +317,36 @@ public class UploadFileStore extends DiskStorageService {
             throw new UploadNotFoundException("The upload " + info.getId() + " was not found");
         }
         listener.removed(info.getId().toString(), reason);
-        FileUtils.deleteDirectory(removed.toFile());
+        try {
+            FileUtils.deleteDirectory(removed.toFile());
+        } catch (IOException e) {
+            // the upload is gone already; the sweep removes what is left
+            LOG.warning("Could not remove all of " + removed.getFileName() + ": " + e);
+        }
     }
 
-    /** Deletes what removals that a crash interrupted left behind. */
-    public void removeRemnants() throws IOException {
+    /**
+     * Deletes what removals that a crash interrupted left behind, once older than {@code age}: a
+     * younger one may still be being deleted by the removal that renamed it.
+     */
+    public void removeRemnants(Duration age) throws IOException {
+        Instant before = Instant.now().minus(age);
         try (Stream<Path> folders = Files.list(uploadsDir)) {
             for (Path folder : folders.filter(folder -> folder.getFileName().toString().startsWith(REMOVED)).toList()) {
-                FileUtils.deleteDirectory(folder.toFile());
+                removeRemnant(folder, before);
             }
         } catch (NoSuchFileException nothingStoredYet) {
             // no upload folder yet, so nothing to remove
+        }
+    }
+
+    private static void removeRemnant(Path folder, Instant before) {
+        try {
+            if (Files.getLastModifiedTime(folder).toInstant().isBefore(before)) {
+                FileUtils.deleteDirectory(folder.toFile());
+            }
+        } catch (IOException e) {
+            LOG.fine("Remnant " + folder.getFileName() + " not removed now: " + e);
         }
     }
 
@@ -376,7 +426,11 @@ public class UploadFileStore extends DiskStorageService {
         }
         try (OutputStream out = Files.newOutputStream(data, StandardOpenOption.TRUNCATE_EXISTING)) {
             for (UploadInfo part : getUploadConcatenationService().getPartialUploads(info)) {
-                Files.copy(dataFile(part.getId()), out);
+                Path bytes = dataFile(part.getId());
+                if (bytes == null) {
+                    throw new UploadNotFoundException("The part " + part.getId() + " is gone");
+                }
+                Files.copy(bytes, out);
             }
         } catch (UploadNotFoundException e) {
             throw new IOException("A part of concatenated upload " + info.getId() + " is gone", e);

@@ -32,7 +32,8 @@ import java.util.Set;
  * request cannot make the service copy without bound: a final upload lists at most
  * {@code mediapipeline.upload.max-parts} distinct, finished partial uploads of its business, whose
  * total stays within the maximum size. It is assembled once, at its creation and under its own lock,
- * and is then completed like any upload (a HEAD never assembles anything).
+ * and is then completed like any upload (the library's HEAD merges only unfinished finals, and there
+ * are none).
  */
 final class Concatenation extends ConcatenationExtension {
 
@@ -63,8 +64,9 @@ final class Concatenation extends ConcatenationExtension {
         handlers.add(new ConcatenationHeadRequestHandler());
     }
 
-    private static boolean isFinal(String uploadConcat) {
-        return uploadConcat != null && uploadConcat.trim().toLowerCase().startsWith("final");
+    /** As the library decides it (ignoring case in every locale: a Turkish "FINAL" must not slip past the checks). */
+    static boolean isFinal(String uploadConcat) {
+        return uploadConcat != null && uploadConcat.trim().regionMatches(true, 0, "final", 0, "final".length());
     }
 
     /** What a final upload may list. */

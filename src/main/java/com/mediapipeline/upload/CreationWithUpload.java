@@ -67,7 +67,7 @@ class CreationWithUpload extends CreationExtension {
                             UploadStorageService storage, String ownerKey) throws IOException, me.desair.tus.server.exception.TusException {
             String concat = request.getHeader(HttpHeader.UPLOAD_CONCAT);
             if (!OCTET_STREAM.equalsIgnoreCase(trim(request.getHeader(HttpHeader.CONTENT_TYPE)))
-                    || concat != null && concat.trim().toLowerCase().startsWith("final")) {
+                    || Concatenation.isFinal(concat)) {
                 return;
             }
             UploadInfo info = storage.getUploadInfo(response.getHeader(HttpHeader.LOCATION), ownerKey);

@@ -30,8 +30,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code mediapipeline.upload.lock-timeout}. A second writer is refused at once (423), not queued.
  * The holder renews its lease as its bytes flow; once it has lost the lease it writes nothing more.
  * <p>
- * Each lease has a generation, drawn from Redis' clock in microseconds, so that a later lease always
- * has a larger one, even after Redis lost its keys: the store fences its writes with it.
+ * Each lease has a generation, drawn from Redis' clock in microseconds, so that a later lease has a
+ * larger one, even after Redis lost its keys: the store fences its writes with it. Should Redis'
+ * clock step back (or a failover land on a replica whose clock is behind), new leases are refused
+ * (423) until it catches up: availability is lost for that while, never bytes.
  */
 @ApplicationScoped
 @RedisCall

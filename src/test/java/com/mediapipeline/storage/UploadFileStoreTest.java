@@ -172,6 +172,41 @@ class UploadFileStoreTest {
         assertEquals("stored " + size, events.get(events.size() - 1), "the old writer reported nothing after the new one");
     }
 
+    /**
+     * The library reads an upload, changes its expiry and saves it whole. A copy read before
+     * another lease recorded bytes must not take them back.
+     */
+    @Test
+    void aStaleMetadataUpdateNeverTakesBackRecordedBytes() throws Exception {
+        UploadInfo info = created(10);
+        UploadInfo readEarly = store.getUploadInfo(info.getId());
+        store.append(store.getUploadInfo(info.getId()), stream("hello"));
+        generation = 2;
+        readEarly.updateExpiration(60_000);
+        store.update(readEarly);
+        assertEquals(5, store.getUploadInfo(info.getId()).getOffset());
+    }
+
+    /** Bytes reported while streaming but never recorded (the lease was lost) are taken back in the status. */
+    @Test
+    void aLeaseLostMidStreamPutsTheStatusBackToTheRecordedOffset() throws Exception {
+        UploadInfo info = created(3_000_000);
+        InputStream body = new InputStream() {
+            private int sent;
+
+            @Override
+            public int read() {
+                if (sent++ == 600_000) {
+                    lockLost = true;
+                }
+                return 7;
+            }
+        };
+        assertThrows(WriteGuard.LockLostException.class, () -> store.append(info, body));
+        assertTrue(events.contains("progressed 524288"), events.toString());
+        assertEquals("reverted 0", events.get(events.size() - 1));
+    }
+
     /** Leases only grow: one older than the fence's is refused before it writes a byte. */
     @Test
     void anOlderLeaseIsRefusedBeforeItWrites() throws Exception {
