@@ -54,19 +54,14 @@ class ClusterIT {
                 "-Dmediapipeline.retention.incomplete=PT" + RETENTION_SECONDS + "S",
                 "-Dmediapipeline.rate-limit.per-second=20", "-Dmediapipeline.rate-limit.burst=40",
                 "-Dmediapipeline.progress.interval-ms=" + TestEnvironment.PROGRESS_INTERVAL_MS};
-        a = new ServiceProcess(storage, Integer.parseInt(System.getProperty("it.service.port")), options).launch();
-        b = new ServiceProcess(storage, Integer.parseInt(System.getProperty("it.service.port2")), options).launch();
-        a.awaitReady();
-        b.awaitReady();
+        a = new ServiceProcess(storage, Integer.parseInt(System.getProperty("it.service.port")), options);
+        b = new ServiceProcess(storage, Integer.parseInt(System.getProperty("it.service.port2")), options);
+        ServiceProcess.startAll(a, b);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (ServiceProcess instance : new ServiceProcess[] {a, b}) {
-            if (instance != null) {
-                instance.close();
-            }
-        }
+        ServiceProcess.closeAll(a, b);
     }
 
     /** Upload on A, watch on B, resume on B, download from B. */

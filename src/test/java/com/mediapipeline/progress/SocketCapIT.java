@@ -34,19 +34,14 @@ class SocketCapIT {
         Path storage = Files.createDirectories(TestEnvironment.workDir().resolve("socket-cap-" + System.nanoTime()));
         String[] options = {"-Dmediapipeline.redis.url=" + TestEnvironment.redisUrl(),
                 "-Dmediapipeline.websocket.max-per-key=" + CAP};
-        a = new ServiceProcess(storage, Integer.parseInt(System.getProperty("it.service.port")), options).launch();
-        b = new ServiceProcess(storage, Integer.parseInt(System.getProperty("it.service.port2")), options).launch();
-        a.awaitReady();
-        b.awaitReady();
+        a = new ServiceProcess(storage, Integer.parseInt(System.getProperty("it.service.port")), options);
+        b = new ServiceProcess(storage, Integer.parseInt(System.getProperty("it.service.port2")), options);
+        ServiceProcess.startAll(a, b);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (ServiceProcess instance : new ServiceProcess[] {a, b}) {
-            if (instance != null) {
-                instance.close();
-            }
-        }
+        ServiceProcess.closeAll(a, b);
     }
 
     /** Sockets on both instances count against one cap; another business is not affected; a close frees a slot. */

@@ -47,21 +47,16 @@ class FairUseIT {
                 Integer.parseInt(System.getProperty("it.service.port")),
                 "-Dmediapipeline.upload.idle-timeout=PT" + IDLE_SECONDS + "S", "-Dmediapipeline.upload.lock-timeout=PT30S",
                 "-Dmediapipeline.upload.max-concurrent-per-key=2",
-                "-Dmediapipeline.rate-limit.per-second=1", "-Dmediapipeline.rate-limit.burst=" + BURST).launch();
+                "-Dmediapipeline.rate-limit.per-second=1", "-Dmediapipeline.rate-limit.burst=" + BURST);
         proxied = new ServiceProcess(Files.createDirectories(TestEnvironment.workDir().resolve("proxied-" + System.nanoTime())),
                 Integer.parseInt(System.getProperty("it.service.port2")), "-Dmediapipeline.trusted-proxies=10.9.0.0/16, 127.0.0.1/32",
-                "-Dmediapipeline.rate-limit.per-second=1", "-Dmediapipeline.rate-limit.burst=" + BURST).launch();
-        direct.awaitReady();
-        proxied.awaitReady();
+                "-Dmediapipeline.rate-limit.per-second=1", "-Dmediapipeline.rate-limit.burst=" + BURST);
+        ServiceProcess.startAll(direct, proxied);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (ServiceProcess service : new ServiceProcess[] {direct, proxied}) {
-            if (service != null) {
-                service.close();
-            }
-        }
+        ServiceProcess.closeAll(direct, proxied);
     }
 
     /**

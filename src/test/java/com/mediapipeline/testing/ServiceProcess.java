@@ -56,6 +56,25 @@ public final class ServiceProcess implements AutoCloseable {
         return this;
     }
 
+    /** Boots the services side by side (a boot takes a while) and waits until each answers. */
+    public static void startAll(ServiceProcess... services) throws IOException, InterruptedException {
+        for (ServiceProcess service : services) {
+            service.launch();
+        }
+        for (ServiceProcess service : services) {
+            service.awaitReady();
+        }
+    }
+
+    /** Stops every service that was made, for an {@code @AfterAll}. */
+    public static void closeAll(ServiceProcess... services) throws InterruptedException {
+        for (ServiceProcess service : services) {
+            if (service != null) {
+                service.close();
+            }
+        }
+    }
+
     /** The lines the service logged so far. */
     public List<String> logLines() throws IOException {
         return Files.readAllLines(log);
