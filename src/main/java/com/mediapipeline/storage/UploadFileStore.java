@@ -151,7 +151,8 @@ public class UploadFileStore extends DiskStorageService {
             } else {
                 try (Fence.Hold fenced = fence.hold(directory(info.getId()), lease.getAsLong())) {
                     fenced.take();
-                    assembled = fenced.run(() -> recordsTheSameOffset(info) && step.run());
+                    // only an assembly moves the offset in an update; any other move means a stale copy
+                    assembled = fenced.run(() -> (completedConcatenation || recordsTheSameOffset(info)) && step.run());
                 }
             }
         } catch (Fence.GoneException | NoSuchFileException e) {
