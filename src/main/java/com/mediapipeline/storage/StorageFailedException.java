@@ -1,11 +1,17 @@
 package com.mediapipeline.storage;
 
+import com.mediapipeline.errors.ErrorCode;
+
 import java.io.IOException;
 
-/** The disk refused bytes (full, failing): the upload is marked failed, earlier bytes are kept. */
+/**
+ * The disk refused bytes (full, failing): the upload is marked failed, earlier bytes are kept. Its
+ * message goes to the client, so it is the plain one: the cause's may name server paths, and stays
+ * in the log.
+ */
 public class StorageFailedException extends IOException {
 
     public StorageFailedException(IOException cause) {
-        super("could not store the bytes: " + cause.getMessage(), cause);
+        super(ErrorCode.STORAGE_FAILED.message(), cause);
     }
 }
