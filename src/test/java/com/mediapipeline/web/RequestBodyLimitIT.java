@@ -63,6 +63,20 @@ class RequestBodyLimitIT extends ServiceIT {
         assertTicketsStillIssued();
     }
 
+    /** Headers are bounded by the container (domain.xml: Grizzly's 8 KiB header buffer, 100 headers). */
+    @Test
+    void oversizedHeadersAreRefused() {
+        HttpResponse<String> longHeader = Api.send(acme.request(TICKETS).header("X-Padding", "a".repeat(64 * 1024))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
+        assertEquals(400, longHeader.statusCode());
+        HttpRequest.Builder many = acme.request(TICKETS).header("Content-Type", "application/json");
+        for (int i = 0; i < 200; i++) {
+            many.header("X-Padding-" + i, "a");
+        }
+        assertEquals(400, Api.send(many.POST(HttpRequest.BodyPublishers.ofString("{}"))).statusCode());
+        assertTicketsStillIssued();
+    }
+
     private void assertTicketsStillIssued() {
         String id = Api.idOf(acme.create(10, null, null));
         HttpResponse<String> response = Api.send(acme.request(TICKETS).header("Content-Type", "application/json")
