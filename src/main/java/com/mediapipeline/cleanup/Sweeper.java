@@ -26,6 +26,7 @@ import java.util.logging.Logger;
  * One sweep: removes completed uploads older than {@code retention.completed} and unfinished ones
  * idle past their {@code Upload-Expires}, never one that is receiving bytes (its lock is held);
  * restores the status of uploads whose hash Redis lost, and drops hashes whose files are gone.
+ * Finishes removals that a crash interrupted.
  */
 @ApplicationScoped
 public class Sweeper {
@@ -115,8 +116,10 @@ public class Sweeper {
         statuses.restore(UploadFacts.of(info, null), info.getOffset(), !info.isUploadInProgress(), lastWrite);
     }
 
+    /** Every upload folder, once the remnants of removals a crash interrupted are gone. */
     private List<String> listFolders() {
         try {
+            files.removeRemnants(retention.interval());
             return files.ids();
         } catch (IOException e) {
             LOG.log(Level.WARNING, "Cleanup could not list the storage folder", e);

@@ -9,6 +9,6 @@ public class ApiExceptionMapper implements ExceptionMapper<ApiException> {
 
     @Override
     public Response toResponse(ApiException e) {
-        return ErrorResponses.response(e.code(), e.getMessage());
+        return ErrorResponses.response(e);
     }
 }

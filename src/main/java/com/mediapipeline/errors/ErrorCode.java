@@ -6,6 +6,8 @@ public enum ErrorCode {
     INVALID_USERNAME(400, "invalid_username", "X-Username must be 1-128 characters of letters, digits and ._@-"),
     INVALID_TOKEN(400, "invalid_token", "The upload id is malformed"),
     INVALID_CHECKSUM(400, "invalid_checksum", "Upload-Checksum must be '<algorithm> <base64 digest>'"),
+    BODY_INCOMPLETE(400, "body_incomplete",
+            "The body stopped before its end (dropped, or silent for the idle timeout); the bytes received are kept: ask HEAD and resume"),
     UNAUTHORIZED(401, "unauthorized", "A valid X-API-KEY header is required"),
     NOT_FOUND(404, "not_found", "No such upload"),
     METHOD_NOT_ALLOWED(405, "method_not_allowed", "This method is not allowed here"),

@@ -13,8 +13,15 @@ import java.nio.charset.StandardCharsets;
 public final class ErrorResponses {
 
     private static final Jsonb JSONB = JsonbBuilder.create();
+    private static final String RETRY_AFTER = "Retry-After";
 
     private ErrorResponses() {
+    }
+
+    public static Response response(ApiException e) {
+        Response response = response(e.code(), e.getMessage());
+        return e instanceof RetryLaterException later
+                ? Response.fromResponse(response).header(RETRY_AFTER, later.retryAfterSeconds()).build() : response;
     }
 
     public static Response response(ErrorCode code, String message) {
@@ -38,6 +45,9 @@ public final class ErrorResponses {
     }
 
     public static void write(HttpServletResponse response, ApiException e) throws IOException {
+        if (e instanceof RetryLaterException later) {
+            response.setHeader(RETRY_AFTER, Long.toString(later.retryAfterSeconds()));
+        }
         write(response, e.code().status(), e.code(), e.getMessage());
     }
 

@@ -11,6 +11,11 @@ import java.util.Map;
  * Keeps the handshake's authentication for the endpoint, which cannot see HTTP headers: the
  * {@code X-API-KEY}/{@code X-Username} headers of scripts, or a browser's {@code ?ticket=}.
  * Only {@code modifyHandshake} is overridden, so that endpoints keep their CDI injection.
+ * <p>
+ * Concurrent handshakes cannot see each other's credentials: since Jakarta WebSocket 2.1 the user
+ * properties of the config passed to {@code modifyHandshake} are a copy for this one connection,
+ * which becomes the new {@code Session}'s user properties (Tyrus 2.1: {@code ServerEndpointConfigWrapper}
+ * over the handshake's own {@code RequestContext} map). {@code ConcurrentHandshakesIT} holds the container to it.
  */
 public class HandshakeCredentials extends ServerEndpointConfig.Configurator {
 

@@ -3,7 +3,9 @@ package com.mediapipeline.progress;
 import jakarta.inject.Inject;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
@@ -19,6 +21,11 @@ public class ProgressEndpoint {
     public void open(Session session, @PathParam("upload_id") String uploadId) {
         watch.start(session, uploadId,
                 (HandshakeCredentials.Credentials) session.getUserProperties().get(HandshakeCredentials.KEY));
+    }
+
+    @OnMessage
+    public void pong(Session session, PongMessage pong) {
+        watch.answered(session);
     }
 
     @OnClose

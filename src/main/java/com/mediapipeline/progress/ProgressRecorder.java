@@ -67,8 +67,8 @@ public class ProgressRecorder implements UploadListener {
     private Throttle throttle;
     private final Map<String, Offset> trailing = new ConcurrentHashMap<>();
 
-    /** An upload's position, copied: UploadInfo objects change under us. */
-    private record Offset(UploadFacts upload, long offset) {
+    /** An upload's position and the lease that wrote it, copied: UploadInfo objects change under us. */
+    private record Offset(UploadFacts upload, long offset, long generation) {
     }
 
     void startEagerly(@Observes @Initialized(ApplicationScoped.class) Object start) {
@@ -91,20 +91,20 @@ public class ProgressRecorder implements UploadListener {
         if (!info.isUploadInProgress()) {
             // an upload of zero bytes has all of them at creation
             completed.inc();
-            store.complete(upload, Instant.now());
+            store.complete(upload, Instant.now(), UploadListener.NO_LEASE);
         }
     }
 
     @Override
-    public void progressed(UploadInfo info, long offset) {
+    public void progressed(UploadInfo info, long offset, long generation) {
         String id = info.getId().toString();
         if (throttle.waitMillis(id, System.currentTimeMillis()) == 0) {
-            write(id, new Offset(facts(info), offset));
+            write(id, new Offset(facts(info), offset, generation));
         }
     }
 
     @Override
-    public void stored(UploadInfo info, long received) {
+    public void stored(UploadInfo info, long received, long generation) {
         String id = info.getId().toString();
         bytesReceived.inc(Math.max(0, received));
         if (!info.isUploadInProgress()) {
@@ -113,10 +113,10 @@ public class ProgressRecorder implements UploadListener {
                     + caller.get().username() + " size=" + info.getLength());
             throttle.forget(id);
             trailing.remove(id);
-            guarded(id, () -> store.complete(facts(info), Instant.now()));
+            guarded(id, () -> store.complete(facts(info), Instant.now(), generation));
             return;
         }
-        Offset now = new Offset(facts(info), info.getOffset());
+        Offset now = new Offset(facts(info), info.getOffset(), generation);
         long wait = throttle.waitMillis(id, System.currentTimeMillis());
         if (wait == 0) {
             write(id, now);
@@ -126,11 +126,18 @@ public class ProgressRecorder implements UploadListener {
     }
 
     @Override
-    public void failed(UploadInfo info, String reason) {
+    public void reverted(UploadInfo info, long generation) {
+        String id = info.getId().toString();
+        trailing.remove(id);
+        write(id, new Offset(facts(info), info.getOffset(), generation));
+    }
+
+    @Override
+    public void failed(UploadInfo info, String reason, long generation) {
         String id = info.getId().toString();
         failed.inc();
         LOG.warning(() -> "upload failed id=" + id + " business=" + info.getOwnerKey() + " reason=" + reason);
-        guarded(id, () -> store.fail(facts(info), info.getOffset(), reason, Instant.now()));
+        guarded(id, () -> store.fail(facts(info), info.getOffset(), reason, Instant.now(), generation));
     }
 
     @Override
@@ -165,7 +172,7 @@ public class ProgressRecorder implements UploadListener {
     }
 
     private void write(String id, Offset offset) {
-        guarded(id, () -> store.progress(offset.upload(), offset.offset(), Instant.now()));
+        guarded(id, () -> store.progress(offset.upload(), offset.offset(), Instant.now(), offset.generation()));
     }
 
     private UploadFacts facts(UploadInfo info) {

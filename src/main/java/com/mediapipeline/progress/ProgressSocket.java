@@ -80,11 +80,7 @@ final class ProgressSocket {
         }
     }
 
-    void close(CloseReason reason) {
-        try {
-            session.close(reason);
-        } catch (IOException | IllegalStateException alreadyGone) {
-            onGone.accept(this);
-        }
+    private void close(CloseReason reason) {
+        Handover.of(session).close(reason);
     }
 }

@@ -1,8 +1,10 @@
 package com.mediapipeline.progress;
 
+import com.mediapipeline.redis.Idempotent;
 import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.storage.Retention;
+import com.mediapipeline.storage.UploadListener;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import redis.clients.jedis.JedisPooled;
@@ -21,20 +23,31 @@ import java.util.Set;
  * The Redis hash {@code upload:<id>} and the progress channel. Every write of the hash publishes
  * the matching event in the same atomic step, so that a watcher that reads the hash and then follows
  * the channel misses nothing. Writes restore the upload's identity if Redis lost the hash (a restart
- * without persistence), but never bring back a deleted upload, nor undo a completion.
+ * without persistence), but never bring back a deleted upload, nor undo a completion. Writes
+ * about bytes carry the generation of the lease that wrote them ({@code writer} in the hash): one
+ * from an older lease than the last writer's is dropped, since that lease's bytes were superseded.
  */
 @ApplicationScoped
 @RedisCall
 public class ProgressStore {
 
-    /** KEYS: hash, tombstone. ARGV: channel, event, kind (progress, final, restore), ttl ms, identity pair count, identity pairs, field pairs. */
+    /**
+     * KEYS: hash, tombstone. ARGV: channel, event, kind (progress, final, restore), ttl ms, writer
+     * generation (0: not a write of bytes), identity pair count, identity pairs, field pairs.
+     */
     private static final String WRITE = """
             if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
             if ARGV[3] == 'progress' and redis.call('HGET', KEYS[1], 'status') == 'completed' then return 0 end
             if ARGV[3] == 'restore' and redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-            local identity = tonumber(ARGV[5])
-            for i = 6, 5 + identity * 2, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
-            redis.call('HSET', KEYS[1], unpack(ARGV, 6 + identity * 2))
+            local generation = tonumber(ARGV[5])
+            if generation > 0 then
+              local writer = redis.call('HGET', KEYS[1], 'writer')
+              if writer and tonumber(writer) > generation then return 0 end
+              redis.call('HSET', KEYS[1], 'writer', ARGV[5])
+            end
+            local identity = tonumber(ARGV[6])
+            for i = 7, 6 + identity * 2, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            redis.call('HSET', KEYS[1], unpack(ARGV, 7 + identity * 2))
             if tonumber(ARGV[4]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
             redis.call('PUBLISH', ARGV[1], ARGV[2])
             return 1
@@ -56,17 +69,18 @@ public class ProgressStore {
     Retention retention;
 
     public void create(UploadFacts upload, Instant now) {
-        write(upload, FINAL, new ProgressEvent(ProgressEvent.CREATED, upload.id(), 0.0, 0, upload.size(), UploadStatus.CREATED, null),
+        write(upload, FINAL, UploadListener.NO_LEASE, new ProgressEvent(ProgressEvent.CREATED, upload.id(), 0.0, 0, upload.size(), UploadStatus.CREATED, null),
                 0, "status", UploadStatus.CREATED, "progress", "0.0", "offset", "0", "updated_at", now.toString());
     }
 
-    public void progress(UploadFacts upload, long offset, Instant now) {
-        progress(PROGRESS, upload, offset, now);
+    /** Bytes up to {@code offset} arrived, written under the lease {@code generation}. */
+    public void progress(UploadFacts upload, long offset, Instant now, long generation) {
+        progress(PROGRESS, upload, offset, now, generation);
     }
 
     /** Completed: the hash also gets a TTL, in case every cleanup sweep misses it. */
-    public void complete(UploadFacts upload, Instant completedAt) {
-        complete(FINAL, upload, completedAt);
+    public void complete(UploadFacts upload, Instant completedAt, long generation) {
+        complete(FINAL, upload, completedAt, generation);
     }
 
     /**
@@ -75,30 +89,30 @@ public class ProgressStore {
      */
     public void restore(UploadFacts upload, long offset, boolean completed, Instant at) {
         if (completed) {
-            complete(RESTORE, upload, at);
+            complete(RESTORE, upload, at, UploadListener.NO_LEASE);
         } else {
-            progress(RESTORE, upload, offset, at);
+            progress(RESTORE, upload, offset, at, UploadListener.NO_LEASE);
         }
     }
 
-    private void progress(String kind, UploadFacts upload, long offset, Instant now) {
+    private void progress(String kind, UploadFacts upload, long offset, Instant now, long generation) {
         double percent = UploadStatus.percent(offset, upload.size());
-        write(upload, kind, new ProgressEvent(ProgressEvent.PROGRESS, upload.id(), percent, offset, upload.size(),
+        write(upload, kind, generation, new ProgressEvent(ProgressEvent.PROGRESS, upload.id(), percent, offset, upload.size(),
                         UploadStatus.UPLOADING, null),
                 0, "status", UploadStatus.UPLOADING, "offset", Long.toString(offset), "size", text(upload.size()),
                 "progress", Double.toString(percent), "updated_at", now.toString(), "message", "");
     }
 
-    private void complete(String kind, UploadFacts upload, Instant completedAt) {
+    private void complete(String kind, UploadFacts upload, Instant completedAt, long generation) {
         long size = upload.size();
-        write(upload, kind, new ProgressEvent(ProgressEvent.COMPLETE, upload.id(), 100.0, size, size, UploadStatus.COMPLETED, null),
+        write(upload, kind, generation, new ProgressEvent(ProgressEvent.COMPLETE, upload.id(), 100.0, size, size, UploadStatus.COMPLETED, null),
                 retention.completedKeyTtl().toMillis(), "status", UploadStatus.COMPLETED, "offset", Long.toString(size),
                 "size", Long.toString(size), "progress", "100.0", "updated_at", completedAt.toString(),
                 "completed_at", completedAt.toString(), "message", "");
     }
 
-    public void fail(UploadFacts upload, long offset, String reason, Instant now) {
-        write(upload, FINAL, new ProgressEvent(ProgressEvent.ERROR, upload.id(), UploadStatus.percent(offset, upload.size()),
+    public void fail(UploadFacts upload, long offset, String reason, Instant now, long generation) {
+        write(upload, FINAL, generation, new ProgressEvent(ProgressEvent.ERROR, upload.id(), UploadStatus.percent(offset, upload.size()),
                         offset, upload.size(), UploadStatus.FAILED, reason),
                 0, "status", UploadStatus.FAILED, "message", reason, "updated_at", now.toString());
     }
@@ -110,6 +124,7 @@ public class ProgressStore {
     }
 
     /** The upload's status if it exists and belongs to the business; empty otherwise. */
+    @Idempotent
     public Optional<UploadStatus> find(String id, String business) {
         Map<String, String> hash = redis.hgetAll(RedisKeys.upload(id));
         if (hash.get("status") == null || !business.equals(hash.get("business"))) {
@@ -124,15 +139,18 @@ public class ProgressStore {
     }
 
     /** When the status says the upload completed, for the cleanup sweep. */
+    @Idempotent
     public Optional<Instant> completedAt(String id) {
         return Optional.ofNullable(blankToNull(redis.hget(RedisKeys.upload(id), "completed_at"))).map(Instant::parse);
     }
 
+    @Idempotent
     public boolean exists(String id) {
         return redis.exists(RedisKeys.upload(id));
     }
 
     /** The ids of every upload with a status hash, for the cleanup sweep's search for orphans. */
+    @Idempotent
     public Set<String> ids() {
         Set<String> ids = new HashSet<>();
         String prefix = RedisKeys.upload("");
@@ -147,13 +165,14 @@ public class ProgressStore {
     }
 
     /** Drops a hash whose upload has no files any more (a crash between deleting the two). */
+    @Idempotent
     public void forget(String id) {
         redis.del(RedisKeys.upload(id));
     }
 
-    private void write(UploadFacts upload, String kind, ProgressEvent event, long ttlMillis, String... fields) {
+    private void write(UploadFacts upload, String kind, long generation, ProgressEvent event, long ttlMillis, String... fields) {
         List<String> args = new ArrayList<>(List.of(RedisKeys.PROGRESS_CHANNEL, event.toJson(), kind,
-                Long.toString(ttlMillis), "6", "business", upload.business(), "username", text(upload.username()),
+                Long.toString(ttlMillis), Long.toString(generation), "6", "business", upload.business(), "username", text(upload.username()),
                 "filename", text(upload.filename()), "content_type", text(upload.contentType()),
                 "created_at", upload.createdAt().toString(), "size", text(upload.size())));
         args.addAll(List.of(fields));

@@ -5,24 +5,27 @@ import com.mediapipeline.auth.Caller;
 import com.mediapipeline.auth.TicketStore;
 import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.upload.UploadIds;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
-import java.io.IOException;
 import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * Opens a watch: authenticate (4401), find the upload of the caller's business (4404), join the
- * registry, then send the current state, so that a late joiner sees where the upload is at once.
+ * Opens a watch: authenticate (4401), take one of the business's socket slots (4429), find the
+ * upload of the caller's business (4404), join the registry, then send the current state, so that a
+ * late joiner sees where the upload is at once. Every close waits for the {@link Handover}.
  */
 @ApplicationScoped
 public class ProgressWatch {
 
     static final CloseReason UNAUTHORIZED = new CloseReason(CloseReason.CloseCodes.getCloseCode(4401), "unauthorized");
     static final CloseReason NOT_FOUND = new CloseReason(CloseReason.CloseCodes.getCloseCode(4404), "no such upload");
+    static final CloseReason TOO_MANY = new CloseReason(CloseReason.CloseCodes.getCloseCode(4429), "too many sockets");
     private static final Logger LOG = Logger.getLogger(ProgressWatch.class.getName());
 
     @Inject
@@ -37,7 +40,14 @@ public class ProgressWatch {
     @Inject
     SocketRegistry registry;
 
+    @Inject
+    SocketSlots slots;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
     void start(Session session, String uploadId, HandshakeCredentials.Credentials credentials) {
+        Handover.begin(session, scheduler);
         try {
             Optional<Caller> caller = authenticate(credentials, uploadId);
             if (caller.isEmpty()) {
@@ -46,6 +56,10 @@ public class ProgressWatch {
             }
             if (!UploadIds.isValid(uploadId)) {
                 close(session, NOT_FOUND);
+                return;
+            }
+            if (!slots.take(caller.get().business(), session.getId())) {
+                close(session, TOO_MANY);
                 return;
             }
             // join before reading the state: an event published in between is then not missed
@@ -63,8 +77,19 @@ public class ProgressWatch {
         }
     }
 
+    /** The client answered the ping of {@link #start}: the container has handed its connection over. */
+    void answered(Session session) {
+        Handover.of(session).answered();
+    }
+
     void stop(Session session) {
         registry.remove(session);
+        Handover.of(session).ended();
+        try {
+            slots.release(session.getId());
+        } catch (ApiException e) {
+            LOG.warning("Could not release a socket slot; it passes when its lease ends: " + e.getMessage());
+        }
     }
 
     private Optional<Caller> authenticate(HandshakeCredentials.Credentials credentials, String uploadId) {
@@ -82,10 +107,6 @@ public class ProgressWatch {
     }
 
     private static void close(Session session, CloseReason reason) {
-        try {
-            session.close(reason);
-        } catch (IOException e) {
-            LOG.fine("Socket already gone: " + e.getMessage());
-        }
+        Handover.of(session).close(reason);
     }
 }

@@ -1,10 +1,12 @@
 package com.mediapipeline.progress;
 
+import com.mediapipeline.errors.ApiException;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.websocket.Session;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.annotation.Gauge;
@@ -14,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
  * The open progress sockets of this instance, by upload id. Thread-safe; a closed or broken socket
@@ -22,8 +25,9 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class SocketRegistry {
 
-    private static final long PING_SECONDS = 25;
+    static final long PING_SECONDS = 25;
     private static final String UPLOAD_ID = "mediapipeline.upload-id";
+    private static final Logger LOG = Logger.getLogger(SocketRegistry.class.getName());
 
     private final Map<String, Set<ProgressSocket>> byUpload = new ConcurrentHashMap<>();
     private final Map<Session, ProgressSocket> bySession = new ConcurrentHashMap<>();
@@ -31,12 +35,24 @@ public class SocketRegistry {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
+    @Inject
+    SocketSlots slots;
+
     private ScheduledFuture<?> pings;
 
     @PostConstruct
     void startPings() {
-        pings = scheduler.scheduleAtFixedRate(() -> bySession.values().forEach(ProgressSocket::ping),
-                PING_SECONDS, PING_SECONDS, TimeUnit.SECONDS);
+        pings = scheduler.scheduleAtFixedRate(this::keepAlive, PING_SECONDS, PING_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private void keepAlive() {
+        bySession.values().forEach(ProgressSocket::ping);
+        try {
+            slots.renew();
+        } catch (ApiException e) {
+            // a failure must not end the schedule: the next renewal comes well before the leases end
+            LOG.warning("Could not renew the socket slots: " + e.getMessage());
+        }
     }
 
     @PreDestroy

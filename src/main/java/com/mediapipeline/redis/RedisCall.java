@@ -7,7 +7,10 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** Marks a store whose Redis failures must reach clients as 503 {@code redis_unavailable}. */
+/**
+ * Marks a store whose Redis failures must reach clients as 503 {@code redis_unavailable}. Its calls
+ * run once; only those marked {@link Idempotent} are tried again when the connection breaks.
+ */
 @InterceptorBinding
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})

@@ -11,6 +11,12 @@ import redis.clients.jedis.exceptions.JedisException;
 
 import java.util.logging.Logger;
 
+/**
+ * Redis failures of a {@link RedisCall} store reach clients as 503 {@code redis_unavailable}. A call
+ * whose connection broke is tried once more only when it is {@link Idempotent}: the first try may
+ * have run in Redis with only its reply lost, and redeeming a ticket, taking a rate-limit token or
+ * publishing an event twice is worse than one 503.
+ */
 @RedisCall
 @Interceptor
 @Priority(Interceptor.Priority.APPLICATION)
@@ -21,7 +27,7 @@ public class RedisFailureInterceptor {
     @AroundInvoke
     Object translate(InvocationContext context) throws Exception {
         try {
-            return proceedRetryingOnce(context);
+            return context.getMethod().isAnnotationPresent(Idempotent.class) ? proceedRetryingOnce(context) : context.proceed();
         } catch (JedisException e) {
             LOG.warning("Redis call " + context.getMethod().getName() + " failed: " + e.getMessage());
             throw new ApiException(ErrorCode.REDIS_UNAVAILABLE, ErrorCode.REDIS_UNAVAILABLE.message(), e);

@@ -29,6 +29,16 @@ public final class RedisKeys {
         return "ratelimit:" + caller;
     }
 
+    /** The PATCHes of one business streaming now, cluster-wide: slot ids scored by when they expire unless renewed. */
+    public static String streams(String business) {
+        return "streams:" + business;
+    }
+
+    /** Sorted set of a business's open progress sockets (instance:session), scored with the end of each one's lease. */
+    public static String webSockets(String business) {
+        return "websockets:" + business;
+    }
+
     /** Marks a deleted upload for a while, so that a PATCH still streaming cannot bring its status back. */
     public static String deleted(String uploadId) {
         return "deleted:" + uploadId;

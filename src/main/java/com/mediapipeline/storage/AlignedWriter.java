@@ -21,10 +21,14 @@ import java.util.concurrent.Executor;
  * next: a direct write returns only once the disk has the bytes, and a request thread that waited
  * for it read nothing from its socket meanwhile (bench/RESULTS.md has what that is worth). A failed
  * write surfaces at the next call. With a single block the caller writes it itself.
+ * <p>
+ * Every write and cut runs under the writer's {@link Fence.Hold}: a block that reaches a writer
+ * thread after the request's lease passed on is dropped, never written.
  */
 final class AlignedWriter {
 
     private final FileChannel file;
+    private final Fence.Hold fence;
     private final Executor writerThreads;
     private final int alignment;
     private final Deque<ByteBuffer> free = new ArrayDeque<>();
@@ -35,9 +39,10 @@ final class AlignedWriter {
     private record Write(ByteBuffer block, CompletableFuture<Void> done) {
     }
 
-    AlignedWriter(FileChannel file, long start, List<ByteBuffer> blocks, Executor writerThreads, int alignment)
-            throws IOException {
+    AlignedWriter(FileChannel file, Fence.Hold fence, long start, List<ByteBuffer> blocks, Executor writerThreads,
+                  int alignment) throws IOException {
         this.file = file;
+        this.fence = fence;
         this.writerThreads = writerThreads;
         this.alignment = alignment;
         this.block = blocks.get(0).clear();
@@ -79,10 +84,12 @@ final class AlignedWriter {
         long end = position();
         int held = block.position();
         if (held > 0) {
-            block.flip().limit((held + alignment - 1) / alignment * alignment);
-            writeFully(block, blockStart);
+            ByteBuffer padded = block.flip().limit((held + alignment - 1) / alignment * alignment);
+            fence.run(() -> {
+                writeAll(padded, blockStart);
+                return file.truncate(end);
+            });
             block.limit(block.capacity()).position(held);
-            file.truncate(end);
         }
     }
 
@@ -155,6 +162,13 @@ final class AlignedWriter {
     }
 
     private void writeFully(ByteBuffer bytes, long at) throws IOException {
+        fence.run(() -> {
+            writeAll(bytes, at);
+            return null;
+        });
+    }
+
+    private void writeAll(ByteBuffer bytes, long at) throws IOException {
         while (bytes.hasRemaining()) {
             at += file.write(bytes, at);
         }

@@ -42,9 +42,14 @@ public final class DiskWrites {
     private final Semaphore extraBlocks = new Semaphore(SHARED_EXTRA_BLOCKS);
     private final Executor writerThreads;
 
+    /**
+     * Through the page cache, writes are synchronous (DSYNC): on a network file system another
+     * instance's cache could otherwise write a fenced-out PATCH's bytes back to the server after its
+     * fenced step, over a newer writer's bytes. Direct writes reach the file system at once anyway.
+     */
     DiskWrites(boolean direct, int alignment, Executor writerThreads) {
         this.options = direct ? Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)
-                : Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
+                : Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DSYNC);
         this.alignment = alignment;
         this.writerThreads = writerThreads;
     }
@@ -75,14 +80,14 @@ public final class DiskWrites {
         return FileChannel.open(data, options);
     }
 
-    /** A writer of the bytes that follow {@code start} in {@code file}; {@link #release} it when done. */
-    AlignedWriter writer(FileChannel file, long start) throws IOException {
+    /** A writer of the bytes that follow {@code start} in {@code file}, under {@code fence}; {@link #release} it when done. */
+    AlignedWriter writer(FileChannel file, long start, Fence.Hold fence) throws IOException {
         List<ByteBuffer> blocks = new ArrayList<>(List.of(block()));
         while (blocks.size() <= EXTRA_BLOCKS_PER_WRITER && extraBlocks.tryAcquire()) {
             blocks.add(block());
         }
         try {
-            return new AlignedWriter(file, start, blocks, writerThreads, alignment);
+            return new AlignedWriter(file, fence, start, blocks, writerThreads, alignment);
         } catch (IOException | RuntimeException e) {
             giveBack(blocks);
             throw e;

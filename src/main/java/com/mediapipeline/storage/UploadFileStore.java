@@ -3,6 +3,7 @@ package com.mediapipeline.storage;
 import com.mediapipeline.upload.UploadIds;
 import me.desair.tus.server.exception.TusException;
 import me.desair.tus.server.exception.UploadNotFoundException;
+import me.desair.tus.server.exception.UploadOffsetMismatchException;
 import me.desair.tus.server.upload.UploadId;
 import me.desair.tus.server.upload.UploadInfo;
 import me.desair.tus.server.upload.UploadType;
@@ -22,11 +23,14 @@ import java.io.OutputStream;
 import java.io.StreamCorruptedException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
@@ -41,6 +45,7 @@ public class UploadFileStore extends DiskStorageService {
 
     static final String DATA_FILE = "data";
     private static final String INFO_FILE = "info";
+    private static final String REMOVED = ".removed-";
     private static final int READ_SIZE = 256 * 1024;
     private static final Logger LOG = Logger.getLogger(UploadFileStore.class.getName());
 
@@ -55,6 +60,7 @@ public class UploadFileStore extends DiskStorageService {
     private final UploadListener listener;
     private final WriteGuard guard;
     private final DiskWrites disk;
+    private final Fence fence = new Fence();
 
     public UploadFileStore(Path storageDir, DiskWrites disk, UploadListener listener, WriteGuard guard) {
         super(storageDir.toString());
@@ -108,7 +114,7 @@ public class UploadFileStore extends DiskStorageService {
             // an info file cut short (a power cut right after creation): the upload never was
             LOG.warning("Unreadable info file of upload " + id + ": " + e);
             return null;
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return null;
         }
     }
@@ -124,22 +130,55 @@ public class UploadFileStore extends DiskStorageService {
      * tus-java-server's metadata updates (expiry, upload type, deferred length): replaced atomically,
      * but not forced to disk. A power cut can only take such a change back, and what it carries about
      * the bytes is what the last {@link #append} already made durable. A concatenation that just
-     * completed is the exception: its bytes are new.
+     * completed is the exception: its bytes are new, assembled here once, and announced as complete.
+     * Under a lease (a PATCH, an assembly) the update is fenced like the lease's writes.
      */
     @Override
     public void update(UploadInfo info) throws IOException, UploadNotFoundException {
         boolean completedConcatenation = UploadType.CONCATENATED.equals(info.getUploadType()) && !info.isUploadInProgress();
-        if (completedConcatenation) {
-            materialize(info, directory(info.getId()).resolve(DATA_FILE));
-        }
-        save(info, completedConcatenation);
-    }
-
-    private void save(UploadInfo info, boolean durable) throws IOException, UploadNotFoundException {
-        Path dir = directory(info.getId());
-        if (!Files.isDirectory(dir)) {
+        OptionalLong lease = guard.generation(info.getId().toString());
+        Fence.Step<Boolean> step = () -> {
+            boolean assembled = completedConcatenation && materialize(info, directory(info.getId()).resolve(DATA_FILE));
+            save(info, completedConcatenation);
+            return assembled;
+        };
+        boolean assembled;
+        try {
+            if (lease.isEmpty()) {
+                // no lease: a creation's own updates, or those of completed uploads (a final's parts):
+                // nothing that races a writer of the offset they carry
+                assembled = step.run();
+            } else {
+                try (Fence.Hold fenced = fence.hold(directory(info.getId()), lease.getAsLong())) {
+                    fenced.take();
+                    assembled = fenced.run(() -> recordsTheSameOffset(info) && step.run());
+                }
+            }
+        } catch (Fence.GoneException | NoSuchFileException e) {
             throw new UploadNotFoundException("The upload " + info.getId() + " was not found");
         }
+        if (assembled) {
+            listener.stored(info, info.getLength(), lease.orElse(UploadListener.NO_LEASE));
+        }
+    }
+
+    /**
+     * tus-java-server reads an upload, changes its metadata, and saves it whole: a copy read before
+     * another request recorded more bytes would take them back. Such a stale update is dropped (it
+     * only refreshed the expiry, which the recording request refreshed too).
+     */
+    private boolean recordsTheSameOffset(UploadInfo info) throws IOException {
+        UploadInfo onDisk = getUploadInfo(info.getId());
+        if (onDisk != null && !onDisk.getOffset().equals(info.getOffset())) {
+            LOG.fine(() -> "Dropped a metadata update of upload " + info.getId() + " read before offset " + onDisk.getOffset());
+            return false;
+        }
+        return true;
+    }
+
+    /** Replaces the info file in one step; a folder that is gone fails with NoSuchFileException. */
+    private void save(UploadInfo info, boolean durable) throws IOException {
+        Path dir = directory(info.getId());
         Path temp = dir.resolve(INFO_FILE + ".tmp");
         try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(temp));
              ObjectOutputStream out = new ObjectOutputStream(file)) {
@@ -154,26 +193,77 @@ public class UploadFileStore extends DiskStorageService {
         Files.move(temp, dir.resolve(INFO_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** tus-java-server's append; our PATCH handlers call {@link #append(UploadInfo, InputStream, BodyCheck)}. */
     @Override
     public UploadInfo append(UploadInfo info, InputStream body) throws IOException, TusException {
-        Path data = dataFile(info.getId());
-        if (data == null) {
-            throw new UploadNotFoundException("The upload " + info.getId() + " was not found");
+        return append(info, body, BodyCheck.NONE);
+    }
+
+    /**
+     * Appends the body under the current request's lease: every write, cut, force and record is
+     * fenced ({@link Fence}), so a request whose lease passed on leaves the upload alone, whatever
+     * way it ends. {@code check} decides before anything is recorded or announced.
+     *
+     * @param expected the upload as the request found it: its offset is the one the client sent
+     */
+    public UploadInfo append(UploadInfo expected, InputStream body, BodyCheck check) throws IOException, TusException {
+        String id = expected.getId().toString();
+        long generation = guard.generation(id).orElseThrow(() -> new WriteGuard.LockLostException(id));
+        try (Fence.Hold fenced = fence.hold(directory(expected.getId()), generation)) {
+            fenced.take();
+            UploadInfo info = fenced.run(() -> getUploadInfo(expected.getId()));
+            if (info == null) {
+                throw new UploadDeletedException(expected.getId());
+            }
+            if (!info.getOffset().equals(expected.getOffset())) {
+                // another request recorded bytes after this one read the offset: the client must ask
+                // again, and the status learns of them now in case that request could not tell it
+                if (info.isUploadInProgress()) {
+                    listener.reverted(info, fenced.generation());
+                }
+                throw new UploadOffsetMismatchException("The Upload-Offset was " + expected.getOffset()
+                        + " but expected " + info.getOffset());
+            }
+            return appendFenced(info, body, check, fenced);
+        } catch (Fence.GoneException | NoSuchFileException e) {
+            throw new UploadDeletedException(expected.getId());
+        } catch (WriteGuard.LockLostException lost) {
+            revertStatus(expected.getId(), generation);
+            throw lost;
         }
-        try (FileChannel file = disk.open(data)) {
+    }
+
+    /**
+     * This request reported bytes as they streamed in and then lost its lease before recording them:
+     * the status goes back to what is recorded, unless a newer lease already wrote it (the listener
+     * drops reports of older generations), since the new holder may fail before it writes anything.
+     */
+    private void revertStatus(UploadId id, long generation) throws IOException {
+        UploadInfo recorded = getUploadInfo(id);
+        if (recorded != null && recorded.isUploadInProgress()) {
+            listener.reverted(recorded, generation);
+        }
+    }
+
+    private UploadInfo appendFenced(UploadInfo info, InputStream body, BodyCheck check, Fence.Hold fenced)
+            throws IOException, TusException {
+        try (FileChannel file = disk.open(directory(info.getId()).resolve(DATA_FILE))) {
             // bytes past the recorded offset come from a PATCH that crashed before recording them
-            file.truncate(info.getOffset());
-            AlignedWriter writer = storing(info, file, () -> disk.writer(file, info.getOffset()));
+            storing(info, fenced, file, () -> fenced.run(() -> file.truncate(info.getOffset())));
+            AlignedWriter writer = storing(info, fenced, file, () -> disk.writer(file, info.getOffset(), fenced));
             try {
-                IOException clientFailure = copy(info, body, file, writer);
-                storing(info, file, () -> {
+                IOException clientFailure = copy(info, body, file, writer, fenced);
+                storing(info, fenced, file, () -> {
                     writer.finish();
-                    file.force(false);
-                    return null;
+                    return fenced.run(() -> {
+                        file.force(false);
+                        return null;
+                    });
                 });
-                record(info, writer.position());
+                verify(info, check, file, fenced);
+                record(info, writer.position(), fenced);
                 if (clientFailure != null) {
-                    throw clientFailure;
+                    throw new ClientGoneException(clientFailure);
                 }
             } finally {
                 disk.release(writer);
@@ -182,20 +272,30 @@ public class UploadFileStore extends DiskStorageService {
         return info;
     }
 
-    /** tus-java-server's undo of a PATCH whose checksum did not match: durable, and the status follows. */
+    /** A body that does not match its checksum is cut off again before anyone hears of it. */
+    private void verify(UploadInfo info, BodyCheck check, FileChannel file, Fence.Hold fenced) throws IOException, TusException {
+        try {
+            check.verify();
+        } catch (TusException mismatch) {
+            storing(info, fenced, file, () -> fenced.run(() -> {
+                file.truncate(info.getOffset());
+                file.force(false);
+                return null;
+            }));
+            listener.reverted(info, fenced.generation());
+            throw mismatch;
+        }
+    }
+
+    /**
+     * tus-java-server calls this after any error of a request to "remove the bytes it wrote". Our
+     * appends never record bytes that a request did not get through with (a failed checksum is cut
+     * off before the record), so there is nothing to remove; removing here could only cut bytes
+     * that another request recorded meanwhile.
+     */
     @Override
-    public void removeLastNumberOfBytes(UploadInfo info, long byteCount) throws IOException, UploadNotFoundException {
-        Path data = info == null ? null : dataFile(info.getId());
-        if (data == null || byteCount <= 0) {
-            return;
-        }
-        try (FileChannel file = FileChannel.open(data, StandardOpenOption.WRITE)) {
-            file.truncate(Math.max(0, file.size() - byteCount));
-            file.force(false);
-            info.setOffset(file.size());
-        }
-        save(info, true);
-        listener.stored(info, -byteCount);
+    public void removeLastNumberOfBytes(UploadInfo info, long byteCount) {
+        // nothing to undo: see above
     }
 
     /** TUS termination, and DELETE of a stored file. */
@@ -204,14 +304,55 @@ public class UploadFileStore extends DiskStorageService {
         remove(info, "deleted");
     }
 
-    /** Removes the upload's bytes and info, and tells the listener why. */
+    /**
+     * Removes the upload's bytes and info, and tells the listener why. The folder is first renamed
+     * away in one step: a PATCH still streaming into it finds no folder (nor fence) from then on, so
+     * it can neither write nor bring the upload back, whatever point of its work it is at.
+     */
     public void remove(UploadInfo info, String reason) throws IOException, UploadNotFoundException {
-        super.terminateUpload(info);
+        Path removed = uploadsDir.resolve(REMOVED + info.getId() + "-" + System.nanoTime());
+        try {
+            Files.move(directory(info.getId()), removed, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            throw new UploadNotFoundException("The upload " + info.getId() + " was not found");
+        }
         listener.removed(info.getId().toString(), reason);
+        try {
+            FileUtils.deleteDirectory(removed.toFile());
+        } catch (IOException e) {
+            // the upload is gone already; the sweep removes what is left
+            LOG.warning("Could not remove all of " + removed.getFileName() + ": " + e);
+        }
+    }
+
+    /**
+     * Deletes what removals that a crash interrupted left behind, once older than {@code age}: a
+     * younger one may still be being deleted by the removal that renamed it.
+     */
+    public void removeRemnants(Duration age) throws IOException {
+        Instant before = Instant.now().minus(age);
+        try (Stream<Path> folders = Files.list(uploadsDir)) {
+            for (Path folder : folders.filter(folder -> folder.getFileName().toString().startsWith(REMOVED)).toList()) {
+                removeRemnant(folder, before);
+            }
+        } catch (NoSuchFileException nothingStoredYet) {
+            // no upload folder yet, so nothing to remove
+        }
+    }
+
+    private static void removeRemnant(Path folder, Instant before) {
+        try {
+            if (Files.getLastModifiedTime(folder).toInstant().isBefore(before)) {
+                FileUtils.deleteDirectory(folder.toFile());
+            }
+        } catch (IOException e) {
+            LOG.fine("Remnant " + folder.getFileName() + " not removed now: " + e);
+        }
     }
 
     /** Copies the body up to the upload's limit; a client that drops mid-PATCH keeps what it sent so far. */
-    private IOException copy(UploadInfo info, InputStream body, FileChannel file, AlignedWriter writer) throws IOException {
+    private IOException copy(UploadInfo info, InputStream body, FileChannel file, AlignedWriter writer, Fence.Hold fenced)
+            throws IOException {
         String id = info.getId().toString();
         long limit = limit(info);
         byte[] chunk = new byte[READ_SIZE];
@@ -227,43 +368,49 @@ public class UploadFileStore extends DiskStorageService {
             }
             guard.confirm(id);
             int length = read;
-            storing(info, file, () -> {
+            storing(info, fenced, file, () -> {
                 writer.write(chunk, 0, length);
                 return null;
             });
-            listener.progressed(info, writer.position());
+            listener.progressed(info, writer.position(), fenced.generation());
         }
         return null;
     }
 
     /** The info file must never claim bytes that a power cut could still take back: it follows the forced bytes. */
-    private void record(UploadInfo info, long position) throws IOException, TusException {
-        if (dataFile(info.getId()) == null) {
-            throw new UploadDeletedException(info.getId());
-        }
+    private void record(UploadInfo info, long position, Fence.Hold fenced) throws IOException {
         long received = position - info.getOffset();
         info.setOffset(position);
-        save(info, true);
-        listener.stored(info, received);
+        fenced.run(() -> {
+            save(info, true);
+            return null;
+        });
+        listener.stored(info, received, fenced.generation());
     }
 
     private interface DiskStep<T> {
         T run() throws IOException;
     }
 
-    /** Runs a step that writes to disk; a failure cuts the file back to the recorded offset and fails the upload. */
-    private <T> T storing(UploadInfo info, FileChannel file, DiskStep<T> step) throws StorageFailedException {
+    /**
+     * Runs a step that writes to disk; a disk failure cuts the file back to the recorded offset and
+     * fails the upload. A lost lease or a deleted upload is no disk failure: it passes through untouched.
+     */
+    private <T> T storing(UploadInfo info, Fence.Hold fenced, FileChannel file, DiskStep<T> step) throws IOException {
         try {
             return step.run();
+        } catch (WriteGuard.LockLostException | Fence.GoneException e) {
+            throw e;
         } catch (IOException e) {
-            LOG.severe("Could not store bytes of upload " + info.getId() + ": " + e.getMessage());
+            LOG.severe("Could not store bytes of upload " + info.getId() + ": " + e);
             try {
-                file.truncate(info.getOffset());
+                fenced.run(() -> file.truncate(info.getOffset()));
             } catch (IOException ignored) {
                 // the next append truncates to the recorded offset anyway
             }
-            listener.failed(info, "could not store the bytes: " + e.getMessage());
-            throw new StorageFailedException(e);
+            StorageFailedException failure = new StorageFailedException(e);
+            listener.failed(info, failure.getMessage(), fenced.generation());
+            throw failure;
         }
     }
 
@@ -272,13 +419,18 @@ public class UploadFileStore extends DiskStorageService {
         return info.hasLength() ? Math.min(info.getLength(), max) : max;
     }
 
-    private void materialize(UploadInfo info, Path data) throws IOException {
+    /** Copies the parts' bytes into the final upload's data file, unless they are there already; answers whether it did. */
+    private boolean materialize(UploadInfo info, Path data) throws IOException {
         if (Files.size(data) == info.getLength()) {
-            return;
+            return false;
         }
         try (OutputStream out = Files.newOutputStream(data, StandardOpenOption.TRUNCATE_EXISTING)) {
             for (UploadInfo part : getUploadConcatenationService().getPartialUploads(info)) {
-                Files.copy(dataFile(part.getId()), out);
+                Path bytes = dataFile(part.getId());
+                if (bytes == null) {
+                    throw new UploadNotFoundException("The part " + part.getId() + " is gone");
+                }
+                Files.copy(bytes, out);
             }
         } catch (UploadNotFoundException e) {
             throw new IOException("A part of concatenated upload " + info.getId() + " is gone", e);
@@ -286,6 +438,7 @@ public class UploadFileStore extends DiskStorageService {
         try (FileChannel written = FileChannel.open(data, StandardOpenOption.WRITE)) {
             written.force(true);
         }
+        return true;
     }
 
     private Path directory(UploadId id) {

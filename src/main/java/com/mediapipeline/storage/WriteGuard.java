@@ -1,12 +1,18 @@
 package com.mediapipeline.storage;
 
+import java.util.OptionalLong;
+
 /**
- * Asked before every block an append writes: does this request still own the upload? A PATCH
- * that stalled long enough for its lock to pass to another request must not write on.
+ * The store's view of the upload locks: which lease the current request holds on an upload (its
+ * generation fences every write, see {@link Fence}), and, asked as bytes flow, whether it still
+ * holds it. A PATCH that stalled long enough for its lock to pass to another request must stop.
  */
 public interface WriteGuard {
 
-    /** @throws LockLostException when another request now owns the upload */
+    /** The generation of the lease the current request holds on the upload, if it holds one. */
+    OptionalLong generation(String uploadId);
+
+    /** Renews the current request's lease as bytes flow. @throws LockLostException when another request owns the upload now */
     void confirm(String uploadId) throws LockLostException;
 
     /**

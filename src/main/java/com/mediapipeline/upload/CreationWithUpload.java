@@ -22,12 +22,20 @@ import java.util.List;
 
 /**
  * The creation extension with creation-with-upload, which tus-java-server only gained in 3.3: a
- * POST may carry the first bytes, which are stored and answered with {@code Upload-Offset}. It
- * replaces the library's "creation" extension, whose validators refuse any POST body.
+ * POST may carry the first bytes, which are stored and answered with {@code Upload-Offset}, under
+ * the new upload's lock and with {@code Upload-Checksum} verified like a PATCH's. It replaces the
+ * library's "creation" extension, whose validators refuse any POST body.
  */
 class CreationWithUpload extends CreationExtension {
 
     static final String OCTET_STREAM = "application/offset+octet-stream";
+
+    private final UploadLocks locks;
+
+    CreationWithUpload(UploadLocks locks) {
+        // the library builds the handlers in its constructor, before this field is set: BodyOnCreation reads it when it runs
+        this.locks = locks;
+    }
 
     @Override
     protected void initValidators(List<RequestValidator> validators) {
@@ -46,7 +54,7 @@ class CreationWithUpload extends CreationExtension {
     }
 
     /** Runs after the upload exists (Location is set) and appends the POST body to it. */
-    private static final class BodyOnCreation extends AbstractRequestHandler {
+    private final class BodyOnCreation extends AbstractRequestHandler {
 
         @Override
         public boolean supports(HttpMethod method) {
@@ -58,11 +66,13 @@ class CreationWithUpload extends CreationExtension {
                             UploadStorageService storage, String ownerKey) throws IOException, me.desair.tus.server.exception.TusException {
             String concat = request.getHeader(HttpHeader.UPLOAD_CONCAT);
             if (!OCTET_STREAM.equalsIgnoreCase(trim(request.getHeader(HttpHeader.CONTENT_TYPE)))
-                    || concat != null && concat.trim().toLowerCase().startsWith("final")) {
+                    || Concatenation.isFinal(concat)) {
                 return;
             }
             UploadInfo info = storage.getUploadInfo(response.getHeader(HttpHeader.LOCATION), ownerKey);
-            info = storage.append(info, request.getContentInputStream());
+            try (UploadLocks.Held lock = locks.lock(info.getId().toString())) {
+                info = UploadCore.append(info, request, storage);
+            }
             response.setHeader(HttpHeader.UPLOAD_OFFSET, Long.toString(info.getOffset()));
         }
 

@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 /**
  * The absolute URL clients must use for a path, as seen from outside a proxy: the first
  * {@code X-Forwarded-Proto}/{@code X-Forwarded-Host} values when they are well-formed, otherwise
- * the request's own scheme and Host.
+ * the request's own scheme and Host. Callers pass the forwarded values of a trusted proxy only
+ * (web/ForwardedHeadersFilter removes anyone else's before a request gets here).
  */
 public final class PublicUrl {
 

@@ -4,6 +4,8 @@ import com.mediapipeline.auth.Authentication;
 import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
 import com.mediapipeline.errors.ErrorResponses;
+import com.mediapipeline.ratelimit.StreamSlots;
+import com.mediapipeline.storage.ClientGoneException;
 import com.mediapipeline.storage.StorageFailedException;
 import com.mediapipeline.storage.WriteGuard;
 import jakarta.inject.Inject;
@@ -11,10 +13,13 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import me.desair.tus.server.TusFileUploadService;
 
 import java.io.IOException;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -37,6 +42,9 @@ public class TusFilter extends HttpFilter {
     @Inject
     UploadLocks locks;
 
+    @Inject
+    StreamSlots slots;
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
@@ -50,8 +58,9 @@ public class TusFilter extends HttpFilter {
             String business = "OPTIONS".equals(tusRequest.method()) ? null
                     : authentication.authenticate(request.getHeader(Authentication.API_KEY_HEADER),
                     request.getHeader(Authentication.USERNAME_HEADER)).business();
-            try (UploadLocks.Held lock = tusRequest.writes() ? locks.lock(tusRequest.uploadId()) : null) {
-                tus.process(request, new TusResponse(request, response), business);
+            try (StreamSlots.Slot slot = tusRequest.writes() ? slots.take(business) : null;
+                 UploadLocks.Held lock = tusRequest.writes() ? locks.lock(tusRequest.uploadId()) : null) {
+                tus.process(new DecidedMethod(request, tusRequest.method()), new TusResponse(request, response), business);
             }
         } catch (ApiException e) {
             ErrorResponses.write(response, e);
@@ -59,11 +68,49 @@ public class TusFilter extends HttpFilter {
             ErrorResponses.write(response, ErrorCode.LOCKED.status(), ErrorCode.LOCKED, e.getMessage());
         } catch (StorageFailedException e) {
             ErrorResponses.write(response, ErrorCode.STORAGE_FAILED.status(), ErrorCode.STORAGE_FAILED, e.getMessage());
+        } catch (ClientGoneException e) {
+            LOG.fine("Upload request ended early: " + e.getMessage());
+            if (!response.isCommitted()) {
+                // a client that merely stalled past the idle timeout may still be there to read this
+                ErrorResponses.write(response, ErrorCode.BODY_INCOMPLETE.status(), ErrorCode.BODY_INCOMPLETE, null);
+            }
         } catch (IOException e) {
-            LOG.fine("Upload request ended early, the client is likely gone: " + e.getMessage());
+            LOG.log(Level.SEVERE, "I/O error on " + request.getMethod() + " " + path, e);
+            if (!response.isCommitted()) {
+                ErrorResponses.write(response, ErrorCode.INTERNAL_ERROR.status(), ErrorCode.INTERNAL_ERROR, null);
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "Unhandled error on " + request.getMethod() + " " + path, e);
             ErrorResponses.write(response, ErrorCode.INTERNAL_ERROR.status(), ErrorCode.INTERNAL_ERROR, null);
+        }
+    }
+
+    /**
+     * The request as tus-java-server sees it: with the method this filter decided, and locked for,
+     * and no override header for the library to read its own way.
+     */
+    private static final class DecidedMethod extends HttpServletRequestWrapper {
+
+        private final String method;
+
+        DecidedMethod(HttpServletRequest request, String method) {
+            super(request);
+            this.method = method;
+        }
+
+        @Override
+        public String getMethod() {
+            return method;
+        }
+
+        @Override
+        public String getHeader(String name) {
+            return TusRequest.METHOD_OVERRIDE.equalsIgnoreCase(name) ? null : super.getHeader(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaders(String name) {
+            return TusRequest.METHOD_OVERRIDE.equalsIgnoreCase(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
         }
     }
 }

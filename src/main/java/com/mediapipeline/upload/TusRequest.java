@@ -3,18 +3,23 @@ package com.mediapipeline.upload;
 import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
  * What a TUS request is (effective method, upload id) and the checks tus-java-server 1.0.0-3.0
- * gets wrong or leaves out, made before it sees the request: strict ids (no path tricks), 415
- * for a wrong PATCH Content-Type, well-formed {@code Upload-Checksum}, lengths and offsets.
+ * gets wrong or leaves out, made before it sees the request: strict ids (no path tricks), a method
+ * override that names a TUS method, 415 for a wrong PATCH Content-Type, well-formed
+ * {@code Upload-Checksum}, lengths and offsets.
  */
 public record TusRequest(String method, String uploadId) {
 
     public static final String ROOT = "/api/v1/uploads";
+    public static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
+    /** What an override may name: it decides the lock as well as the protocol, so nothing else passes. */
+    private static final List<String> TUS_METHODS = List.of("POST", "HEAD", "PATCH", "DELETE", "OPTIONS");
     private static final Pattern CHECKSUM = Pattern.compile("(md5|sha1|sha256|sha384|sha512) [A-Za-z0-9+/]+={0,2}");
     private static final Pattern NUMBER = Pattern.compile("\\d{1,19}");
     private static final Pattern METADATA = Pattern.compile("[!-+\\--~]+( [A-Za-z0-9+/]*={0,2})?(,[!-+\\--~]+( [A-Za-z0-9+/]*={0,2})?)*");
@@ -26,8 +31,11 @@ public record TusRequest(String method, String uploadId) {
      * @param headers the request's header values by name
      */
     public static TusRequest parse(String path, String method, UnaryOperator<String> headers) {
-        String override = headers.apply("X-HTTP-Method-Override");
+        String override = headers.apply(METHOD_OVERRIDE);
         String effective = (override == null || override.isBlank() ? method : override.trim()).toUpperCase(Locale.ROOT);
+        if (override != null && !override.isBlank() && !TUS_METHODS.contains(effective)) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, METHOD_OVERRIDE + " must name a TUS method: " + String.join(", ", TUS_METHODS));
+        }
         String rest = path.substring(ROOT.length());
         String id = rest.isEmpty() || rest.equals("/") ? null : rest.substring(1);
         if (id != null && !UploadIds.isValid(id)) {

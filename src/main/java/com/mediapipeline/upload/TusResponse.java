@@ -11,7 +11,8 @@ import java.io.IOException;
 /**
  * What tus-java-server writes, corrected on the way out: its {@code sendError} HTML becomes our
  * JSON error, 412 carries {@code Tus-Version} as the spec asks, and {@code Location} is absolute
- * and honours the proxy's {@code X-Forwarded-*} headers.
+ * and honours the {@code X-Forwarded-*} headers of a trusted proxy (the request carries no others:
+ * web/ForwardedHeadersFilter removes them).
  */
 class TusResponse extends HttpServletResponseWrapper {
 

@@ -13,7 +13,7 @@ import me.desair.tus.server.TusFileUploadService;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 
-/** tus-java-server, configured: our ids, store, locks and creation-with-upload. */
+/** tus-java-server, configured: our ids, store, locks, PATCH, checksums, creation-with-upload and concatenation. */
 @ApplicationScoped
 class TusServiceProducer {
 
@@ -22,6 +22,10 @@ class TusServiceProducer {
     @Inject
     @ConfigProperty(name = MAX_SIZE_SETTING, defaultValue = "0")
     long maxSize;
+
+    @Inject
+    @ConfigProperty(name = Concatenation.MAX_PARTS_SETTING, defaultValue = "100")
+    int maxParts;
 
     @Inject
     Retention retention;
@@ -47,13 +51,17 @@ class TusServiceProducer {
     private TusFileUploadService build(String contextPath) {
         InvalidSettingException.require(maxSize >= 0, MAX_SIZE_SETTING,
                 "must be 0 (no limit) or a positive number of bytes, was " + maxSize);
+        InvalidSettingException.require(maxParts >= 1, Concatenation.MAX_PARTS_SETTING, "must be at least 1, was " + maxParts);
         TusFileUploadService tus = new TusFileUploadService()
                 .withUploadIdFactory(new UploadIds())
                 .withUploadUri(contextPath + TusRequest.ROOT + "/?")
                 .withUploadStorageService(store)
                 .withUploadLockingService(new HeldLocks(locks))
                 .withUploadExpirationPeriod(retention.incomplete().toMillis())
-                .addTusExtension(new CreationWithUpload());
+                .addTusExtension(new UploadCore())
+                .addTusExtension(new Checksums())
+                .addTusExtension(new CreationWithUpload(locks))
+                .addTusExtension(new Concatenation(locks, maxParts, maxSize));
         if (maxSize > 0) {
             tus.withMaxUploadSize(maxSize);
         }

@@ -3,6 +3,7 @@ package com.mediapipeline.upload;
 import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
 import com.mediapipeline.errors.InvalidSettingException;
+import com.mediapipeline.redis.Idempotent;
 import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.storage.WriteGuard;
@@ -16,12 +17,11 @@ import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.annotation.Gauge;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.params.SetParams;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -29,14 +29,32 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a crashed instance, or by a request whose client stalled, passes on after
  * {@code mediapipeline.upload.lock-timeout}. A second writer is refused at once (423), not queued.
  * The holder renews its lease as its bytes flow; once it has lost the lease it writes nothing more.
+ * <p>
+ * Each lease has a generation, drawn from Redis' clock in microseconds, so that a later lease has a
+ * larger one, even after Redis lost its keys: the store fences its writes with it. Should Redis'
+ * clock step back (or a failover land on a replica whose clock is behind), new leases are refused
+ * (423) until it catches up: availability is lost for that while, never bytes.
  */
 @ApplicationScoped
 @RedisCall
 public class UploadLocks implements WriteGuard {
 
     static final String TIMEOUT_SETTING = "mediapipeline.upload.lock-timeout";
-    private static final String RENEW =
-            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
+    /** Redis 6.2 allows a write after TIME only with effects replication; 7 always replicates effects. */
+    private static final String ACQUIRE = """
+            redis.replicate_commands()
+            local now = redis.call('TIME')
+            local generation = now[1] .. string.format('%06d', tonumber(now[2]))
+            if redis.call('SET', KEYS[1], generation, 'NX', 'PX', ARGV[1]) then return generation end
+            return false
+            """;
+    /** A lease that lapsed while nobody else took it is taken again: the fence tells if anyone wrote meanwhile. */
+    private static final String RENEW = """
+            local holder = redis.call('GET', KEYS[1])
+            if holder == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+            if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+            return 0
+            """;
     private static final String RELEASE =
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
@@ -53,6 +71,9 @@ public class UploadLocks implements WriteGuard {
 
     /** Our hold on an upload: renewed a third of the way through, surely ours until {@code expiresAtMillis}. */
     private record Lease(String uploadId, String token, long renewAfterMillis, long expiresAtMillis) {
+        long generation() {
+            return Long.parseLong(token);
+        }
     }
 
     /** A lock that closes without checked exceptions. */
@@ -94,8 +115,15 @@ public class UploadLocks implements WriteGuard {
         return acquire(uploadId).map(token -> () -> release(uploadId, token));
     }
 
+    @Idempotent
     public boolean isLocked(String uploadId) {
         return redis.exists(RedisKeys.uploadLock(uploadId));
+    }
+
+    @Override
+    public OptionalLong generation(String uploadId) {
+        Lease lease = held.get();
+        return lease != null && lease.uploadId().equals(uploadId) ? OptionalLong.of(lease.generation()) : OptionalLong.empty();
     }
 
     @Override
@@ -123,10 +151,10 @@ public class UploadLocks implements WriteGuard {
         held.set(lease(uploadId, lease.token(), now));
     }
 
+    /** The lease's token is its generation. */
     private Optional<String> acquire(String uploadId) {
-        String token = UUID.randomUUID().toString();
-        String answer = redis.set(RedisKeys.uploadLock(uploadId), token, SetParams.setParams().nx().px(timeout.toMillis()));
-        return answer == null ? Optional.empty() : Optional.of(token);
+        Object generation = redis.eval(ACQUIRE, List.of(RedisKeys.uploadLock(uploadId)), List.of(Long.toString(timeout.toMillis())));
+        return Optional.ofNullable((String) generation);
     }
 
     private void release(String uploadId, String token) {

@@ -41,6 +41,11 @@ class AlignedWriterTest {
         writerThreads.shutdown();
     }
 
+    /** Generation 0 holds a fence that no lease ever took: these tests are about the blocks, not the fence. */
+    private Fence.Hold unfenced() throws IOException {
+        return new Fence().hold(dir, 0);
+    }
+
     @ParameterizedTest(name = "direct I/O: {0}")
     @ValueSource(booleans = {true, false})
     void writesExactlyTheBytesGivenAfterAnUnalignedStart(boolean direct) throws IOException {
@@ -49,7 +54,7 @@ class AlignedWriterTest {
         byte[] more = bytes(2 * DiskWrites.BLOCK_SIZE + 777, 2);
         Random pieces = new Random(3);
         try (FileChannel file = disk.open(data)) {
-            AlignedWriter writer = disk.writer(file, 10_000);
+            AlignedWriter writer = disk.writer(file, 10_000, unfenced());
             for (int offset = 0; offset < more.length; ) {
                 int length = Math.min(more.length - offset, 1 + pieces.nextInt(300_000));
                 writer.write(more, offset, length);
@@ -70,7 +75,7 @@ class AlignedWriterTest {
         DiskWrites disk = disk(direct);
         Path data = Files.createFile(dir.resolve("data"));
         try (FileChannel file = disk.open(data)) {
-            AlignedWriter writer = disk.writer(file, 0);
+            AlignedWriter writer = disk.writer(file, 0, unfenced());
             writer.write(bytes(DiskWrites.BLOCK_SIZE, 4), 0, DiskWrites.BLOCK_SIZE);
             writer.finish();
         }
@@ -83,7 +88,7 @@ class AlignedWriterTest {
         DiskWrites disk = disk(direct);
         Path data = Files.write(dir.resolve("data"), bytes(100, 5));
         try (FileChannel file = disk.open(data)) {
-            assertThrows(IOException.class, () -> disk.writer(file, 200));
+            assertThrows(IOException.class, () -> disk.writer(file, 200, unfenced()));
         }
     }
 
@@ -95,7 +100,7 @@ class AlignedWriterTest {
         assumeTrue(disk.direct() == direct, "this file system refuses direct I/O");
         Path data = Files.createFile(dir.resolve("data"));
         FileChannel file = disk.open(data);
-        AlignedWriter writer = disk.writer(file, 0);
+        AlignedWriter writer = disk.writer(file, 0, unfenced());
         writer.write(bytes(DiskWrites.BLOCK_SIZE + 10, 6), 0, DiskWrites.BLOCK_SIZE + 10);
         assertEquals(1, handedOver.size(), "a full block goes to the writer thread");
 
@@ -114,7 +119,7 @@ class AlignedWriterTest {
         Path data = Files.createFile(dir.resolve("data"));
         byte[] bytes = bytes(2 * DiskWrites.BLOCK_SIZE + 5, 11);
         try (FileChannel file = disk.open(data)) {
-            AlignedWriter writer = disk.writer(file, 0);
+            AlignedWriter writer = disk.writer(file, 0, unfenced());
             assertTimeoutPreemptively(Duration.ofSeconds(10), () -> writer.write(bytes, 0, bytes.length),
                     "the caller waited for the disk with only one block written");
             assertEquals(2, handedOver.size());
@@ -130,7 +135,7 @@ class AlignedWriterTest {
         DiskWrites disk = DiskWrites.forFolder(dir, false, Runnable::run);
         Path data = Files.createFile(dir.resolve("data"));
         FileChannel file = disk.open(data);
-        AlignedWriter writer = disk.writer(file, 0);
+        AlignedWriter writer = disk.writer(file, 0, unfenced());
         file.close();
 
         byte[] bytes = bytes(3 * DiskWrites.BLOCK_SIZE, 10);
@@ -150,7 +155,7 @@ class AlignedWriterTest {
         byte[] bytes = bytes(3 * DiskWrites.BLOCK_SIZE + 5, 7);
         try (FileChannel file = disk.open(data)) {
             ByteBuffer only = ByteBuffer.allocateDirect(DiskWrites.BLOCK_SIZE + 4096).alignedSlice(4096);
-            AlignedWriter writer = new AlignedWriter(file, 0, List.of(only), task -> {
+            AlignedWriter writer = new AlignedWriter(file, unfenced(), 0, List.of(only), task -> {
                 throw new AssertionError("a single block went to a writer thread");
             }, 4096);
             writer.write(bytes, 0, bytes.length);
@@ -166,9 +171,9 @@ class AlignedWriterTest {
         Path data = Files.write(dir.resolve("data"), bytes(100, 8));
         try (FileChannel file = disk.open(data)) {
             for (int i = 0; i < 200; i++) {
-                assertThrows(IOException.class, () -> disk.writer(file, 200));
+                assertThrows(IOException.class, () -> disk.writer(file, 200, unfenced()));
             }
-            AlignedWriter writer = disk.writer(file, 100);
+            AlignedWriter writer = disk.writer(file, 100, unfenced());
             writer.write(bytes(DiskWrites.BLOCK_SIZE, 9), 0, DiskWrites.BLOCK_SIZE);
             assertEquals(1, handedOver.size(), "the writer had no spare block to fill while one is written");
         }

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -39,6 +40,7 @@ class UploadFileStoreTest {
     final ExecutorService writerThreads = Executors.newCachedThreadPool();
     final List<String> events = new ArrayList<>();
     boolean lockLost;
+    long generation = 1;
     UploadFileStore store;
 
     @AfterEach
@@ -48,9 +50,17 @@ class UploadFileStoreTest {
 
     @BeforeEach
     void store() throws IOException {
-        store = new UploadFileStore(dir, DiskWrites.forFolder(dir, true, writerThreads), new RecordingListener(), id -> {
-            if (lockLost) {
-                throw new WriteGuard.LockLostException(id);
+        store = new UploadFileStore(dir, DiskWrites.forFolder(dir, true, writerThreads), new RecordingListener(), new WriteGuard() {
+            @Override
+            public OptionalLong generation(String uploadId) {
+                return OptionalLong.of(generation);
+            }
+
+            @Override
+            public void confirm(String uploadId) throws LockLostException {
+                if (lockLost) {
+                    throw new LockLostException(uploadId);
+                }
             }
         });
         store.setIdFactory(new UploadIds());
@@ -128,6 +138,130 @@ class UploadFileStoreTest {
         assertTrue(Files.size(data(info)) <= 300_000 + 1000, "no block was written after the lock was lost");
     }
 
+    /**
+     * A newer lease takes over while this PATCH's client stalls (here: inside its body's read), then
+     * the client drops. The old writer writes, cuts, forces and records nothing after that.
+     */
+    @Test
+    void aWriterWhoseLeasePassedOnNeverTouchesTheUploadAgain() throws Exception {
+        int size = 3 * DiskWrites.BLOCK_SIZE;
+        UploadInfo info = created(size);
+        byte[] newer = new byte[size];
+        new java.util.Random(11).nextBytes(newer);
+        InputStream stallsAndDrops = new InputStream() {
+            private int sent;
+
+            @Override
+            public int read() throws IOException {
+                if (sent == DiskWrites.BLOCK_SIZE + DiskWrites.BLOCK_SIZE / 2) {
+                    generation = 2;
+                    try {
+                        store.append(store.getUploadInfo(info.getId()), new ByteArrayInputStream(newer));
+                    } catch (me.desair.tus.server.exception.TusException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    throw new IOException("connection reset");
+                }
+                sent++;
+                return 1;
+            }
+        };
+        assertThrows(WriteGuard.LockLostException.class, () -> store.append(info, stallsAndDrops));
+        assertArrayEquals(newer, Files.readAllBytes(data(info)));
+        assertEquals(size, store.getUploadInfo(info.getId()).getOffset());
+        assertEquals("stored " + size, events.get(events.size() - 1), "the old writer reported nothing after the new one");
+    }
+
+    /**
+     * The library reads an upload, changes its expiry and saves it whole. A copy read before
+     * another lease recorded bytes must not take them back.
+     */
+    @Test
+    void aStaleMetadataUpdateNeverTakesBackRecordedBytes() throws Exception {
+        UploadInfo info = created(10);
+        UploadInfo readEarly = store.getUploadInfo(info.getId());
+        store.append(store.getUploadInfo(info.getId()), stream("hello"));
+        generation = 2;
+        readEarly.updateExpiration(60_000);
+        store.update(readEarly);
+        assertEquals(5, store.getUploadInfo(info.getId()).getOffset());
+    }
+
+    /** Bytes reported while streaming but never recorded (the lease was lost) are taken back in the status. */
+    @Test
+    void aLeaseLostMidStreamPutsTheStatusBackToTheRecordedOffset() throws Exception {
+        UploadInfo info = created(3_000_000);
+        InputStream body = new InputStream() {
+            private int sent;
+
+            @Override
+            public int read() {
+                if (sent++ == 600_000) {
+                    lockLost = true;
+                }
+                return 7;
+            }
+        };
+        assertThrows(WriteGuard.LockLostException.class, () -> store.append(info, body));
+        assertTrue(events.contains("progressed 524288"), events.toString());
+        assertEquals("reverted 0", events.get(events.size() - 1));
+    }
+
+    /** Leases only grow: one older than the fence's is refused before it writes a byte. */
+    @Test
+    void anOlderLeaseIsRefusedBeforeItWrites() throws Exception {
+        UploadInfo info = created(10);
+        generation = 5;
+        store.append(info, stream("hello"));
+        generation = 3;
+        assertThrows(WriteGuard.LockLostException.class, () -> store.append(store.getUploadInfo(info.getId()), stream("world")));
+        assertArrayEquals("hello".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(data(info)));
+        assertEquals(5, store.getUploadInfo(info.getId()).getOffset());
+    }
+
+    /** A body that fails its check is cut off before the record: offset, file and listener stay where they were. */
+    @Test
+    void aBodyThatFailsItsCheckIsNeitherRecordedNorAnnounced() throws Exception {
+        UploadInfo info = created(10);
+        store.append(info, stream("hello"));
+        events.clear();
+        assertThrows(me.desair.tus.server.exception.UploadChecksumMismatchException.class,
+                () -> store.append(store.getUploadInfo(info.getId()), stream("world"), () -> {
+                    throw new me.desair.tus.server.exception.UploadChecksumMismatchException("mismatch");
+                }));
+        assertEquals(5, store.getUploadInfo(info.getId()).getOffset());
+        assertEquals(5, Files.size(data(info)));
+        assertEquals("reverted 5", events.get(events.size() - 1), "the status goes back to the recorded offset");
+        assertTrue(events.stream().noneMatch(event -> event.equals("stored 10")), events.toString());
+    }
+
+    /** A delete while bytes stream in: the PATCH ends with 410 and the folder does not come back. */
+    @Test
+    void aRemovalWhileStreamingEndsThePatchAndStaysRemoved() throws Exception {
+        UploadInfo info = created(3 * DiskWrites.BLOCK_SIZE);
+        Path folder = data(info).getParent();
+        InputStream removedMidway = new InputStream() {
+            private int sent;
+
+            @Override
+            public int read() throws IOException {
+                if (sent++ == DiskWrites.BLOCK_SIZE + 10) {
+                    try {
+                        store.remove(store.getUploadInfo(info.getId()), "deleted");
+                    } catch (me.desair.tus.server.exception.TusException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                return 2;
+            }
+        };
+        assertThrows(UploadDeletedException.class, () -> store.append(info, removedMidway));
+        assertFalse(Files.exists(folder));
+        try (java.util.stream.Stream<Path> left = Files.list(folder.getParent())) {
+            assertEquals(List.of(), left.toList(), "no remnant of the removal is left");
+        }
+    }
+
     @Test
     void progressIsReportedAsBlocksAreWrittenAndStoredOnceAtTheEnd() throws Exception {
         UploadInfo info = created(1024 * 1024);
@@ -199,17 +333,22 @@ class UploadFileStoreTest {
         }
 
         @Override
-        public void progressed(UploadInfo info, long offset) {
+        public void progressed(UploadInfo info, long offset, long generation) {
             events.add("progressed " + offset);
         }
 
         @Override
-        public void stored(UploadInfo info, long received) {
+        public void stored(UploadInfo info, long received, long generation) {
             events.add("stored " + info.getOffset());
         }
 
         @Override
-        public void failed(UploadInfo info, String reason) {
+        public void reverted(UploadInfo info, long generation) {
+            events.add("reverted " + info.getOffset());
+        }
+
+        @Override
+        public void failed(UploadInfo info, String reason, long generation) {
             events.add("failed " + reason);
         }
 

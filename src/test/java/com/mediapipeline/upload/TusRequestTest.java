@@ -28,6 +28,20 @@ class TusRequestTest {
         assertFalse(TusRequest.parse("/api/v1/uploads/" + ID, "HEAD", Map.<String, String>of()::get).writes());
     }
 
+    /** An override decides the lock too: one that names no TUS method is refused, never passed on. */
+    @Test
+    void aMethodOverrideMustNameATusMethod() {
+        for (String override : new String[] {"X", "GET", "PUT", "PATCH2", "PATCH X"}) {
+            ApiException e = assertThrows(ApiException.class, () -> TusRequest.parse("/api/v1/uploads/" + ID, "PATCH",
+                    Map.of("X-HTTP-Method-Override", override, "Content-Type", "application/offset+octet-stream")::get));
+            assertEquals(ErrorCode.BAD_REQUEST, e.code(), override);
+        }
+        TusRequest overridden = TusRequest.parse("/api/v1/uploads/" + ID, "POST",
+                Map.of("X-HTTP-Method-Override", " patch ", "Content-Type", "application/offset+octet-stream")::get);
+        assertEquals("PATCH", overridden.method());
+        assertTrue(overridden.writes());
+    }
+
     @Test
     void idsTheServiceDidNotMakeAreNotFound() {
         for (String id : new String[] {"..", "../etc/passwd", "1-1-1-1-1", ID.toUpperCase(), ID + "/x", ID + "%00"}) {

@@ -1,0 +1,125 @@
+package com.mediapipeline.progress;
+
+import com.mediapipeline.testing.Api;
+import com.mediapipeline.testing.ServiceProcess;
+import com.mediapipeline.testing.SocketWatcher;
+import com.mediapipeline.testing.TestEnvironment;
+import com.mediapipeline.testing.TestRedis;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Issue 10, case 7: at most {@code mediapipeline.websocket.max-per-key} open progress sockets per
+ * business, counted across instances; one more is closed with 4429, and a socket that closes, or
+ * whose instance died, gives its slot back. Two instances on one Redis, with a cap of three.
+ */
+class SocketCapIT {
+
+    private static final int CAP = 3;
+    private static ServiceProcess a;
+    private static ServiceProcess b;
+
+    @BeforeAll
+    static void startTwoInstances() throws Exception {
+        TestEnvironment.start();
+        Path storage = Files.createDirectories(TestEnvironment.workDir().resolve("socket-cap-" + System.nanoTime()));
+        String[] options = {"-Dmediapipeline.redis.url=" + TestEnvironment.redisUrl(),
+                "-Dmediapipeline.websocket.max-per-key=" + CAP};
+        a = new ServiceProcess(storage, Integer.parseInt(System.getProperty("it.service.port")), options).launch();
+        b = new ServiceProcess(storage, Integer.parseInt(System.getProperty("it.service.port2")), options).launch();
+        a.awaitReady();
+        b.awaitReady();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (ServiceProcess instance : new ServiceProcess[] {a, b}) {
+            if (instance != null) {
+                instance.close();
+            }
+        }
+    }
+
+    /** Sockets on both instances count against one cap; another business is not affected; a close frees a slot. */
+    @Test
+    void aBusinessHasAtMostItsCapOfSocketsAcrossInstances() throws Exception {
+        Api onA = Api.acme(a.url());
+        Api onB = Api.acme(b.url());
+        String id = Api.idOf(onA.create(10, null, null));
+        List<SocketWatcher> open = new ArrayList<>();
+        try {
+            for (Api instance : new Api[] {onA, onA, onB}) {
+                open.add(watching(instance, id));
+            }
+            try (SocketWatcher refused = SocketWatcher.open(onB, id)) {
+                assertEquals(4429, refused.closeCode(), "a fourth socket, on the other instance");
+            }
+            String other = Api.idOf(Api.globex(a.url()).create(10, null, null));
+            try (SocketWatcher globex = watching(Api.globex(a.url()), other)) {
+                assertEquals("created", globex.messages().get(0).status(), "another business has its own cap");
+            }
+
+            open.remove(0).close();
+            open.add(awaitSlot(onB, id));
+        } finally {
+            open.forEach(SocketWatcher::close);
+        }
+    }
+
+    /** A slot counts while its lease runs (renewed by a live instance), and no longer once it has passed. */
+    @Test
+    void slotsOfADeadInstanceStopCountingWhenTheirLeaseEnds() throws Exception {
+        Api globex = Api.globex(a.url());
+        String id = Api.idOf(globex.create(10, null, null));
+        String key = "websockets:globex";
+        long now = Instant.now().toEpochMilli();
+        try {
+            for (int i = 0; i < CAP; i++) {
+                TestRedis.client().zadd(key, now + 60_000, "live-instance:socket-" + i);
+            }
+            try (SocketWatcher refused = SocketWatcher.open(globex, id)) {
+                assertEquals(4429, refused.closeCode(), "sockets of another live instance count");
+            }
+
+            TestRedis.client().del(key);
+            for (int i = 0; i < CAP; i++) {
+                TestRedis.client().zadd(key, now - 1, "dead-instance:socket-" + i);
+            }
+            try (SocketWatcher watcher = watching(globex, id)) {
+                assertEquals("created", watcher.messages().get(0).status(), "a dead instance's sockets no longer count");
+            }
+        } finally {
+            TestRedis.client().del(key);
+        }
+    }
+
+    /** A socket that was let in: it received the upload's current state. */
+    private static SocketWatcher watching(Api caller, String id) throws InterruptedException {
+        SocketWatcher watcher = SocketWatcher.open(caller, id);
+        watcher.next();
+        return watcher;
+    }
+
+    /** The slot of a socket that closed comes back once the server has seen the close. */
+    private static SocketWatcher awaitSlot(Api caller, String id) throws Exception {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            SocketWatcher watcher = SocketWatcher.open(caller, id);
+            try {
+                watcher.next(2);
+                return watcher;
+            } catch (AssertionError refused) {
+                assertEquals(4429, watcher.closeCode());
+            }
+        }
+        throw new AssertionError("the closed socket's slot never came back");
+    }
+}
