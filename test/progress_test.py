@@ -4,7 +4,7 @@
 Resumable: the upload URL is remembered (in ~/.cache/media-pipeline/uploads.json) so that a run
 that was interrupted, or a dropped connection within a run, goes on from the offset the server
 reports (HEAD) instead of starting again. Exits 0 once the server says the upload is complete,
-non-zero on any failure.
+130 after Ctrl-C (at once, saying how far the server got), 1 on any failure.
 
 Needs only the standard library and the `websockets` package (Debian: python3-websockets).
 """
@@ -16,8 +16,9 @@ import http.client
 import json
 import mimetypes
 import os
+import socket
 import sys
-import time
+import threading
 import urllib.parse
 from pathlib import Path
 
@@ -51,16 +52,34 @@ class Tus:
     def __init__(self, base_url, key, username):
         self.base = base_url.rstrip("/") + "/"
         self.headers = {"X-API-KEY": key, "X-Username": username, "Tus-Resumable": "1.0.0"}
+        self.upload_url = None
+        self.stopped = threading.Event()
+        self._connection = None
 
-    def _request(self, method, url, body=None, headers=None):
+    def stop(self):
+        """Ends the request in flight now (from another thread) and starts no other."""
+        self.stopped.set()
+        connection = self._connection
+        if connection is not None and connection.sock is not None:
+            try:
+                connection.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def _request(self, method, url, body=None, headers=None, timeout=60):
         parts = urllib.parse.urlsplit(url)
         connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        connection = connection_class(parts.netloc, timeout=60)
+        connection = connection_class(parts.netloc, timeout=timeout)
+        self._connection = connection
         try:
+            connection.connect()
+            if self.stopped.is_set():
+                raise UploadError("stopped")
             connection.request(method, parts.path or "/", body=body, headers={**self.headers, **(headers or {})})
             response = connection.getresponse()
             return response.status, dict(response.getheaders()), response.read()
         finally:
+            self._connection = None
             connection.close()
 
     def create(self, path, size):
@@ -73,9 +92,9 @@ class Tus:
             raise UploadError(f"creating the upload answered {status}: {body.decode(errors='replace')}")
         return headers["Location"]
 
-    def offset(self, upload_url):
+    def offset(self, upload_url, timeout=60):
         """The offset the server has stored, or None when the upload is gone."""
-        status, headers, _ = self._request("HEAD", upload_url)
+        status, headers, _ = self._request("HEAD", upload_url, timeout=timeout)
         if status == 404:
             return None
         if status != 200 and status != 204:
@@ -120,11 +139,16 @@ def upload(tus, path, chunk_size, url, log):
             try:
                 offset = tus.patch(url, offset, source, min(chunk_size, size - offset))
                 failures = 0
-            except (OSError, http.client.HTTPException) as error:
+            except (OSError, http.client.HTTPException, UploadError) as error:
+                if tus.stopped.is_set():
+                    return
+                if isinstance(error, UploadError):
+                    raise
                 failures += 1
                 if failures > RETRIES:
                     raise UploadError(f"giving up after {RETRIES} failed attempts: {error}")
-                time.sleep(min(2 ** failures, 10) * 0.25)
+                if tus.stopped.wait(min(2 ** failures, 10) * 0.25):
+                    return
                 offset = tus.offset(url)
                 log(f"connection lost ({error}); resuming at byte {offset}")
     if offset is None:
@@ -145,13 +169,12 @@ async def watch(ws_url, headers, log):
     raise UploadError(f"the progress socket closed with {socket.close_code} {socket.close_reason}")
 
 
-async def run(args):
+async def run(args, tus):
     def log(text):
         print(text, flush=True)
 
     path = Path(args.file)
     size = path.stat().st_size
-    tus = Tus(args.url, args.key, args.username)
     state = load_state()
     key = fingerprint(path, args.url)
     url = state.get(key)
@@ -163,12 +186,18 @@ async def run(args):
         log(f"created {url} for {path.name} ({size} bytes)")
     else:
         log(f"resuming {url} at byte {offset} of {size}")
+    tus.upload_url = url
 
     upload_id = url.rstrip("/").rsplit("/", 1)[-1]
     ws_url = args.url.rstrip("/").replace("http", "ws", 1) + "/api/v1/ws/" + upload_id
     watcher = asyncio.create_task(watch(ws_url, {"X-API-KEY": args.key, "X-Username": args.username}, log))
     await asyncio.sleep(0.2)
-    await asyncio.get_running_loop().run_in_executor(None, upload, tus, path, args.chunk_size, url, log)
+    try:
+        await asyncio.get_running_loop().run_in_executor(None, upload, tus, path, args.chunk_size, url, log)
+    except asyncio.CancelledError:
+        # Ctrl-C: asyncio would wait for the sending thread, that is for the whole file
+        tus.stop()
+        raise
     final = await asyncio.wait_for(watcher, timeout=30)
     if final["type"] != "complete":
         raise UploadError(f"the upload ended with an error: {final.get('message')}")
@@ -186,11 +215,29 @@ def main():
     parser.add_argument("--username", default=os.environ.get("USER", "demo"), help="X-Username to record")
     parser.add_argument("--chunk-size", type=int, default=8 * 1024 * 1024, help="bytes per PATCH")
     args = parser.parse_args()
+    tus = Tus(args.url, args.key, args.username)
     try:
-        asyncio.run(run(args))
+        asyncio.run(run(args, tus))
+    except KeyboardInterrupt:
+        tus.stop()
+        interrupted(tus, Path(args.file).stat().st_size)
     except (UploadError, OSError, websockets.exceptions.WebSocketException, asyncio.TimeoutError) as error:
         print(f"upload failed: {error}", file=sys.stderr)
         sys.exit(1)
+
+
+def interrupted(tus, size):
+    """Says how far the server got (its HEAD offset, once the send has stopped) and exits 130."""
+    where = "nothing was sent yet"
+    if tus.upload_url is not None:
+        tus.stopped.clear()  # the sending thread has ended: this HEAD is the only request now
+        try:
+            offset = tus.offset(tus.upload_url, timeout=5)
+            where = f"the server has {offset} of {size} bytes" if offset is not None else "the upload is gone"
+        except (UploadError, OSError, http.client.HTTPException, KeyboardInterrupt):
+            where = "the server did not say how far it got"
+    print(f"interrupted: {where}; run the same command again to resume", file=sys.stderr, flush=True)
+    sys.exit(130)
 
 
 if __name__ == "__main__":

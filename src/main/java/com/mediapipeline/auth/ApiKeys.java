@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -33,7 +34,11 @@ public class ApiKeys {
     @ConfigProperty(name = SETTING)
     Optional<String> setting;
 
-    private Map<String, String> businessByKey;
+    /** A configured key, kept only as its SHA-256 digest. */
+    private record Key(byte[] digest, String business) {
+    }
+
+    private List<Key> keys;
 
     void startEagerly(@Observes @Initialized(ApplicationScoped.class) Object start) {
         // observing start-up creates the bean now, so that a bad setting fails the deployment
@@ -41,25 +46,23 @@ public class ApiKeys {
 
     @PostConstruct
     void load() {
-        businessByKey = parse(setting.orElse(""));
-        if (businessByKey.isEmpty()) {
+        keys = parse(setting.orElse("")).entrySet().stream()
+                .map(entry -> new Key(sha256(entry.getKey()), entry.getValue())).toList();
+        if (keys.isEmpty()) {
             LOG.warning("No API keys configured: every API call answers 401. Set " + SETTING
                     + "=business:key[,business:key...] (or the MEDIAPIPELINE_API_KEYS environment variable).");
         } else {
-            LOG.info(businessByKey.size() + " API key(s) configured");
+            LOG.info(keys.size() + " API key(s) configured");
         }
     }
 
     /** Who the headers say is calling, or the 401/400 that they deserve. */
     public Caller authenticate(String apiKey, String username) {
-        String business = apiKey == null ? null : businessByKey.get(apiKey);
-        if (business == null) {
-            throw new ApiException(ErrorCode.UNAUTHORIZED);
-        }
+        Key key = find(apiKey).orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED));
         if (username == null || !USERNAME.matcher(username).matches()) {
             throw new ApiException(ErrorCode.INVALID_USERNAME);
         }
-        return new Caller(business, username);
+        return new Caller(key.business(), username);
     }
 
     /**
@@ -67,10 +70,25 @@ public class ApiKeys {
      * Empty for a missing or unknown key.
      */
     public Optional<String> bucketOf(String apiKey) {
-        if (apiKey == null || !businessByKey.containsKey(apiKey)) {
+        return find(apiKey).map(key -> "key:" + HexFormat.of().formatHex(key.digest(), 0, 16));
+    }
+
+    /**
+     * Compares digests, each in full and all of them, so that the time a guess takes says nothing
+     * about how much of it was right (String.equals and a hash lookup stop at the first difference).
+     */
+    private Optional<Key> find(String apiKey) {
+        if (apiKey == null) {
             return Optional.empty();
         }
-        return Optional.of("key:" + HexFormat.of().formatHex(sha256(apiKey), 0, 16));
+        byte[] presented = sha256(apiKey);
+        Key found = null;
+        for (Key key : keys) {
+            if (MessageDigest.isEqual(key.digest(), presented)) {
+                found = key;
+            }
+        }
+        return Optional.ofNullable(found);
     }
 
     private static byte[] sha256(String text) {

@@ -89,6 +89,8 @@ public class ProgressRecorder implements UploadListener {
         LOG.info(() -> "upload created id=" + upload.id() + " business=" + upload.business() + " user="
                 + upload.username() + " size=" + upload.size());
         if (!info.isUploadInProgress()) {
+            // an upload of zero bytes has all of them at creation
+            completed.inc();
             store.complete(upload, Instant.now(), UploadListener.NO_LEASE);
         }
     }

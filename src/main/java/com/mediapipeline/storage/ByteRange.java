@@ -24,7 +24,8 @@ public record ByteRange(long first, long last) {
 
     /**
      * The range a {@code Range} header asks of a file of {@code size} bytes. Empty means "send the
-     * whole file": no header, a malformed one, or several ranges (which RFC 9110 lets a server ignore).
+     * whole file": no header, a malformed or invalid one (a last byte before the first, RFC 9110
+     * 14.1.1), or several ranges; RFC 9110 14.2 lets a server ignore all of them.
      *
      * @throws UnsatisfiableRangeException when the single range lies wholly outside the file
      */
@@ -34,8 +35,8 @@ public record ByteRange(long first, long last) {
             return Optional.empty();
         }
         try {
-            return Optional.of(m.group(1).isEmpty() ? suffix(Long.parseLong(m.group(2)), size)
-                    : from(Long.parseLong(m.group(1)), m.group(2), size));
+            return m.group(1).isEmpty() ? Optional.of(suffix(Long.parseLong(m.group(2)), size))
+                    : from(Long.parseLong(m.group(1)), m.group(2), size);
         } catch (NumberFormatException tooLong) {
             return Optional.empty();
         }
@@ -68,15 +69,15 @@ public record ByteRange(long first, long last) {
         return new ByteRange(Math.max(0, size - count), size - 1);
     }
 
-    private static ByteRange from(long first, String lastText, long size) {
+    private static Optional<ByteRange> from(long first, String lastText, long size) {
+        long last = lastText.isEmpty() ? Long.MAX_VALUE : Long.parseLong(lastText);
+        if (last < first) {
+            return Optional.empty();
+        }
         if (first >= size) {
             throw new UnsatisfiableRangeException(size);
         }
-        long last = lastText.isEmpty() ? size - 1 : Long.parseLong(lastText);
-        if (last < first) {
-            return new ByteRange(0, size - 1);
-        }
-        return new ByteRange(first, Math.min(last, size - 1));
+        return Optional.of(new ByteRange(first, Math.min(last, size - 1)));
     }
 
     /** Thrown when no byte of the requested range exists: the answer is 416. */

@@ -7,7 +7,6 @@ import me.desair.tus.server.RequestValidator;
 import me.desair.tus.server.creation.CreationExtension;
 import me.desair.tus.server.creation.CreationHeadRequestHandler;
 import me.desair.tus.server.creation.CreationPatchRequestHandler;
-import me.desair.tus.server.creation.CreationPostRequestHandler;
 import me.desair.tus.server.creation.validation.PostUriValidator;
 import me.desair.tus.server.creation.validation.UploadDeferLengthValidator;
 import me.desair.tus.server.creation.validation.UploadLengthValidator;
@@ -49,7 +48,7 @@ class CreationWithUpload extends CreationExtension {
     protected void initRequestHandlers(List<RequestHandler> handlers) {
         handlers.add(new CreationHeadRequestHandler());
         handlers.add(new CreationPatchRequestHandler());
-        handlers.add(new CreationPostRequestHandler());
+        handlers.add(new CreationPost());
         handlers.add(new BodyOnCreation());
         handlers.add(new Options());
     }

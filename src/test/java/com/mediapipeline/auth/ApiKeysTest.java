@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,6 +40,22 @@ class ApiKeysTest {
                     assertThrows(ApiException.class, () -> keys.authenticate("secret-key-123456", bad)).code());
         }
         assertEquals("a".repeat(128), keys.authenticate("secret-key-123456", "a".repeat(128)).username());
+    }
+
+    /** Keys are compared as digests: a near miss (a prefix, one character off, a longer key) is no key. */
+    @Test
+    void onlyTheExactKeyAuthenticatesItsBusiness() {
+        ApiKeys keys = keys("acme:secret-key-123456,globex:other-key-abcdef");
+        assertEquals("acme", keys.authenticate("secret-key-123456", "a").business());
+        assertEquals("globex", keys.authenticate("other-key-abcdef", "a").business());
+        for (String near : new String[] {"secret-key-12345", "secret-key-123457", "secret-key-1234567", "SECRET-KEY-123456", ""}) {
+            assertEquals(ErrorCode.UNAUTHORIZED, assertThrows(ApiException.class, () -> keys.authenticate(near, "a")).code(), near);
+            assertTrue(keys.bucketOf(near).isEmpty(), near);
+        }
+        assertEquals(keys.bucketOf("secret-key-123456"), keys.bucketOf("secret-key-123456"));
+        assertTrue(keys.bucketOf("secret-key-123456").orElseThrow().matches("key:[0-9a-f]{32}"));
+        assertNotEquals(keys.bucketOf("secret-key-123456"), keys.bucketOf("other-key-abcdef"));
+        assertTrue(keys.bucketOf(null).isEmpty());
     }
 
     @Test

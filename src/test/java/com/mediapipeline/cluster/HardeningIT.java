@@ -70,6 +70,7 @@ class HardeningIT {
                         java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new SlowBody(tooBig, 1 << 20, 0)))
                 .header("Content-Type", Api.OCTET_STREAM).header("Upload-Offset", "0"));
         assertError(patch, 500, "storage_failed");
+        assertEquals("could not store the bytes: the disk is full", Api.json(patch.body()).get("message"), "a plain reason, no path");
         Map<String, Object> status = api.statusJson(Api.idOf(big));
         assertEquals("failed", status.get("status"));
         assertTrue(((String) status.get("message")).startsWith("could not store the bytes"), status.toString());

@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,8 +66,46 @@ class PythonClientIT extends ServiceIT {
         assertArrayEquals(Files.readAllBytes(file), acme.download(id).body());
     }
 
+    /**
+     * Ctrl-C stops the upload at once, even mid-PATCH, says how far the server got and that a new
+     * run resumes, and exits 130. (It used to send on to the end of the file, then print a traceback.)
+     */
+    @Test
+    void ctrlCStopsAtOnceAndSaysWhereToResume() throws Exception {
+        int size = 192 * 1024 * 1024;
+        Path file = Files.write(home.resolve("interrupted.bin"), SlowBody.pattern(size));
+        Process client = client(file, 128 * 1024);
+        List<String> before = new ArrayList<>();
+        BufferedReader output = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = output.readLine()) != null && !line.trim().startsWith("progress")) {
+            before.add(line);
+        }
+        String uploadUrl = before.get(0).split(" ")[1];
+        assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(client.pid())).start().waitFor());
+
+        boolean ended = client.waitFor(10, TimeUnit.SECONDS);
+        List<String> after = ended ? output.lines().toList() : List.of();
+        client.destroyForcibly();
+        assertTrue(ended, "still running 10 s after Ctrl-C");
+        assertEquals(130, client.exitValue(), String.join("\n", after));
+        String last = after.get(after.size() - 1);
+        Matcher said = Pattern.compile("interrupted: the server has (\\d+) of " + size
+                + " bytes; run the same command again to resume").matcher(last);
+        assertTrue(said.matches(), String.join("\n", after));
+        long offset = Long.parseLong(acme.head(uploadUrl).headers().firstValue("Upload-Offset").orElseThrow());
+        assertTrue(Long.parseLong(said.group(1)) <= offset && offset < size, last + "; HEAD now says " + offset);
+        assertTrue(after.stream().noneMatch(text -> text.contains("Traceback")), String.join("\n", after));
+    }
+
+    /**
+     * The client as a terminal starts it, with Ctrl-C's SIGINT at its default: a child inherits an
+     * ignored SIGINT (as every job started in the background by a script has), and exec keeps it.
+     */
     private Process client(Path file, int chunkSize) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(PYTHON.toString(), Path.of("test", "progress_test.py").toString(),
+        ProcessBuilder builder = new ProcessBuilder(PYTHON.toString(), "-c",
+                "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.executable, [sys.executable] + sys.argv[1:])",
+                Path.of("test", "progress_test.py").toString(),
                 "--url", acme.url(""), "--key", TestEnvironment.ACME_KEY, "--username", "dave",
                 "--chunk-size", Integer.toString(chunkSize), file.toString()).redirectErrorStream(true);
         builder.environment().put("HOME", home.toString());

@@ -36,6 +36,15 @@ class ByteRangeTest {
         assertTrue(ByteRange.parse("bytes=99999999999999999999-", 100).isEmpty());
     }
 
+    /** RFC 9110 14.1.1: a last byte before the first makes the range invalid, and an invalid Range is ignored. */
+    @Test
+    void invalidRangesMeanTheWholeFile() {
+        assertTrue(ByteRange.parse("bytes=5-3", 100).isEmpty());
+        assertTrue(ByteRange.parse("bytes=500-3", 100).isEmpty());
+        assertTrue(ByteRange.parse("bytes=1-0", 0).isEmpty());
+        assertEquals(Optional.of(new ByteRange(5, 5)), ByteRange.parse("bytes=5-5", 100));
+    }
+
     @Test
     void rangesOutsideTheFileAreUnsatisfiable() {
         assertEquals(100, assertThrows(ByteRange.UnsatisfiableRangeException.class,

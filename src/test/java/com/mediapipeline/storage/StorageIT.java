@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import static com.mediapipeline.testing.Responses.assertError;
@@ -103,6 +104,37 @@ class StorageIT extends ServiceIT {
                 .header("Range", "bytes=" + SIZE + "-"));
         assertError(response, 416, "range_not_satisfiable");
         assertEquals("bytes */" + SIZE, header(response, "Content-Range"));
+    }
+
+    /** RFC 9110 14.1.1 / 14.2: a last byte before the first makes the range invalid, and it is ignored. */
+    @Test
+    void invalidRangeIsIgnored() {
+        String id = stored("r.bin", null);
+        for (String invalid : new String[] {"bytes=5-3", "bytes=" + (SIZE + 5) + "-3"}) {
+            HttpResponse<byte[]> response = acme.download(id, "Range", invalid);
+            assertEquals(200, response.statusCode(), invalid);
+            assertFalse(response.headers().firstValue("Content-Range").isPresent(), invalid);
+            assertArrayEquals(SlowBody.pattern(SIZE), response.body(), invalid);
+        }
+    }
+
+    /** An upload of zero bytes is complete at creation: its status, HEAD and download all say so. */
+    @Test
+    void zeroLengthUploadIsCompleteAtCreation() {
+        String upload = acme.create(0, "empty.txt", "text/plain");
+        String id = Api.idOf(upload);
+        HttpResponse<String> head = acme.head(upload);
+        assertEquals("0", head.headers().firstValue("Upload-Offset").orElse(null), head.headers().map().toString());
+        assertEquals("0", head.headers().firstValue("Upload-Length").orElse(null), head.headers().map().toString());
+        assertFalse(head.headers().firstValue("Upload-Defer-Length").isPresent(), head.headers().map().toString());
+        Map<String, Object> status = acme.statusJson(id);
+        assertEquals("completed", status.get("status"), status.toString());
+        assertEquals(0.0, ((Number) status.get("size")).doubleValue(), status.toString());
+        assertEquals(100.0, ((Number) status.get("progress")).doubleValue(), status.toString());
+        HttpResponse<byte[]> download = acme.download(id);
+        assertEquals(200, download.statusCode());
+        assertEquals("0", header(download, "Content-Length"));
+        assertEquals(0, download.body().length);
     }
 
     @Test
