@@ -70,8 +70,11 @@ class CreationWithUpload extends CreationExtension {
                 return;
             }
             UploadInfo info = storage.getUploadInfo(response.getHeader(HttpHeader.LOCATION), ownerKey);
-            try (UploadLocks.Held lock = locks.lock(info.getId().toString())) {
-                info = UploadCore.append(info, request, storage);
+            if (info.isUploadInProgress()) {
+                // an upload of zero bytes is complete at creation: there is nothing to append
+                try (UploadLocks.Held lock = locks.lock(info.getId().toString())) {
+                    info = UploadCore.append(info, request, storage);
+                }
             }
             response.setHeader(HttpHeader.UPLOAD_OFFSET, Long.toString(info.getOffset()));
         }
