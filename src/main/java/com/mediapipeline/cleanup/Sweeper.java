@@ -57,6 +57,7 @@ public class Sweeper {
         if (!sweepLock.tryTake(retention.interval().multipliedBy(9).dividedBy(10))) {
             return Optional.empty();
         }
+        long started = System.nanoTime();
         int removed = 0;
         for (String id : listFolders()) {
             try {
@@ -69,7 +70,7 @@ public class Sweeper {
                 .filter(id -> !UploadIds.isValid(id) || files.dataFile(new UploadId(id)) == null)
                 .forEach(statuses::forget);
         removedUploads.inc(removed);
-        LOG.info("Cleanup sweep removed " + removed + " expired upload(s)");
+        LOG.info("Cleanup sweep removed " + removed + " expired upload(s) in " + (System.nanoTime() - started) / 1_000_000 + " ms");
         return Optional.of(removed);
     }
 

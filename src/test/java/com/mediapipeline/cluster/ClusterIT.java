@@ -227,14 +227,16 @@ class ClusterIT {
         return event;
     }
 
-    private static final Pattern SWEEP = Pattern.compile("^\\[([^]]+)].*Cleanup sweep removed");
+    private static final Pattern SWEEP = Pattern.compile("^\\[([^]]+)].*Cleanup sweep removed \\d+ expired upload\\(s\\) in (\\d+) ms");
 
+    /** When each sweep began (its log line is written at its end): the sweep lock spaces the beginnings. */
     private static List<Instant> sweepTimes(ServiceProcess instance) throws Exception {
         List<Instant> times = new ArrayList<>();
         for (String line : instance.logLines()) {
             Matcher m = SWEEP.matcher(line);
             if (m.find()) {
-                times.add(OffsetDateTime.parse(m.group(1).replaceFirst("(\\+\\d{2})(\\d{2})$", "$1:$2")).toInstant());
+                times.add(OffsetDateTime.parse(m.group(1).replaceFirst("(\\+\\d{2})(\\d{2})$", "$1:$2")).toInstant()
+                        .minusMillis(Long.parseLong(m.group(2))));
             }
         }
         return times;
