@@ -38,7 +38,6 @@ OCTETS = {"Content-Type": "application/offset+octet-stream"}
 # answers any request may get while Redis restarts or the rate limit bites; the caller retries them
 TRANSIENT = {503, 429}
 HEAD_OK = {200, 204}  # TUS allows either for a HEAD
-STARTED = time.monotonic()
 
 
 class Dropped(Exception):
@@ -55,6 +54,7 @@ class Ledger:
         self.faults = collections.Counter()
         self.events = collections.Counter()
         self.answers = collections.Counter()
+        self.started = time.monotonic()  # when the faults began
         self.anomalies = collections.defaultdict(list)
         self.lost = {}
 
@@ -73,11 +73,11 @@ class Ledger:
             self.events[kind] += n
 
     def anomaly(self, kind, detail, upload=None, lost=False):
-        detail = f"at {time.monotonic() - STARTED:.0f} s: " + (f"{upload.id}: {detail}" if upload and upload.id else detail)
+        detail = f"at {time.monotonic() - self.started:.0f} s: " + (f"{upload.id}: {detail}" if upload and upload.id else detail)
         with self.lock:
             self.anomalies[kind].append(detail)
             if lost and upload is not None:
-                self.lost.setdefault(upload.id, f"{kind}: {detail}; its faults: {', '.join(upload.faults) or 'none'}")
+                self.lost.setdefault(upload.id, (f"{kind}: {detail}", upload))
         print(f"  anomaly [{kind}] {detail}", flush=True)
 
 
@@ -220,6 +220,8 @@ def exchange(inst, method, path, headers, body=b"", hook=None, sink=None, timeou
         if sink is not None and response.status == 200:
             while chunk := response.read(MIB):
                 sink(chunk)
+            if response.length:  # read(n) ends quietly where a killed server cut the body short
+                raise Dropped(f"{method} on {inst.name}: the body ended {response.length} bytes early")
             data = b""
         else:
             data = response.read()
@@ -434,13 +436,15 @@ class Client:
         for _ in range(40):
             try:
                 answer = exchange(pick(self.rng), "POST", API + "/uploads/", headers, body)
+                check("POST (create)", answer, {201})
             except Dropped:
+                answer = None
+            if answer is None or answer.status >= 500:
                 # maybe created: an upload without its answer is the server's to keep; counted, not an orphan
                 with self.soak.registry.lock:
                     self.soak.registry.creations_unanswered += 1
                 time.sleep(0.5)
                 continue
-            check("POST (create)", answer, {201})
             if answer.status == 201:
                 u.path = "/" + answer.headers["location"].split("/", 3)[3]
                 u.id = u.path.rsplit("/", 1)[1]
@@ -457,13 +461,18 @@ class Client:
 
     def resume(self, u):
         """HEAD: where does the server say the upload is? Every acknowledged byte must still be there."""
+        allowed = HEAD_OK | ({404, 410} if u.deleted or u.deleting else set())
         try:
-            answer = call("HEAD", u.tus(), TUS, "HEAD", HEAD_OK | {404, 410})
+            answer = call("HEAD", u.tus(), TUS, "HEAD", allowed)
+            if answer.status not in HEAD_OK and not (u.deleted or u.deleting):
+                time.sleep(1)  # asked twice: one mis-served answer is an unexpected status, not a lost upload
+                answer = call("HEAD", u.tus(), TUS, "HEAD", allowed)
         except Dropped:
             return False
         if answer.status not in HEAD_OK:
             if not (u.deleted or u.deleting):
-                LEDGER.anomaly("upload vanished", f"HEAD answered {answer.status}", u, lost=True)
+                LEDGER.anomaly("upload vanished", f"HEAD answered {answer.status} twice", u, lost=True)
+                u.deleted = True  # nothing left to drive; the end checks it is gone everywhere
             return False
         offset = answer.offset()
         if offset < u.acked:
@@ -486,11 +495,8 @@ class Client:
             return None
         if answer is None:
             return None
-        gone = {404, 410} if u.deleted or u.deleting else set()
-        check(kind, answer, set(allowed) | gone)
-        if answer.status in (404, 410) and not (u.deleted or u.deleting):
-            LEDGER.anomaly("upload vanished", f"{kind} answered {answer.status}", u, lost=True)
-            u.deleted = True  # nothing left to drive; counted as lost
+        # a 404 or 410 on an upload nobody deleted is recorded here; the HEAD that follows decides if it is gone
+        check(kind, answer, set(allowed) | ({404, 410} if u.deleted or u.deleting else set()))
         if answer.status == 204:
             u.ack(start, answer, started, kind)
         return answer
@@ -886,13 +892,12 @@ class Verifier:
 # ---------------------------------------------------------------- the run
 
 class Soak:
-    def __init__(self, args):
-        self.args, self.seed = args, args.seed
-        self.started = time.monotonic()
+    def __init__(self, args, redis):
+        self.args, self.seed, self.redis = args, args.seed, redis
+        self.started = LEDGER.started = time.monotonic()
         self.deadline = self.started + args.minutes * 60
         self.hard_stop = self.deadline + 120  # clients finish their uploads without faults until then
         self.registry = Registry(args.budget_mib * MIB)
-        self.redis = None
 
     def faults_over(self):
         return time.monotonic() >= self.deadline
@@ -925,6 +930,7 @@ def main():
     parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument("--budget-mib", type=int, default=1536, help="completed bytes kept before retiring")
     args = parser.parse_args()
+    args.command = " ".join(["bench/soak", *(a for a in sys.argv[1:] if a != "--commit" and a != args.commit)])
     args.work = os.path.abspath(args.work)
     shutil.rmtree(args.work, ignore_errors=True)
     args.storage = os.path.abspath(os.path.join(args.work, "storage"))
@@ -936,7 +942,8 @@ def main():
     def stop_everything(signum, frame):
         for inst in INSTANCES:
             inst.kill()
-        redis.proc.kill()
+        if redis.proc:
+            redis.proc.kill()
         os._exit(128 + signum)
     signal.signal(signal.SIGINT, stop_everything)
     signal.signal(signal.SIGTERM, stop_everything)
@@ -949,8 +956,7 @@ def main():
             inst.launch()
         for inst in INSTANCES:
             inst.await_ready()
-        soak = Soak(args)
-        soak.redis = redis
+        soak = Soak(args, redis)
         print(f"== {args.minutes} min of faults, {args.clients} clients, seed {args.seed}", flush=True)
         threads = [threading.Thread(target=Client(n, soak).run, daemon=True) for n in range(args.clients)]
         threads += [threading.Thread(target=socket_faults, args=(soak, n), daemon=True) for n in range(2)]
@@ -992,7 +998,7 @@ def report(args, began, ran, soak):
     completed = [u for u in uploads if u.completed]
     lines = [
         "# Fault soak", "",
-        f"Written by `bench/soak` (`bench/soak.py`); run {began:%Y-%m-%d %H:%M} UTC on commit `{args.commit}`, "
+        f"Written by `{args.command}`; run {began:%Y-%m-%d %H:%M} UTC on commit `{args.commit}`, "
         f"{args.minutes:g} min of faults (then the clients finish their uploads without faults), "
         f"{ran / 60:.1f} min in all, {args.clients} clients, seed {args.seed}. Two instances of the microbundle on "
         f"one redis-server (append-only) and one storage folder; lock timeout {LOCK_TIMEOUT:g} s.", "",
@@ -1015,7 +1021,12 @@ def report(args, began, ran, soak):
     else:
         lines.append("None.")
     if LEDGER.lost:
-        lines += ["", "## Uploads lost or corrupted", ""] + [f"- `{i}`: {md(why)}" for i, why in LEDGER.lost.items()]
+        seen = collections.Counter(f for _, u in LEDGER.lost.values() for f in set(u.faults))
+        lines += ["", "## Uploads lost or corrupted", "", "How many of them went through each fault:", "",
+                  "| fault | lost uploads that went through it |", "|---|---|",
+                  *(f"| {f} | {n} |" for f, n in seen.most_common()), ""]
+        lines += [f"- {md(why)}; its faults: {', '.join(sorted(set(u.faults))) or 'none'}"
+                  for why, u in LEDGER.lost.values()]
     lines += ["", "## Other events", "", "| event | count |", "|---|---|",
               *(f"| {k} | {v} |" for k, v in sorted(LEDGER.events.items())),
               "", "## Answers by request", "", "| request | status | count |", "|---|---|---|",
