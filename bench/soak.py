@@ -392,26 +392,26 @@ class Client:
             watcher = threading.Thread(target=watch, args=(u, self.soak), daemon=True)
             watcher.start()
         doomed = self.rng.random() < 0.07  # deleted while bytes stream in
-        locked_since, need_head = None, False
+        locked_since, need_head, failures = None, False, 0
         while not u.completed and not u.deleted and time.monotonic() < self.soak.hard_stop:
             if need_head and not self.resume(u):
                 return
             if u.completed:
                 break  # HEAD says every byte is there: the completing answer was lost
-            need_head = True
             faults = not self.soak.faults_over()
             kind = "delete" if faults and doomed else self.pick_fault() if faults else "none"
             status = getattr(self, "fault_" + kind)(u)
-            if status == 423:
-                locked_since = locked_since or time.monotonic()
-                if time.monotonic() - locked_since > 6 * LOCK_TIMEOUT:
-                    LEDGER.anomaly("upload locked far beyond the lock timeout", "423 for 30 s", u)
-                    locked_since = None
-                time.sleep(self.rng.uniform(0.5, 1.5))
-            else:
+            need_head = status != 204
+            locked_since = (locked_since or time.monotonic()) if status == 423 else None
+            failures = failures + 1 if status is not None and status >= 500 else 0
+            if locked_since and time.monotonic() - locked_since > 6 * LOCK_TIMEOUT:
+                LEDGER.anomaly("upload locked far beyond the lock timeout", f"423 for {6 * LOCK_TIMEOUT:g} s", u)
                 locked_since = None
-            if status == 204:
-                need_head = False
+            if failures == 10:
+                LEDGER.anomaly("upload refused for good", f"10 answers of 5xx in a row, the last {status}", u)
+                return  # a client gives up here; the end check says what became of its bytes
+            if status not in (204, 409):  # 409: resume at once; anything else: a moment later
+                time.sleep(self.rng.uniform(0.5, 1.5))
         if watcher:
             watcher.join(3)
         if u.completed and u.complete_event is not None and u.final_patch_started is not None \
@@ -557,11 +557,10 @@ class Client:
 
     def finish(self, u, deadline):
         """Plain PATCHes from the server's offset until complete (the take-over after a stall)."""
-        while not u.completed and not u.deleted and time.monotonic() < deadline:
-            if not self.resume(u) or u.completed:
+        for _ in range(20):
+            if u.deleted or time.monotonic() > deadline or not self.resume(u) or u.completed:
                 return
-            status = self.status_of(self.patch(u, u.next, u.size - u.next))
-            if status == 423:
+            if self.status_of(self.patch(u, u.next, u.size - u.next)) != 204:
                 time.sleep(self.rng.uniform(0.5, 1.5))
 
     def fault_drop(self, u):
