@@ -177,8 +177,9 @@ def pick(rng=random):
 # ---------------------------------------------------------------- HTTP on raw sockets
 
 class Answer:
-    def __init__(self, status, headers, body, instance):
+    def __init__(self, status, headers, body, instance, missing=0):
         self.status, self.headers, self.body, self.instance = status, headers, body, instance
+        self.missing = missing  # bytes of a streamed body that never came
 
     def json(self):
         return json.loads(self.body)
@@ -191,7 +192,7 @@ class Answer:
 def exchange(inst, method, path, headers, body=b"", hook=None, sink=None, timeout=30):
     """One request on a fresh connection. hook(sent) runs before each 64 KiB piece of the body: it may
     block (a stall) or return "drop" (the client vanishes: RST, no answer). A server that answers before
-    the body is all sent is heard: the rest is not sent. sink takes a 200's body instead of memory."""
+    the body is all sent is heard: the rest is not sent. A Digest sink takes a 200's body instead of memory."""
     try:
         sock = socket.create_connection(("127.0.0.1", inst.port), timeout=timeout)
     except OSError as e:
@@ -218,18 +219,30 @@ def exchange(inst, method, path, headers, body=b"", hook=None, sink=None, timeou
         response.begin()
         answer_headers = {k.lower(): v for k, v in response.getheaders()}
         if sink is not None and response.status == 200:
+            sink.start()
             while chunk := response.read(MIB):
                 sink(chunk)
-            if response.length:  # read(n) ends quietly where a killed server cut the body short
-                raise Dropped(f"{method} on {inst.name}: the body ended {response.length} bytes early")
-            data = b""
-        else:
-            data = response.read()
-        return Answer(response.status, answer_headers, data, inst.name)
+            # read(n) ends quietly where the body ends before its Content-Length
+            return Answer(response.status, answer_headers, b"", inst.name, response.length or 0)
+        return Answer(response.status, answer_headers, response.read(), inst.name)
     except (OSError, http.client.HTTPException) as e:
         raise Dropped(f"{method} on {inst.name}: {type(e).__name__} {e}")
     finally:
         sock.close()
+
+
+class Digest:
+    """A downloaded body's length and SHA-256, started over with each attempt."""
+
+    def __init__(self):
+        self.start()
+
+    def start(self):
+        self.hash, self.length = hashlib.sha256(), 0
+
+    def __call__(self, chunk):
+        self.hash.update(chunk)
+        self.length += len(chunk)
 
 
 def check(kind, answer, allowed):
@@ -253,12 +266,14 @@ def check(kind, answer, allowed):
 def call(method, path, headers, kind, allowed, body=b"", sink=None, patience=150):
     """A request that a client repeats (on any instance) until it is answered, as clients do when an
     instance is down or Redis restarts. Only for requests that are safe to repeat."""
-    deadline = time.monotonic() + patience
+    deadline, cut = time.monotonic() + patience, 0
     while True:
         try:
             answer = exchange(pick(), method, path, headers, body, sink=sink)
             check(kind, answer, allowed)
-            if answer.status not in TRANSIENT and answer.status < 500:
+            # a body cut short once may be a killed instance; three times, it is what the server holds
+            cut = cut + 1 if answer.missing else 0
+            if answer.status not in TRANSIENT and answer.status < 500 and cut in (0, 3):
                 return answer
             LEDGER.event(f"{kind}: {answer.status} answers retried")
         except Dropped:
@@ -812,15 +827,11 @@ class Verifier:
         self.storage = storage
 
     def observe(self, u):
-        digest, length = hashlib.sha256(), [0]
-
-        def sink(chunk):
-            digest.update(chunk)
-            length[0] += len(chunk)
+        body = Digest()
         head = call("HEAD", u.tus(), TUS, "HEAD", HEAD_OK | {404, 410})
         status = call("GET", u.status_path(), AUTH, "status", {200, 404})
-        download = call("GET", u.storage_path(), AUTH, "download", {200, 404, 409}, sink=sink)
-        return head, status, download, digest.digest(), length[0]
+        download = call("GET", u.storage_path(), AUTH, "download", {200, 404, 409}, sink=body)
+        return head, status, download, body.hash.digest(), body.length
 
     def disagreement(self, u, head, status, download):
         offset = head.offset() if head.status in HEAD_OK else None
