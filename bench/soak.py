@@ -699,7 +699,10 @@ def ws_open(inst, upload_id, headers):
              *(f"{k}: {v}" for k, v in headers.items())]
     sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
     reader = sock.makefile("rb")
-    status = int(reader.readline().split()[1])
+    status_line = reader.readline().split()
+    if len(status_line) < 2:
+        raise EOFError("closed without an answer")  # an instance being killed
+    status = int(status_line[1])
     while reader.readline() not in (b"\r\n", b""):
         pass
     return status, sock, reader
@@ -777,7 +780,7 @@ def socket_faults(soak, n):
                     if status == 101:
                         ws_frame(reader)  # the current state, at once
                     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        except (OSError, EOFError, ValueError, IndexError):
+        except (OSError, EOFError, ValueError):
             LEDGER.event("WebSockets cut by an instance or Redis restart")
 
 
