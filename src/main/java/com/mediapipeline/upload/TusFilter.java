@@ -58,7 +58,7 @@ public class TusFilter extends HttpFilter {
             String business = "OPTIONS".equals(tusRequest.method()) ? null
                     : authentication.authenticate(request.getHeader(Authentication.API_KEY_HEADER),
                     request.getHeader(Authentication.USERNAME_HEADER)).business();
-            try (StreamSlots.Slot slot = tusRequest.writes() ? slots.take(business) : null;
+            try (StreamSlots.Slot slot = tusRequest.streams() ? slots.take(business) : null;
                  UploadLocks.Held lock = tusRequest.writes() ? locks.lock(tusRequest.uploadId()) : null) {
                 tus.process(new DecidedMethod(request, tusRequest.method()), new TusResponse(request, response), business);
             }

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * override that names a TUS method, 415 for a wrong PATCH Content-Type, well-formed
  * {@code Upload-Checksum}, lengths and offsets.
  */
-public record TusRequest(String method, String uploadId) {
+public record TusRequest(String method, String uploadId, boolean carriesBytes) {
 
     public static final String ROOT = "/api/v1/uploads";
     public static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
@@ -41,13 +41,20 @@ public record TusRequest(String method, String uploadId) {
         if (id != null && !UploadIds.isValid(id)) {
             throw new ApiException(ErrorCode.NOT_FOUND);
         }
-        TusRequest request = new TusRequest(effective, id);
+        TusRequest request = new TusRequest(effective, id,
+                CreationWithUpload.OCTET_STREAM.equalsIgnoreCase(trimmed(headers.apply("Content-Type"))));
         request.check(headers);
         return request;
     }
 
+    /** Writes to an existing upload: takes its lock. */
     public boolean writes() {
         return "PATCH".equals(method) && uploadId != null;
+    }
+
+    /** Streams upload bytes (a PATCH, or a creation with upload): takes one of its business's stream slots. */
+    public boolean streams() {
+        return writes() || "POST".equals(method) && uploadId == null && carriesBytes;
     }
 
     private void check(UnaryOperator<String> headers) {

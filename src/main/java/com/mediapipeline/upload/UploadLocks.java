@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
 
 /**
  * One writer per upload across every instance: a Redis lock with an expiry, so that a lock held by
@@ -39,6 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 @RedisCall
 public class UploadLocks implements WriteGuard {
 
+    private static final Logger LOG = Logger.getLogger(UploadLocks.class.getName());
     static final String TIMEOUT_SETTING = "mediapipeline.upload.lock-timeout";
     /** Redis 6.2 allows a write after TIME only with effects replication; 7 always replicates effects. */
     private static final String ACQUIRE = """
@@ -157,8 +159,13 @@ public class UploadLocks implements WriteGuard {
         return Optional.ofNullable((String) generation);
     }
 
+    /** A release that fails (Redis away) must not fail a request whose bytes are stored: the lock expires by itself. */
     private void release(String uploadId, String token) {
-        redis.eval(RELEASE, List.of(RedisKeys.uploadLock(uploadId)), List.of(token));
+        try {
+            redis.eval(RELEASE, List.of(RedisKeys.uploadLock(uploadId)), List.of(token));
+        } catch (JedisException e) {
+            LOG.warning("Could not release the lock of upload " + uploadId + " (it expires within " + timeout + "): " + e.getMessage());
+        }
     }
 
     /** Counted from before the SET or PEXPIRE: the lease never outlives the key in Redis. */

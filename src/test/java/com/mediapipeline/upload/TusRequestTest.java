@@ -42,6 +42,16 @@ class TusRequestTest {
         assertTrue(overridden.writes());
     }
 
+    /** Every request that streams upload bytes counts against the business's stream slots, creations with upload too. */
+    @Test
+    void creationsWithUploadStreamLikePatches() {
+        Map<String, String> octets = Map.of("Content-Type", "application/offset+octet-stream", "Upload-Length", "5");
+        assertTrue(TusRequest.parse("/api/v1/uploads/", "POST", octets::get).streams());
+        assertFalse(TusRequest.parse("/api/v1/uploads/", "POST", Map.of("Upload-Length", "5")::get).streams());
+        assertTrue(TusRequest.parse("/api/v1/uploads/" + ID, "PATCH", PATCH_HEADERS::get).streams());
+        assertFalse(TusRequest.parse("/api/v1/uploads/" + ID, "HEAD", Map.<String, String>of()::get).streams());
+    }
+
     @Test
     void idsTheServiceDidNotMakeAreNotFound() {
         for (String id : new String[] {"..", "../etc/passwd", "1-1-1-1-1", ID.toUpperCase(), ID + "/x", ID + "%00"}) {
