@@ -59,10 +59,10 @@ class Tus:
     def stop(self):
         """Ends the request in flight now (from another thread) and starts no other."""
         self.stopped.set()
-        connection = self._connection
-        if connection is not None and connection.sock is not None:
+        sock = self._connection.sock if self._connection is not None else None
+        if sock is not None:  # read once: the request thread may close the connection meanwhile
             try:
-                connection.sock.shutdown(socket.SHUT_RDWR)
+                sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
 

@@ -25,7 +25,8 @@ import java.util.logging.Logger;
 /**
  * One sweep: removes completed uploads older than {@code retention.completed} and unfinished ones
  * idle past their {@code Upload-Expires}, never one that is receiving bytes (its lock is held);
- * restores the status of uploads whose hash Redis lost, and drops hashes whose files are gone.
+ * restores the status of uploads whose hash Redis lost (or repairs one that lost a write), and drops
+ * hashes whose files are gone.
  * Finishes removals that a crash interrupted.
  */
 @ApplicationScoped
@@ -88,8 +89,30 @@ public class Sweeper {
         }
         if (!statuses.exists(id)) {
             restore(info, lastWrite);
+        } else if (!agrees(id, info)) {
+            repair(id);
         }
         return false;
+    }
+
+    private boolean agrees(String id, UploadInfo info) {
+        return statuses.agrees(id, info.getOffset(), !info.isUploadInProgress());
+    }
+
+    /**
+     * A hash that disagrees with the info file lost a write. Not while a PATCH streams (its live
+     * offset runs ahead of the record), and judged again on a fresh read of the info, since a PATCH
+     * may have recorded bytes between the first read and the look at the hash.
+     */
+    private void repair(String id) throws IOException {
+        if (locks.isLocked(id)) {
+            return;
+        }
+        UploadInfo now = files.getUploadInfo(new UploadId(id));
+        if (now != null && !agrees(id, now)) {
+            LOG.info("Cleanup repaired the status of upload " + id + " to offset " + now.getOffset());
+            statuses.repair(UploadFacts.of(now, null), now.getOffset(), !now.isUploadInProgress(), Instant.now());
+        }
     }
 
     private Instant expiresAt(UploadInfo info, String id, Instant lastWrite) {

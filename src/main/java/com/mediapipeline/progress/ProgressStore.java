@@ -145,6 +145,26 @@ public class ProgressStore {
     }
 
     @Idempotent
+    /**
+     * The cleanup sweep's repair of a hash that disagrees with what is recorded on disk: a status
+     * write can be lost (Redis restarting just then), and a lost completion would otherwise stay.
+     */
+    public void repair(UploadFacts upload, long offset, boolean completed, Instant at) {
+        if (completed) {
+            complete(FINAL, upload, at, UploadListener.NO_LEASE);
+        } else {
+            progress(FINAL, upload, offset, at, UploadListener.NO_LEASE);
+        }
+    }
+
+    /** Whether the hash says this offset and state: completed, or not completed at this offset. */
+    @Idempotent
+    public boolean agrees(String id, long offset, boolean completed) {
+        List<String> fields = redis.hmget(RedisKeys.upload(id), "status", "offset");
+        boolean saysCompleted = UploadStatus.COMPLETED.equals(fields.get(0));
+        return fields.get(0) != null && (completed ? saysCompleted : !saysCompleted && Long.toString(offset).equals(fields.get(1)));
+    }
+
     public boolean exists(String id) {
         return redis.exists(RedisKeys.upload(id));
     }

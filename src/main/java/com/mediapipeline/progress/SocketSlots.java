@@ -32,7 +32,7 @@ public class SocketSlots {
     static final String CAP_SETTING = "mediapipeline.websocket.max-per-key";
     /** Three missed renewals (one per ping interval) before a socket no longer counts. */
     static final long LEASE_MILLIS = 3 * SocketRegistry.PING_SECONDS * 1000;
-    // idempotent (a member already counted keeps its slot), so that a retry after a lost answer is safe
+    // taking a slot twice for one socket counts it once (a member already counted keeps its slot)
     private static final String TAKE = """
             local clock = redis.call('TIME')
             local now = clock[1] * 1000 + math.floor(clock[2] / 1000)

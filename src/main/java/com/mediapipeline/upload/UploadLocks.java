@@ -42,9 +42,8 @@ public class UploadLocks implements WriteGuard {
 
     private static final Logger LOG = Logger.getLogger(UploadLocks.class.getName());
     static final String TIMEOUT_SETTING = "mediapipeline.upload.lock-timeout";
-    /** Redis 6.2 allows a write after TIME only with effects replication; 7 always replicates effects. */
+    /** A write after TIME is allowed since Redis 5, which replicates scripts by their effects. */
     private static final String ACQUIRE = """
-            redis.replicate_commands()
             local now = redis.call('TIME')
             local generation = now[1] .. string.format('%06d', tonumber(now[2]))
             if redis.call('SET', KEYS[1], generation, 'NX', 'PX', ARGV[1]) then return generation end
