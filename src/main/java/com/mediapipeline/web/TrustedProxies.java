@@ -68,13 +68,22 @@ public class TrustedProxies {
         String client = peer;
         List<String> hops = forwardedFor.stream().flatMap(value -> Arrays.stream(value.split(","))).toList();
         for (int i = hops.size() - 1; i >= 0 && trusts(blocks, Cidr.address(client)); i--) {
-            Optional<InetAddress> hop = Cidr.address(hops.get(i));
+            Optional<InetAddress> hop = Cidr.address(withoutPort(hops.get(i).trim()));
             if (hop.isEmpty()) {
                 break;
             }
             client = hop.get().getHostAddress();
         }
         return client;
+    }
+
+    /** Some proxies (Azure Application Gateway, IIS ARR) add the client's port: {@code 1.2.3.4:5678}, {@code [2001:db8::1]:443}. */
+    static String withoutPort(String hop) {
+        if (hop.startsWith("[") && hop.indexOf(']') > 0) {
+            return hop.substring(1, hop.indexOf(']'));
+        }
+        int colon = hop.indexOf(':');
+        return colon > 0 && colon == hop.lastIndexOf(':') ? hop.substring(0, colon) : hop;
     }
 
     private static boolean trusts(List<Cidr> blocks, Optional<InetAddress> address) {

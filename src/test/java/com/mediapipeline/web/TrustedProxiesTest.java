@@ -49,4 +49,12 @@ class TrustedProxiesTest {
         assertEquals("10.1.2.3", TrustedProxies.client(proxies, "127.0.0.1", List.of("10.1.2.3")));
         assertEquals("10.1.2.3", TrustedProxies.client(proxies, "127.0.0.1", List.of("garbage, 10.1.2.3")));
     }
+
+    /** Proxies that add the client's port still name the client: each client keeps its own rate-limit bucket. */
+    @Test
+    void hopsWithAPortNameTheirClient() {
+        assertEquals("198.51.100.7", TrustedProxies.client(proxies, "127.0.0.1", List.of("198.51.100.7:50123")));
+        assertEquals("2001:db8:0:0:0:0:0:1", TrustedProxies.client(proxies, "127.0.0.1", List.of("[2001:db8::1]:443")));
+        assertEquals("2001:db8:0:0:0:0:0:1", TrustedProxies.client(proxies, "127.0.0.1", List.of("2001:db8::1")));
+    }
 }
