@@ -216,6 +216,10 @@ public class UploadFileStore extends DiskStorageService {
             if (info == null) {
                 throw new UploadDeletedException(expected.getId());
             }
+            if (!info.hasLength() && expected.hasLength()) {
+                // a deferred length that this request declares: recorded with its bytes
+                info.setLength(expected.getLength());
+            }
             if (!info.getOffset().equals(expected.getOffset())) {
                 // another request recorded bytes after this one read the offset: the client must ask
                 // again, and the status learns of them now in case that request could not tell it

@@ -1,5 +1,7 @@
 package com.mediapipeline.upload;
 
+import com.mediapipeline.errors.ApiException;
+import com.mediapipeline.errors.ErrorCode;
 import com.mediapipeline.storage.UploadFileStore;
 import me.desair.tus.server.HttpHeader;
 import me.desair.tus.server.HttpMethod;
@@ -13,13 +15,15 @@ import me.desair.tus.server.upload.UploadStorageService;
 import me.desair.tus.server.util.AbstractRequestHandler;
 import me.desair.tus.server.util.TusServletRequest;
 import me.desair.tus.server.util.TusServletResponse;
+import me.desair.tus.server.util.Utils;
 
 import java.io.IOException;
 import java.util.List;
 
 /**
  * The core protocol with our PATCH: the body goes to our store, which checks {@code Upload-Checksum}
- * before it records anything ({@link Checksums}). It replaces tus-java-server's "core" extension.
+ * before it records anything ({@link Checksums}), with a deferred length that the PATCH declares
+ * already in place. It replaces tus-java-server's "core" extension.
  */
 final class UploadCore extends CoreProtocol {
 
@@ -49,7 +53,17 @@ final class UploadCore extends CoreProtocol {
             if (info == null) {
                 throw new UploadNotFoundException("No upload at " + request.getRequestURI());
             }
-            if (info.isUploadInProgress()) {
+            Long declared = Utils.getLongHeader(request, HttpHeader.UPLOAD_LENGTH);
+            boolean declaring = !info.hasLength() && declared != null;
+            if (declaring) {
+                if (declared < info.getOffset()) {
+                    throw new ApiException(ErrorCode.BAD_REQUEST, "Upload-Length is less than the " + info.getOffset() + " bytes received");
+                }
+                // a deferred length before the bytes (the library sets it after): the PATCH that
+                // brings it with the last byte then records and announces the completion
+                CreationPost.setLength(info, declared);
+            }
+            if (info.isUploadInProgress() || declaring) {
                 info = append(info, request, storage);
             }
             response.setHeader(HttpHeader.UPLOAD_OFFSET, Long.toString(info.getOffset()));

@@ -183,6 +183,19 @@ class UploadSafetyIT extends ServiceIT {
         assertError(finalOf(first, second), 413, "too_large");
     }
 
+    /** creation-defer-length: the PATCH that brings the length and the last byte completes the upload, status included. */
+    @Test
+    void aDeferredLengthArrivingWithTheLastBytesCompletesTheUpload() {
+        HttpResponse<String> created = send(acme.request(acme.uploadsUrl()).POST(HttpRequest.BodyPublishers.noBody())
+                .header("Upload-Defer-Length", "1"));
+        String upload = created.headers().firstValue("Location").orElseThrow();
+        assertEquals(204, acme.patch(upload, 0, "abc".getBytes()).statusCode());
+        HttpResponse<String> last = send(acme.request(upload).method("PATCH", HttpRequest.BodyPublishers.ofString("def"))
+                .header("Content-Type", OCTET_STREAM).header("Upload-Offset", "3").header("Upload-Length", "6"));
+        assertEquals(204, last.statusCode(), last.body());
+        assertAgree(upload, "abcdef".getBytes());
+    }
+
     /** An I/O failure that is not the client's is a JSON 500, not an empty 200. */
     @Test
     void anUnexpectedIoFailureIsA500() throws Exception {
