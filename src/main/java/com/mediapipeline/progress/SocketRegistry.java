@@ -1,6 +1,5 @@
 package com.mediapipeline.progress;
 
-import com.mediapipeline.errors.ApiException;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -49,9 +48,9 @@ public class SocketRegistry {
         bySession.values().forEach(ProgressSocket::ping);
         try {
             slots.renew();
-        } catch (ApiException e) {
+        } catch (RuntimeException e) {
             // a failure must not end the schedule: the next renewal comes well before the leases end
-            LOG.warning("Could not renew the socket slots: " + e.getMessage());
+            LOG.warning("Could not renew the socket slots: " + e);
         }
     }
 

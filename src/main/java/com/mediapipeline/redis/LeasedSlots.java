@@ -1,0 +1,86 @@
+package com.mediapipeline.redis;
+
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisException;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * A cluster-wide cap on things held at once (streaming PATCHes, open sockets of a business): one
+ * Redis sorted set per key, a member per thing held, scored with the time its lease ends. The holder
+ * renews the leases of what it holds; the members of an instance that died stop being renewed and
+ * drop out of the count once their lease has passed, with no sweeper to run and nothing to repair.
+ */
+public final class LeasedSlots {
+
+    private static final Logger LOG = Logger.getLogger(LeasedSlots.class.getName());
+    private static final String NOW = """
+            local clock = redis.call('TIME')
+            local now = clock[1] * 1000 + math.floor(clock[2] / 1000)
+            """;
+    /** ARGV: cap, member, lease ms. A member already counted keeps its slot: taking it twice counts it once. */
+    private static final String TAKE = NOW + """
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+            if not redis.call('ZSCORE', KEYS[1], ARGV[2]) and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
+              return 0
+            end
+            redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[2])
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            return 1
+            """;
+    /** ARGV: lease ms, members. XX: a member released meanwhile stays released. */
+    private static final String RENEW = NOW + """
+            for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[i]) end
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return 1
+            """;
+
+    private final JedisPooled redis;
+    private final Duration lease;
+    /** What this instance holds: member to its key. */
+    private final Map<String, String> held = new ConcurrentHashMap<>();
+
+    public LeasedSlots(JedisPooled redis, Duration lease) {
+        this.redis = redis;
+        this.lease = lease;
+    }
+
+    /** Takes a slot under {@code key} for {@code member}, unless {@code cap} of them are held. */
+    public boolean take(String key, String member, int cap) {
+        Object taken = redis.eval(TAKE, List.of(key), List.of(Integer.toString(cap), member, Long.toString(lease.toMillis())));
+        if (Long.valueOf(1).equals(taken)) {
+            held.put(member, key);
+            return true;
+        }
+        return false;
+    }
+
+    /** Gives the member's slot back: unrenewed from now on, so that it frees itself even if the removal fails. */
+    public void release(String member) {
+        String key = held.remove(member);
+        if (key != null) {
+            redis.zrem(key, member);
+        }
+    }
+
+    /** Extends the leases of everything this instance holds; a key that fails is tried again next time. */
+    public void renew() {
+        Map<String, List<String>> byKey = held.entrySet().stream().collect(Collectors.groupingBy(Map.Entry::getValue,
+                Collectors.mapping(Map.Entry::getKey, Collectors.toList())));
+        byKey.forEach((key, members) -> {
+            List<String> args = new ArrayList<>(List.of(Long.toString(lease.toMillis())));
+            args.addAll(members);
+            try {
+                redis.eval(RENEW, List.of(key), args);
+            } catch (JedisException e) {
+                LOG.warning("Could not renew the slots of " + key + " (they last " + lease + "): " + e.getMessage());
+            }
+        });
+    }
+}
