@@ -54,8 +54,8 @@ class ClusterIT {
                 "-Dmediapipeline.retention.incomplete=PT" + RETENTION_SECONDS + "S",
                 "-Dmediapipeline.rate-limit.per-second=20", "-Dmediapipeline.rate-limit.burst=40",
                 "-Dmediapipeline.progress.interval-ms=" + TestEnvironment.PROGRESS_INTERVAL_MS};
-        a = new ServiceProcess(storage, Integer.parseInt(System.getProperty("it.service.port")), options);
-        b = new ServiceProcess(storage, Integer.parseInt(System.getProperty("it.service.port2")), options);
+        a = new ServiceProcess(storage, ServiceProcess.reservedPort(1), options);
+        b = new ServiceProcess(storage, ServiceProcess.reservedPort(2), options);
         ServiceProcess.startAll(a, b);
     }
 

@@ -42,7 +42,7 @@ class HardeningIT {
         redis = RedisServer.newRedisServer().bind("127.0.0.1").port(redisPort).setting("save \"\"")
                 .setting("appendonly no").soutListener(line -> { }).build();
         redis.start();
-        service = new ServiceProcess(disk, Integer.parseInt(System.getProperty("it.service.port")),
+        service = new ServiceProcess(disk, ServiceProcess.reservedPort(1),
                 "-Dmediapipeline.redis.url=redis://127.0.0.1:" + redisPort,
                 "-Dmediapipeline.health.min-free-bytes=1").start();
         api = Api.acme(service.url());

@@ -49,7 +49,7 @@ class RefusedSocketRaceIT {
     static void start() throws Exception {
         TestEnvironment.start();
         Path storage = Files.createDirectories(TestEnvironment.workDir().resolve("race-" + System.nanoTime()));
-        service = new ServiceProcess(storage, Integer.parseInt(System.getProperty("it.service.port")),
+        service = new ServiceProcess(storage, ServiceProcess.reservedPort(1),
                 "-Dmediapipeline.redis.url=" + TestEnvironment.redisUrl(),
                 "-Dmediapipeline.rate-limit.per-second=100000", "-Dmediapipeline.rate-limit.burst=100000").start();
         api = Api.acme(service.url());

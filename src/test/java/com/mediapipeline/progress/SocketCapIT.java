@@ -34,8 +34,8 @@ class SocketCapIT {
         Path storage = Files.createDirectories(TestEnvironment.workDir().resolve("socket-cap-" + System.nanoTime()));
         String[] options = {"-Dmediapipeline.redis.url=" + TestEnvironment.redisUrl(),
                 "-Dmediapipeline.websocket.max-per-key=" + CAP};
-        a = new ServiceProcess(storage, Integer.parseInt(System.getProperty("it.service.port")), options);
-        b = new ServiceProcess(storage, Integer.parseInt(System.getProperty("it.service.port2")), options);
+        a = new ServiceProcess(storage, ServiceProcess.reservedPort(1), options);
+        b = new ServiceProcess(storage, ServiceProcess.reservedPort(2), options);
         ServiceProcess.startAll(a, b);
     }
 

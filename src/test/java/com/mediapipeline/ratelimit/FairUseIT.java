@@ -44,12 +44,12 @@ class FairUseIT {
     static void start() throws Exception {
         TestEnvironment.start();
         direct = new ServiceProcess(Files.createDirectories(TestEnvironment.workDir().resolve("fair-" + System.nanoTime())),
-                Integer.parseInt(System.getProperty("it.service.port")),
+                ServiceProcess.reservedPort(1),
                 "-Dmediapipeline.upload.idle-timeout=PT" + IDLE_SECONDS + "S", "-Dmediapipeline.upload.lock-timeout=PT30S",
                 "-Dmediapipeline.upload.max-concurrent-per-key=2",
                 "-Dmediapipeline.rate-limit.per-second=1", "-Dmediapipeline.rate-limit.burst=" + BURST);
         proxied = new ServiceProcess(Files.createDirectories(TestEnvironment.workDir().resolve("proxied-" + System.nanoTime())),
-                Integer.parseInt(System.getProperty("it.service.port2")), "-Dmediapipeline.trusted-proxies=10.9.0.0/16, 127.0.0.1/32",
+                ServiceProcess.reservedPort(2), "-Dmediapipeline.trusted-proxies=10.9.0.0/16, 127.0.0.1/32",
                 "-Dmediapipeline.rate-limit.per-second=1", "-Dmediapipeline.rate-limit.burst=" + BURST);
         ServiceProcess.startAll(direct, proxied);
     }

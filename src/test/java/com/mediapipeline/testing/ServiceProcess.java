@@ -56,6 +56,11 @@ public final class ServiceProcess implements AutoCloseable {
         return this;
     }
 
+    /** One of the two free ports that the build reserved for the tests' own service processes (1 or 2). */
+    public static int reservedPort(int which) {
+        return Integer.parseInt(System.getProperty(which == 1 ? "it.service.port" : "it.service.port2"));
+    }
+
     /** Boots the services side by side (a boot takes a while) and waits until each answers. */
     public static void startAll(ServiceProcess... services) throws IOException, InterruptedException {
         for (ServiceProcess service : services) {

@@ -27,7 +27,7 @@ class RestartIT {
 
     private static final int SIZE = 4 * 1024 * 1024;
     private static final String LOCK_TIMEOUT = "-Dmediapipeline.upload.lock-timeout=PT2S";
-    private final int port = Integer.parseInt(System.getProperty("it.service.port"));
+    private final int port = ServiceProcess.reservedPort(1);
 
     @Test
     void anUploadResumesAfterARestartWithIdenticalBytes() throws Exception {
