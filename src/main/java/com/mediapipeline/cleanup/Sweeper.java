@@ -87,10 +87,13 @@ public class Sweeper {
         if (expiresAt(info, id, lastWrite).isBefore(now)) {
             return expire(info, id);
         }
-        if (!statuses.exists(id)) {
-            restore(info, lastWrite);
-        } else if (!agrees(id, info)) {
-            repair(id);
+        // one look at the hash for the many uploads whose status is right; more only for the others
+        if (!agrees(id, info)) {
+            if (!statuses.exists(id)) {
+                restore(info, lastWrite);
+            } else {
+                repair(id);
+            }
         }
         return false;
     }
