@@ -1,12 +1,10 @@
 package com.mediapipeline.auth;
 
+import com.mediapipeline.config.InvalidSettingException;
 import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
-import com.mediapipeline.errors.InvalidSettingException;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -40,10 +38,6 @@ public class ApiKeys {
 
     private List<Key> keys;
 
-    void startEagerly(@Observes @Initialized(ApplicationScoped.class) Object start) {
-        // observing start-up creates the bean now, so that a bad setting fails the deployment
-    }
-
     @PostConstruct
     void load() {
         keys = parse(setting.orElse("")).entrySet().stream()
@@ -57,12 +51,18 @@ public class ApiKeys {
     }
 
     /** Who the headers say is calling, or the 401/400 that they deserve. */
-    public Caller authenticate(String apiKey, String username) {
+    Caller callerOf(String apiKey, String username) {
         Key key = find(apiKey).orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED));
         if (username == null || !USERNAME.matcher(username).matches()) {
             throw new ApiException(ErrorCode.INVALID_USERNAME);
         }
         return new Caller(key.business(), username);
+    }
+
+    /** Who the headers say is calling, if they name a caller. */
+    Optional<Caller> find(String apiKey, String username) {
+        return find(apiKey).filter(key -> username != null && USERNAME.matcher(username).matches())
+                .map(key -> new Caller(key.business(), username));
     }
 
     /**

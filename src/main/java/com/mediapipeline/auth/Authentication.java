@@ -3,7 +3,13 @@ package com.mediapipeline.auth;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** Authenticates a request from its two headers and remembers the caller for the request. */
+import java.util.Optional;
+
+/**
+ * The one way a caller is established, for every HTTP route ({@link AuthenticationFilter}) and for the
+ * progress socket's handshake alike: a known API key and a well-formed username, or, on the handshake
+ * only, a browser's single-use ticket.
+ */
 @ApplicationScoped
 public class Authentication {
 
@@ -14,11 +20,23 @@ public class Authentication {
     ApiKeys keys;
 
     @Inject
+    TicketStore tickets;
+
+    @Inject
     CurrentCaller current;
 
-    public Caller authenticate(String apiKey, String username) {
-        Caller caller = keys.authenticate(apiKey, username);
+    /** The request's caller, kept for the request, or the 401/400 its headers deserve. */
+    Caller ofRequest(String apiKey, String username) {
+        Caller caller = keys.callerOf(apiKey, username);
         current.set(caller);
         return caller;
+    }
+
+    /** The caller of a handshake for this upload, if its headers or its ticket (used up either way) name one. */
+    public Optional<Caller> ofHandshake(String apiKey, String username, String ticket, String uploadId) {
+        if (ticket != null) {
+            return tickets.redeem(ticket, uploadId);
+        }
+        return keys.find(apiKey, username);
     }
 }

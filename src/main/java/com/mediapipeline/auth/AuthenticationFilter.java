@@ -1,26 +1,48 @@
 package com.mediapipeline.auth;
 
-import jakarta.annotation.Priority;
+import com.mediapipeline.errors.ApiException;
+import com.mediapipeline.errors.ErrorResponses;
+import com.mediapipeline.web.AccessLogFilter;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.HttpMethod;
-import jakarta.ws.rs.Priorities;
-import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.container.ContainerRequestFilter;
-import jakarta.ws.rs.ext.Provider;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
-/** Every JAX-RS call but a preflight needs a known API key and a well-formed username. */
-@Provider
-@Priority(Priorities.AUTHENTICATION)
-public class AuthenticationFilter implements ContainerRequestFilter {
+import java.io.IOException;
+
+/**
+ * Every API request, REST and TUS alike, needs a known API key and a well-formed username; only
+ * preflights (OPTIONS) pass without. The progress socket's handshake is left to its endpoint, which
+ * authenticates the same way but answers with a close code (4401) that clients of sockets understand.
+ */
+public class AuthenticationFilter extends HttpFilter {
+
+    /** The progress socket's handshakes: {@code /api/v1/ws/{upload_id}}, but not the tickets resource beside it. */
+    private static final String HANDSHAKES = "/api/v1/ws/";
+    private static final String TICKETS = HANDSHAKES + "tickets";
 
     @Inject
     Authentication authentication;
 
     @Override
-    public void filter(ContainerRequestContext request) {
-        if (!HttpMethod.OPTIONS.equals(request.getMethod())) {
-            authentication.authenticate(request.getHeaderString(Authentication.API_KEY_HEADER),
-                    request.getHeaderString(Authentication.USERNAME_HEADER));
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        if ("OPTIONS".equals(request.getMethod()) || path.startsWith(HANDSHAKES) && !path.equals(TICKETS)) {
+            chain.doFilter(request, response);
+            return;
         }
+        try {
+            Caller caller = authentication.ofRequest(request.getHeader(Authentication.API_KEY_HEADER),
+                    request.getHeader(Authentication.USERNAME_HEADER));
+            request.setAttribute(AccessLogFilter.BUSINESS, caller.business());
+            request.setAttribute(AccessLogFilter.USER, caller.username());
+        } catch (ApiException e) {
+            ErrorResponses.write(response, e);
+            return;
+        }
+        chain.doFilter(request, response);
     }
 }

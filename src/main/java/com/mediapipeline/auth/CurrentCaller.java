@@ -2,9 +2,7 @@ package com.mediapipeline.auth;
 
 import jakarta.enterprise.context.RequestScoped;
 
-import java.util.Optional;
-
-/** The authenticated caller of the current request, set by the authentication filters. */
+/** The authenticated caller of the current request, set by {@link AuthenticationFilter}. */
 @RequestScoped
 public class CurrentCaller {
 
@@ -15,11 +13,6 @@ public class CurrentCaller {
             throw new IllegalStateException("No authenticated caller on this request");
         }
         return caller;
-    }
-
-    /** The caller, if this request was authenticated (the access log asks after the fact). */
-    public Optional<Caller> find() {
-        return Optional.ofNullable(caller);
     }
 
     void set(Caller caller) {

@@ -1,6 +1,6 @@
 package com.mediapipeline.cleanup;
 
-import com.mediapipeline.storage.Retention;
+import com.mediapipeline.config.Retention;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Singleton;

@@ -1,19 +1,18 @@
 package com.mediapipeline.cleanup;
 
-import com.mediapipeline.errors.ApiException;
+import com.mediapipeline.config.Retention;
 import com.mediapipeline.progress.ProgressStore;
 import com.mediapipeline.progress.UploadFacts;
-import com.mediapipeline.storage.Retention;
-import com.mediapipeline.storage.UploadFileStore;
-import com.mediapipeline.upload.UploadIds;
+import com.mediapipeline.redis.RedisUnavailableException;
+import com.mediapipeline.upload.UploadFileStore;
+import com.mediapipeline.upload.UploadId;
 import com.mediapipeline.upload.UploadLocks;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import me.desair.tus.server.exception.TusException;
+import me.desair.tus.server.upload.UploadInfo;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.annotation.Metric;
-import me.desair.tus.server.upload.UploadId;
-import me.desair.tus.server.upload.UploadInfo;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -60,23 +59,23 @@ public class Sweeper {
         }
         long started = System.nanoTime();
         int removed = 0;
-        for (String id : listFolders()) {
+        for (UploadId id : listFolders()) {
             try {
                 removed += sweep(id, Instant.now()) ? 1 : 0;
-            } catch (IOException | TusException | ApiException e) {
+            } catch (IOException | TusException | RedisUnavailableException e) {
                 LOG.log(Level.WARNING, "Cleanup skipped upload " + id, e);
             }
         }
         statuses.ids().stream()
-                .filter(id -> !UploadIds.isValid(id) || files.dataFile(new UploadId(id)) == null)
+                .filter(id -> UploadId.parse(id).map(files::dataFile).isEmpty())
                 .forEach(statuses::forget);
         removedUploads.inc(removed);
         LOG.info("Cleanup sweep removed " + removed + " expired upload(s) in " + (System.nanoTime() - started) / 1_000_000 + " ms");
         return Optional.of(removed);
     }
 
-    private boolean sweep(String id, Instant now) throws IOException, TusException {
-        UploadInfo info = files.getUploadInfo(new UploadId(id));
+    private boolean sweep(UploadId id, Instant now) throws IOException, TusException {
+        UploadInfo info = files.info(id);
         Instant lastWrite = files.lastWrite(id);
         if (info == null) {
             if (lastWrite.plus(retention.interval()).isBefore(now)) {
@@ -98,7 +97,7 @@ public class Sweeper {
         return false;
     }
 
-    private boolean agrees(String id, UploadInfo info) {
+    private boolean agrees(UploadId id, UploadInfo info) {
         return statuses.agrees(id, info.getOffset(), !info.isUploadInProgress());
     }
 
@@ -107,18 +106,18 @@ public class Sweeper {
      * offset runs ahead of the record), and judged again on a fresh read of the info, since a PATCH
      * may have recorded bytes between the first read and the look at the hash.
      */
-    private void repair(String id) throws IOException {
-        if (locks.isLocked(id)) {
+    private void repair(UploadId id) throws IOException {
+        if (locks.isLocked(id.value())) {
             return;
         }
-        UploadInfo now = files.getUploadInfo(new UploadId(id));
+        UploadInfo now = files.info(id);
         if (now != null && !agrees(id, now)) {
             LOG.info("Cleanup repaired the status of upload " + id + " to offset " + now.getOffset());
-            statuses.repair(UploadFacts.of(now, null), now.getOffset(), !now.isUploadInProgress(), Instant.now());
+            statuses.repair(UploadFacts.of(now), now.getOffset(), !now.isUploadInProgress(), Instant.now());
         }
     }
 
-    private Instant expiresAt(UploadInfo info, String id, Instant lastWrite) {
+    private Instant expiresAt(UploadInfo info, UploadId id, Instant lastWrite) {
         if (!info.isUploadInProgress()) {
             return statuses.completedAt(id).orElse(lastWrite).plus(retention.completed());
         }
@@ -127,8 +126,8 @@ public class Sweeper {
     }
 
     /** An upload that is receiving bytes holds its lock, and is left alone. */
-    private boolean expire(UploadInfo info, String id) throws IOException, TusException {
-        Optional<UploadLocks.Held> lock = locks.tryLock(id);
+    private boolean expire(UploadInfo info, UploadId id) throws IOException, TusException {
+        Optional<UploadLocks.Held> lock = locks.tryLock(id.value());
         if (lock.isEmpty()) {
             return false;
         }
@@ -140,11 +139,11 @@ public class Sweeper {
 
     /** Redis lost the hash (restarted without persistence): the status comes back from the info file. */
     private void restore(UploadInfo info, Instant lastWrite) {
-        statuses.restore(UploadFacts.of(info, null), info.getOffset(), !info.isUploadInProgress(), lastWrite);
+        statuses.restore(UploadFacts.of(info), info.getOffset(), !info.isUploadInProgress(), lastWrite);
     }
 
     /** Every upload folder, once the remnants of removals a crash interrupted are gone. */
-    private List<String> listFolders() {
+    private List<UploadId> listFolders() {
         try {
             files.removeRemnants(retention.interval());
             return files.ids();

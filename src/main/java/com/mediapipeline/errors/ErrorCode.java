@@ -1,6 +1,9 @@
 package com.mediapipeline.errors;
 
-/** Every error the API answers with: machine code, HTTP status, default message. */
+/**
+ * Every error the API answers with: HTTP status, machine code, default message. Each failure maps to
+ * its code by what it is (its exception type, or the code thrown), never by guessing from a status.
+ */
 public enum ErrorCode {
     BAD_REQUEST(400, "bad_request", "The request is malformed"),
     INVALID_USERNAME(400, "invalid_username", "X-Username must be 1-128 characters of letters, digits and ._@-"),
@@ -9,7 +12,9 @@ public enum ErrorCode {
     BODY_INCOMPLETE(400, "body_incomplete",
             "The body stopped before its end (dropped, or silent for the idle timeout); the bytes received are kept: ask HEAD and resume"),
     UNAUTHORIZED(401, "unauthorized", "A valid X-API-KEY header is required"),
+    FINAL_UPLOAD_NOT_PATCHABLE(403, "final_upload_not_patchable", "A final upload is assembled from its partial uploads; it takes no PATCH"),
     NOT_FOUND(404, "not_found", "No such upload"),
+    ROUTE_NOT_FOUND(404, "not_found", "No such resource"),
     METHOD_NOT_ALLOWED(405, "method_not_allowed", "This method is not allowed here"),
     NOT_ACCEPTABLE(406, "not_acceptable", "The requested representation is not available"),
     UPLOAD_INCOMPLETE(409, "upload_incomplete", "The upload is not complete yet"),
@@ -17,9 +22,11 @@ public enum ErrorCode {
     GONE(410, "gone", "The upload has expired"),
     PRECONDITION_FAILED(412, "precondition_failed", "The file does not match the request's If-Match or If-Unmodified-Since"),
     UNSUPPORTED_VERSION(412, "unsupported_version", "Tus-Resumable must be 1.0.0"),
+    INVALID_PARTIAL_UPLOAD(412, "invalid_partial_upload", "Upload-Concat names an upload that is not a partial upload of this server"),
     TOO_LARGE(413, "too_large", "The upload exceeds the maximum size"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type", "PATCH requires Content-Type: application/offset+octet-stream"),
     RANGE_NOT_SATISFIABLE(416, "range_not_satisfiable", "The requested range is outside the file"),
+    PARTIAL_UPLOAD_UNFINISHED(422, "partial_upload_unfinished", "A partial upload of this final upload is not complete yet"),
     LOCKED(423, "locked", "Another request is writing to this upload; retry after it ends"),
     RATE_LIMITED(429, "rate_limited", "Too many requests; retry later"),
     CHECKSUM_MISMATCH(460, "checksum_mismatch", "The body does not match Upload-Checksum"),
@@ -48,27 +55,5 @@ public enum ErrorCode {
 
     public String message() {
         return message;
-    }
-
-    /** The code for a status that some other component (tus-java-server, JAX-RS) chose. */
-    public static ErrorCode forStatus(int status) {
-        return switch (status) {
-            case 400 -> BAD_REQUEST;
-            case 401 -> UNAUTHORIZED;
-            case 404 -> NOT_FOUND;
-            case 405 -> METHOD_NOT_ALLOWED;
-            case 406, 415 -> UNSUPPORTED_MEDIA_TYPE;
-            case 409 -> OFFSET_MISMATCH;
-            case 410 -> GONE;
-            case 412 -> UNSUPPORTED_VERSION;
-            case 413 -> TOO_LARGE;
-            case 416 -> RANGE_NOT_SATISFIABLE;
-            case 423 -> LOCKED;
-            case 429 -> RATE_LIMITED;
-            case 460 -> CHECKSUM_MISMATCH;
-            case 501 -> NOT_IMPLEMENTED;
-            case 503 -> REDIS_UNAVAILABLE;
-            default -> status >= 500 ? INTERNAL_ERROR : BAD_REQUEST;
-        };
     }
 }

@@ -27,8 +27,16 @@ public class ErrorPageServlet extends HttpServlet {
         if (failure != null) {
             LOG.log(Level.SEVERE, "Unhandled error on " + request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI), failure);
         }
-        ErrorCode error = code == 404 ? ErrorCode.NOT_FOUND : ErrorCode.forStatus(code);
-        String message = code == 404 ? "No such resource" : error.message();
-        ErrorResponses.write(response, code, error, message);
+        ErrorResponses.write(response, codeOf(code), null);
+    }
+
+    /** The statuses the container answers by itself; any other is the client's mistake or ours. */
+    private static ErrorCode codeOf(int status) {
+        return switch (status) {
+            case HttpServletResponse.SC_NOT_FOUND -> ErrorCode.ROUTE_NOT_FOUND;
+            case HttpServletResponse.SC_METHOD_NOT_ALLOWED -> ErrorCode.METHOD_NOT_ALLOWED;
+            case HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE -> ErrorCode.TOO_LARGE;
+            default -> status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_ERROR;
+        };
     }
 }

@@ -1,19 +1,21 @@
 package com.mediapipeline.errors;
 
-import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
+import com.mediapipeline.config.JsonMapping;
+import com.mediapipeline.redis.RedisUnavailableException;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** The one writer of error bodies, for JAX-RS responses and for raw servlet responses. */
 public final class ErrorResponses {
 
-    private static final Jsonb JSONB = JsonbBuilder.create();
     private static final String RETRY_AFTER = "Retry-After";
+    private static final Logger LOG = Logger.getLogger(ErrorResponses.class.getName());
 
     private ErrorResponses() {
     }
@@ -32,11 +34,10 @@ public final class ErrorResponses {
     }
 
     /** Replaces whatever the response buffered so far with the JSON error; headers already set stay. */
-    public static void write(HttpServletResponse response, int status, ErrorCode code, String message)
-            throws IOException {
+    public static void write(HttpServletResponse response, ErrorCode code, String message) throws IOException {
         byte[] body = json(code, message).getBytes(StandardCharsets.UTF_8);
         response.resetBuffer();
-        response.setStatus(status);
+        response.setStatus(code.status());
         response.setContentType(MediaType.APPLICATION_JSON);
         response.setCharacterEncoding("UTF-8");
         response.setContentLength(body.length);
@@ -44,14 +45,25 @@ public final class ErrorResponses {
         response.flushBuffer();
     }
 
-    public static void write(HttpServletResponse response, ApiException e) throws IOException {
-        if (e instanceof RetryLaterException later) {
+    /**
+     * A failure on a servlet path (the filters, TUS), mapped as the JAX-RS mappers map it: an
+     * {@link ApiException} says its code, Redis' failure is 503, anything else is logged and 500.
+     */
+    public static void write(HttpServletResponse response, RuntimeException failure) throws IOException {
+        if (failure instanceof RetryLaterException later) {
             response.setHeader(RETRY_AFTER, Long.toString(later.retryAfterSeconds()));
         }
-        write(response, e.code().status(), e.code(), e.getMessage());
+        if (failure instanceof ApiException e) {
+            write(response, e.code(), e.getMessage());
+        } else if (failure instanceof RedisUnavailableException) {
+            write(response, ErrorCode.REDIS_UNAVAILABLE, null);
+        } else {
+            LOG.log(Level.SEVERE, "Unhandled error", failure);
+            write(response, ErrorCode.INTERNAL_ERROR, null);
+        }
     }
 
     static String json(ErrorCode code, String message) {
-        return JSONB.toJson(ErrorBody.of(code, message));
+        return JsonMapping.JSONB.toJson(ErrorBody.of(code, message));
     }
 }

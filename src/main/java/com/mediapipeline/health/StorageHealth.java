@@ -1,6 +1,6 @@
 package com.mediapipeline.health;
 
-import com.mediapipeline.storage.StorageFolder;
+import com.mediapipeline.upload.StorageFolder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;

@@ -1,6 +1,6 @@
 package com.mediapipeline.progress;
 
-import com.mediapipeline.web.JsonSettings;
+import com.mediapipeline.config.JsonMapping;
 
 /** A WebSocket message: an upload's state at one moment (snake_case in JSON). */
 public record ProgressEvent(String type, String uploadId, double progress, long bytesSent, Long totalSize,
@@ -34,10 +34,10 @@ public record ProgressEvent(String type, String uploadId, double progress, long 
     }
 
     public String toJson() {
-        return JsonSettings.JSONB.toJson(this);
+        return JsonMapping.JSONB.toJson(this);
     }
 
     public static ProgressEvent fromJson(String json) {
-        return JsonSettings.JSONB.fromJson(json, ProgressEvent.class);
+        return JsonMapping.JSONB.fromJson(json, ProgressEvent.class);
     }
 }

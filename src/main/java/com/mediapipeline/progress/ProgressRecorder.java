@@ -1,16 +1,14 @@
 package com.mediapipeline.progress;
 
-import com.mediapipeline.auth.CurrentCaller;
-import com.mediapipeline.errors.ApiException;
-import com.mediapipeline.errors.InvalidSettingException;
-import com.mediapipeline.storage.UploadListener;
+import com.mediapipeline.config.InvalidSettingException;
+import com.mediapipeline.redis.RedisUnavailableException;
+import com.mediapipeline.upload.OwnedUploadInfo;
+import com.mediapipeline.upload.UploadListener;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import me.desair.tus.server.upload.UploadInfo;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -42,9 +40,6 @@ public class ProgressRecorder implements UploadListener {
     @Inject
     ProgressStore store;
 
-    @Inject
-    CurrentCaller caller;
-
     @Resource
     ManagedScheduledExecutorService scheduler;
 
@@ -71,10 +66,6 @@ public class ProgressRecorder implements UploadListener {
     private record Offset(UploadFacts upload, long offset, long generation) {
     }
 
-    void startEagerly(@Observes @Initialized(ApplicationScoped.class) Object start) {
-        // observing start-up creates the bean now, so that a bad setting fails the deployment
-    }
-
     @PostConstruct
     void validate() {
         InvalidSettingException.require(intervalMillis >= 1, INTERVAL_SETTING, "must be at least 1, was " + intervalMillis);
@@ -83,7 +74,7 @@ public class ProgressRecorder implements UploadListener {
 
     @Override
     public void created(UploadInfo info) {
-        UploadFacts upload = facts(info);
+        UploadFacts upload = UploadFacts.of(info);
         store.create(upload, Instant.now());
         created.inc();
         LOG.info(() -> "upload created id=" + upload.id() + " business=" + upload.business() + " user="
@@ -99,7 +90,7 @@ public class ProgressRecorder implements UploadListener {
     public void progressed(UploadInfo info, long offset, long generation) {
         String id = info.getId().toString();
         if (throttle.waitMillis(id, System.currentTimeMillis()) == 0) {
-            write(id, new Offset(facts(info), offset, generation));
+            write(id, new Offset(UploadFacts.of(info), offset, generation));
         }
     }
 
@@ -110,13 +101,13 @@ public class ProgressRecorder implements UploadListener {
         if (!info.isUploadInProgress()) {
             completed.inc();
             LOG.info(() -> "upload completed id=" + id + " business=" + info.getOwnerKey() + " user="
-                    + caller.get().username() + " size=" + info.getLength());
+                    + OwnedUploadInfo.creatorOf(info) + " size=" + info.getLength());
             throttle.forget(id);
             trailing.remove(id);
-            guarded(id, () -> store.complete(facts(info), Instant.now(), generation));
+            guarded(id, () -> store.complete(UploadFacts.of(info), Instant.now(), generation));
             return;
         }
-        Offset now = new Offset(facts(info), info.getOffset(), generation);
+        Offset now = new Offset(UploadFacts.of(info), info.getOffset(), generation);
         long wait = throttle.waitMillis(id, System.currentTimeMillis());
         if (wait == 0) {
             write(id, now);
@@ -129,7 +120,7 @@ public class ProgressRecorder implements UploadListener {
     public void reverted(UploadInfo info, long generation) {
         String id = info.getId().toString();
         trailing.remove(id);
-        write(id, new Offset(facts(info), info.getOffset(), generation));
+        write(id, new Offset(UploadFacts.of(info), info.getOffset(), generation));
     }
 
     @Override
@@ -137,7 +128,7 @@ public class ProgressRecorder implements UploadListener {
         String id = info.getId().toString();
         failed.inc();
         LOG.warning(() -> "upload failed id=" + id + " business=" + info.getOwnerKey() + " reason=" + reason);
-        guarded(id, () -> store.fail(facts(info), info.getOffset(), reason, Instant.now(), generation));
+        guarded(id, () -> store.fail(UploadFacts.of(info), info.getOffset(), reason, Instant.now(), generation));
     }
 
     @Override
@@ -175,15 +166,11 @@ public class ProgressRecorder implements UploadListener {
         guarded(id, () -> store.progress(offset.upload(), offset.offset(), Instant.now(), offset.generation()));
     }
 
-    private UploadFacts facts(UploadInfo info) {
-        return UploadFacts.of(info, caller.get().username());
-    }
-
     /** The bytes matter more than the status: a Redis outage must not break an upload. */
     private static void guarded(String id, Runnable write) {
         try {
             write.run();
-        } catch (ApiException e) {
+        } catch (RedisUnavailableException e) {
             LOG.warning("Status of upload " + id + " not recorded: " + e.getMessage());
         }
     }

@@ -1,10 +1,11 @@
 package com.mediapipeline.progress;
 
+import com.mediapipeline.config.Retention;
 import com.mediapipeline.redis.Idempotent;
 import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
-import com.mediapipeline.storage.Retention;
-import com.mediapipeline.storage.UploadListener;
+import com.mediapipeline.upload.UploadId;
+import com.mediapipeline.upload.UploadListener;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import redis.clients.jedis.JedisPooled;
@@ -125,12 +126,12 @@ public class ProgressStore {
 
     /** The upload's status if it exists and belongs to the business; empty otherwise. */
     @Idempotent
-    public Optional<UploadStatus> find(String id, String business) {
-        Map<String, String> hash = redis.hgetAll(RedisKeys.upload(id));
+    public Optional<UploadStatus> find(UploadId id, String business) {
+        Map<String, String> hash = redis.hgetAll(RedisKeys.upload(id.value()));
         if (hash.get("status") == null || !business.equals(hash.get("business"))) {
             return Optional.empty();
         }
-        return Optional.of(new UploadStatus(id, hash.get("status"), Double.parseDouble(hash.getOrDefault("progress", "0")),
+        return Optional.of(new UploadStatus(id.value(), hash.get("status"), Double.parseDouble(hash.getOrDefault("progress", "0")),
                 Long.parseLong(hash.getOrDefault("offset", "0")),
                 blankToNull(hash.get("size")) == null ? null : Long.valueOf(hash.get("size")),
                 hash.get("created_at"), hash.get("updated_at"), blankToNull(hash.get("completed_at")),
@@ -140,15 +141,15 @@ public class ProgressStore {
 
     /** When the status says the upload completed, for the cleanup sweep. */
     @Idempotent
-    public Optional<Instant> completedAt(String id) {
-        return Optional.ofNullable(blankToNull(redis.hget(RedisKeys.upload(id), "completed_at"))).map(Instant::parse);
+    public Optional<Instant> completedAt(UploadId id) {
+        return Optional.ofNullable(blankToNull(redis.hget(RedisKeys.upload(id.value()), "completed_at"))).map(Instant::parse);
     }
 
-    @Idempotent
     /**
      * The cleanup sweep's repair of a hash that disagrees with what is recorded on disk: a status
      * write can be lost (Redis restarting just then), and a lost completion would otherwise stay.
      */
+    @Idempotent
     public void repair(UploadFacts upload, long offset, boolean completed, Instant at) {
         if (completed) {
             complete(FINAL, upload, at, UploadListener.NO_LEASE);
@@ -159,14 +160,14 @@ public class ProgressStore {
 
     /** Whether the hash says this offset and state: completed, or not completed at this offset. */
     @Idempotent
-    public boolean agrees(String id, long offset, boolean completed) {
-        List<String> fields = redis.hmget(RedisKeys.upload(id), "status", "offset");
+    public boolean agrees(UploadId id, long offset, boolean completed) {
+        List<String> fields = redis.hmget(RedisKeys.upload(id.value()), "status", "offset");
         boolean saysCompleted = UploadStatus.COMPLETED.equals(fields.get(0));
         return fields.get(0) != null && (completed ? saysCompleted : !saysCompleted && Long.toString(offset).equals(fields.get(1)));
     }
 
-    public boolean exists(String id) {
-        return redis.exists(RedisKeys.upload(id));
+    public boolean exists(UploadId id) {
+        return redis.exists(RedisKeys.upload(id.value()));
     }
 
     /** The ids of every upload with a status hash, for the cleanup sweep's search for orphans. */

@@ -1,10 +1,9 @@
 package com.mediapipeline.progress;
 
-import com.mediapipeline.auth.ApiKeys;
+import com.mediapipeline.auth.Authentication;
 import com.mediapipeline.auth.Caller;
-import com.mediapipeline.auth.TicketStore;
-import com.mediapipeline.errors.ApiException;
-import com.mediapipeline.upload.UploadIds;
+import com.mediapipeline.redis.RedisUnavailableException;
+import com.mediapipeline.upload.UploadId;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,14 +24,12 @@ public class ProgressWatch {
 
     static final CloseReason UNAUTHORIZED = new CloseReason(CloseReason.CloseCodes.getCloseCode(4401), "unauthorized");
     static final CloseReason NOT_FOUND = new CloseReason(CloseReason.CloseCodes.getCloseCode(4404), "no such upload");
+    static final CloseReason UNAVAILABLE = new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "redis unavailable");
     static final CloseReason TOO_MANY = new CloseReason(CloseReason.CloseCodes.getCloseCode(4429), "too many sockets");
     private static final Logger LOG = Logger.getLogger(ProgressWatch.class.getName());
 
     @Inject
-    ApiKeys keys;
-
-    @Inject
-    TicketStore tickets;
+    Authentication authentication;
 
     @Inject
     ProgressStore store;
@@ -46,15 +43,16 @@ public class ProgressWatch {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
-    void start(Session session, String uploadId, HandshakeCredentials.Credentials credentials) {
+    void start(Session session, String path, HandshakeCredentials.Credentials credentials) {
         Handover.begin(session, scheduler);
         try {
-            Optional<Caller> caller = authenticate(credentials, uploadId);
+            Optional<Caller> caller = authenticate(credentials, path);
             if (caller.isEmpty()) {
                 close(session, UNAUTHORIZED);
                 return;
             }
-            if (!UploadIds.isValid(uploadId)) {
+            Optional<UploadId> uploadId = UploadId.parse(path);
+            if (uploadId.isEmpty()) {
                 close(session, NOT_FOUND);
                 return;
             }
@@ -63,17 +61,17 @@ public class ProgressWatch {
                 return;
             }
             // join before reading the state: an event published in between is then not missed
-            ProgressSocket socket = registry.add(uploadId, session);
-            Optional<UploadStatus> now = store.find(uploadId, caller.get().business());
+            ProgressSocket socket = registry.add(uploadId.get().value(), session);
+            Optional<UploadStatus> now = store.find(uploadId.get(), caller.get().business());
             if (now.isEmpty()) {
                 registry.remove(session);
                 close(session, NOT_FOUND);
                 return;
             }
             socket.offer(ProgressEvent.of(now.get()));
-        } catch (ApiException e) {
+        } catch (RedisUnavailableException e) {
             registry.remove(session);
-            close(session, new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, e.getMessage()));
+            close(session, UNAVAILABLE);
         }
     }
 
@@ -87,23 +85,14 @@ public class ProgressWatch {
         Handover.of(session).ended();
         try {
             slots.release(session.getId());
-        } catch (ApiException e) {
+        } catch (RedisUnavailableException e) {
             LOG.warning("Could not release a socket slot; it passes when its lease ends: " + e.getMessage());
         }
     }
 
     private Optional<Caller> authenticate(HandshakeCredentials.Credentials credentials, String uploadId) {
-        if (credentials == null) {
-            return Optional.empty();
-        }
-        if (credentials.ticket() != null) {
-            return tickets.redeem(credentials.ticket(), uploadId);
-        }
-        try {
-            return Optional.of(keys.authenticate(credentials.apiKey(), credentials.username()));
-        } catch (ApiException e) {
-            return Optional.empty();
-        }
+        return credentials == null ? Optional.empty()
+                : authentication.ofHandshake(credentials.apiKey(), credentials.username(), credentials.ticket(), uploadId);
     }
 
     private static void close(Session session, CloseReason reason) {

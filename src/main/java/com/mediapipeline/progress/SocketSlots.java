@@ -1,13 +1,11 @@
 package com.mediapipeline.progress;
 
-import com.mediapipeline.errors.InvalidSettingException;
+import com.mediapipeline.config.InvalidSettingException;
 import com.mediapipeline.redis.LeasedSlots;
 import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import redis.clients.jedis.JedisPooled;
@@ -38,10 +36,6 @@ public class SocketSlots {
 
     private final String instance = UUID.randomUUID().toString();
     private LeasedSlots slots;
-
-    void startEagerly(@Observes @Initialized(ApplicationScoped.class) Object start) {
-        // observing start-up creates the bean now, so that a bad setting fails the deployment
-    }
 
     @PostConstruct
     void validate() {

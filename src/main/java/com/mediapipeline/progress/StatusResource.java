@@ -3,7 +3,7 @@ package com.mediapipeline.progress;
 import com.mediapipeline.auth.CurrentCaller;
 import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
-import com.mediapipeline.upload.UploadIds;
+import com.mediapipeline.upload.UploadId;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -25,9 +25,7 @@ public class StatusResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public UploadStatus status(@PathParam("token") String token) {
-        if (!UploadIds.isValid(token)) {
-            throw new ApiException(ErrorCode.INVALID_TOKEN);
-        }
-        return store.find(token, caller.get().business()).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
+        UploadId id = UploadId.parse(token).orElseThrow(() -> new ApiException(ErrorCode.INVALID_TOKEN));
+        return store.find(id, caller.get().business()).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
     }
 }

@@ -5,7 +5,7 @@ import com.mediapipeline.auth.CurrentCaller;
 import com.mediapipeline.auth.TicketStore;
 import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
-import com.mediapipeline.upload.UploadIds;
+import com.mediapipeline.upload.UploadId;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -32,13 +32,11 @@ public class TicketResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public TicketStore.Ticket issue(TicketRequest request) {
-        String uploadId = request == null ? null : request.uploadId();
-        if (!UploadIds.isValid(uploadId)) {
-            throw new ApiException(ErrorCode.INVALID_TOKEN, "upload_id must be the id of an upload");
-        }
+        UploadId id = UploadId.parse(request == null ? null : request.uploadId())
+                .orElseThrow(() -> new ApiException(ErrorCode.INVALID_TOKEN, "upload_id must be the id of an upload"));
         Caller who = caller.get();
-        uploads.find(uploadId, who.business()).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
-        return tickets.issue(who, uploadId);
+        uploads.find(id, who.business()).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
+        return tickets.issue(who, id.value());
     }
 
     /** The request body: {@code {"upload_id": "..."}}. */

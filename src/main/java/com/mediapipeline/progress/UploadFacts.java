@@ -1,5 +1,6 @@
 package com.mediapipeline.progress;
 
+import com.mediapipeline.upload.OwnedUploadInfo;
 import me.desair.tus.server.upload.UploadInfo;
 
 import java.time.Instant;
@@ -8,8 +9,8 @@ import java.time.Instant;
 public record UploadFacts(String id, String business, String username, Long size, String filename,
                           String contentType, Instant createdAt) {
 
-    public static UploadFacts of(UploadInfo info, String username) {
-        return new UploadFacts(info.getId().toString(), info.getOwnerKey(), username, info.getLength(),
+    public static UploadFacts of(UploadInfo info) {
+        return new UploadFacts(info.getId().toString(), info.getOwnerKey(), OwnedUploadInfo.creatorOf(info), info.getLength(),
                 info.getMetadata().get("filename"), info.getMetadata().get("filetype"),
                 Instant.ofEpochMilli(info.getCreationTimestamp()));
     }

@@ -2,7 +2,6 @@ package com.mediapipeline.ratelimit;
 
 import com.mediapipeline.auth.ApiKeys;
 import com.mediapipeline.auth.Authentication;
-import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
 import com.mediapipeline.errors.ErrorResponses;
 import jakarta.inject.Inject;
@@ -39,7 +38,7 @@ public class RateLimitFilter extends HttpFilter {
         try {
             decision = limiter.take(keys.bucketOf(request.getHeader(Authentication.API_KEY_HEADER))
                     .orElse("address:" + request.getRemoteAddr()));
-        } catch (ApiException e) {
+        } catch (RuntimeException e) {
             ErrorResponses.write(response, e);
             return;
         }
@@ -49,7 +48,7 @@ public class RateLimitFilter extends HttpFilter {
         if (!decision.allowed()) {
             rejected.inc();
             response.setHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
-            ErrorResponses.write(response, ErrorCode.RATE_LIMITED.status(), ErrorCode.RATE_LIMITED,
+            ErrorResponses.write(response, ErrorCode.RATE_LIMITED,
                     "Too many requests for this API key; retry after " + decision.retryAfterSeconds() + " s");
             return;
         }

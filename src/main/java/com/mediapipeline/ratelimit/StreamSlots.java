@@ -1,6 +1,6 @@
 package com.mediapipeline.ratelimit;
 
-import com.mediapipeline.errors.InvalidSettingException;
+import com.mediapipeline.config.InvalidSettingException;
 import com.mediapipeline.errors.RetryLaterException;
 import com.mediapipeline.redis.LeasedSlots;
 import com.mediapipeline.redis.RedisCall;
@@ -10,8 +10,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import redis.clients.jedis.JedisPooled;
@@ -55,10 +53,6 @@ public class StreamSlots {
     public interface Slot extends AutoCloseable {
         @Override
         void close();
-    }
-
-    void startEagerly(@Observes @Initialized(ApplicationScoped.class) Object start) {
-        // observing start-up creates the bean now, so that a bad setting fails the deployment
     }
 
     @PostConstruct

@@ -8,7 +8,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks a store whose Redis failures must reach clients as 503 {@code redis_unavailable}. Its calls
+ * Marks a store whose Redis failures become a {@link RedisUnavailableException}. Its calls
  * run once; only those marked {@link Idempotent} are tried again when the connection breaks.
  */
 @InterceptorBinding

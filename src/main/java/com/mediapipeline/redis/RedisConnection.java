@@ -1,12 +1,9 @@
 package com.mediapipeline.redis;
 
-import com.mediapipeline.errors.InvalidSettingException;
-import com.mediapipeline.storage.StorageFolder;
+import com.mediapipeline.config.InvalidSettingException;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -20,6 +17,7 @@ import redis.clients.jedis.util.JedisURIHelper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.logging.Logger;
 
 /**
@@ -38,14 +36,11 @@ public class RedisConnection {
     String url;
 
     @Inject
-    StorageFolder storage;
+    @RedisDataFolder
+    Path dataFolder;
 
     private EmbeddedRedis embedded;
     private JedisPooled client;
-
-    void startEagerly(@Observes @Initialized(ApplicationScoped.class) Object start) {
-        // observing start-up creates the bean now, so that a bad setting fails the deployment
-    }
 
     @PostConstruct
     void connect() {
@@ -91,7 +86,7 @@ public class RedisConnection {
 
     private URI startEmbedded() {
         try {
-            embedded = EmbeddedRedis.start(storage.path().resolve("redis"));
+            embedded = EmbeddedRedis.start(dataFolder);
             return URI.create(embedded.url());
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the embedded redis-server", e);

@@ -1,7 +1,5 @@
 package com.mediapipeline.redis;
 
-import com.mediapipeline.errors.ApiException;
-import com.mediapipeline.errors.ErrorCode;
 import jakarta.annotation.Priority;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
@@ -12,7 +10,7 @@ import redis.clients.jedis.exceptions.JedisException;
 import java.util.logging.Logger;
 
 /**
- * Redis failures of a {@link RedisCall} store reach clients as 503 {@code redis_unavailable}. A call
+ * Redis failures of a {@link RedisCall} store become one {@link RedisUnavailableException}. A call
  * whose connection broke is tried once more only when it is {@link Idempotent}: the first try may
  * have run in Redis with only its reply lost, and redeeming a ticket, taking a rate-limit token or
  * publishing an event twice is worse than one 503.
@@ -30,7 +28,7 @@ public class RedisFailureInterceptor {
             return context.getMethod().isAnnotationPresent(Idempotent.class) ? proceedRetryingOnce(context) : context.proceed();
         } catch (JedisException e) {
             LOG.warning("Redis call " + context.getMethod().getName() + " failed: " + e.getMessage());
-            throw new ApiException(ErrorCode.REDIS_UNAVAILABLE, ErrorCode.REDIS_UNAVAILABLE.message(), e);
+            throw new RedisUnavailableException("Redis call " + context.getMethod().getName() + " failed", e);
         }
     }
 

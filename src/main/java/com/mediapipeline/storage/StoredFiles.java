@@ -2,11 +2,11 @@ package com.mediapipeline.storage;
 
 import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
-import com.mediapipeline.upload.UploadIds;
+import com.mediapipeline.upload.UploadFileStore;
+import com.mediapipeline.upload.UploadId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import me.desair.tus.server.exception.UploadNotFoundException;
-import me.desair.tus.server.upload.UploadId;
 import me.desair.tus.server.upload.UploadInfo;
 
 import java.io.IOException;
@@ -20,23 +20,23 @@ public class StoredFiles {
     @Inject
     UploadFileStore store;
 
-    public StoredFile find(String id, String business) throws IOException {
+    public StoredFile find(UploadId id, String business) throws IOException {
         UploadInfo info = owned(id, business);
         if (info.isUploadInProgress()) {
             throw new ApiException(ErrorCode.UPLOAD_INCOMPLETE);
         }
-        Path data = store.dataFile(info.getId());
+        Path data = store.dataFile(id);
         if (data == null) {
             throw new ApiException(ErrorCode.NOT_FOUND);
         }
         String filename = info.getMetadata().get("filename");
-        return new StoredFile(id, data, info.getLength(), filename == null || filename.isBlank() ? id : filename,
+        return new StoredFile(id.value(), data, info.getLength(), filename == null || filename.isBlank() ? id.value() : filename,
                 DownloadHeaders.contentType(info.getMetadata().get("filetype")),
                 Files.getLastModifiedTime(data).toInstant());
     }
 
     /** Bytes, TUS info and status go; a PATCH still streaming into it fails instead of re-creating it. */
-    public void delete(String id, String business) throws IOException {
+    public void delete(UploadId id, String business) throws IOException {
         try {
             store.terminateUpload(owned(id, business));
         } catch (UploadNotFoundException e) {
@@ -44,11 +44,8 @@ public class StoredFiles {
         }
     }
 
-    private UploadInfo owned(String id, String business) throws IOException {
-        if (!UploadIds.isValid(id)) {
-            throw new ApiException(ErrorCode.INVALID_TOKEN);
-        }
-        UploadInfo info = store.getUploadInfo(new UploadId(id));
+    private UploadInfo owned(UploadId id, String business) throws IOException {
+        UploadInfo info = store.info(id);
         // another business's upload is answered exactly like a missing one: existence does not leak
         if (info == null || !business.equals(info.getOwnerKey())) {
             throw new ApiException(ErrorCode.NOT_FOUND);

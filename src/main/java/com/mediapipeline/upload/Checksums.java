@@ -1,6 +1,5 @@
 package com.mediapipeline.upload;
 
-import com.mediapipeline.storage.BodyCheck;
 import me.desair.tus.server.HttpHeader;
 import me.desair.tus.server.RequestHandler;
 import me.desair.tus.server.checksum.ChecksumAlgorithm;

@@ -31,7 +31,7 @@ final class CreationPost extends AbstractRequestHandler {
     @Override
     public void process(HttpMethod method, TusServletRequest request, TusServletResponse response,
                         UploadStorageService storage, String ownerKey) throws IOException {
-        UploadInfo info = new UploadInfo(request);
+        UploadInfo info = new OwnedUploadInfo(request);
         Long length = Utils.getLongHeader(request, HttpHeader.UPLOAD_LENGTH);
         if (length != null) {
             setLength(info, length);

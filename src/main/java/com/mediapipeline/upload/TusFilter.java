@@ -1,13 +1,9 @@
 package com.mediapipeline.upload;
 
-import com.mediapipeline.auth.Authentication;
-import com.mediapipeline.errors.ApiException;
+import com.mediapipeline.auth.CurrentCaller;
 import com.mediapipeline.errors.ErrorCode;
 import com.mediapipeline.errors.ErrorResponses;
 import com.mediapipeline.ratelimit.StreamSlots;
-import com.mediapipeline.storage.ClientGoneException;
-import com.mediapipeline.storage.StorageFailedException;
-import com.mediapipeline.storage.WriteGuard;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -25,8 +21,8 @@ import java.util.logging.Logger;
 
 /**
  * The TUS entry point at {@code /api/v1/uploads/*}. A filter rather than a servlet so that
- * {@code /api/v1/uploads/meta/...} goes on down the chain to JAX-RS. Authenticates, checks,
- * takes the writer's lock, and hands over to tus-java-server; its errors all leave as JSON.
+ * {@code /api/v1/uploads/meta/...} goes on down the chain to JAX-RS. Checks the request, takes the
+ * writer's lock, and hands over to tus-java-server; its errors all leave as JSON.
  */
 public class TusFilter extends HttpFilter {
 
@@ -37,7 +33,7 @@ public class TusFilter extends HttpFilter {
     TusFileUploadService tus;
 
     @Inject
-    Authentication authentication;
+    CurrentCaller caller;
 
     @Inject
     UploadLocks locks;
@@ -55,33 +51,33 @@ public class TusFilter extends HttpFilter {
         }
         try {
             TusRequest tusRequest = TusRequest.parse(path, request.getMethod(), request::getHeader);
-            String business = "OPTIONS".equals(tusRequest.method()) ? null
-                    : authentication.authenticate(request.getHeader(Authentication.API_KEY_HEADER),
-                    request.getHeader(Authentication.USERNAME_HEADER)).business();
+            // a preflight is the one request that comes without a caller (see auth/AuthenticationFilter)
+            String business = null;
+            if (!"OPTIONS".equals(request.getMethod())) {
+                business = caller.get().business();
+                request.setAttribute(OwnedUploadInfo.CREATOR, caller.get().username());
+            }
             try (StreamSlots.Slot slot = tusRequest.streams() ? slots.take(business) : null;
                  UploadLocks.Held lock = tusRequest.writes() ? locks.lock(tusRequest.uploadId()) : null) {
                 tus.process(new DecidedMethod(request, tusRequest.method()), new TusResponse(request, response), business);
             }
-        } catch (ApiException e) {
+        } catch (RuntimeException e) {
             ErrorResponses.write(response, e);
         } catch (WriteGuard.LockLostException e) {
-            ErrorResponses.write(response, ErrorCode.LOCKED.status(), ErrorCode.LOCKED, e.getMessage());
+            ErrorResponses.write(response, ErrorCode.LOCKED, e.getMessage());
         } catch (StorageFailedException e) {
-            ErrorResponses.write(response, ErrorCode.STORAGE_FAILED.status(), ErrorCode.STORAGE_FAILED, e.getMessage());
+            ErrorResponses.write(response, ErrorCode.STORAGE_FAILED, e.getMessage());
         } catch (ClientGoneException e) {
             LOG.fine("Upload request ended early: " + e.getMessage());
             if (!response.isCommitted()) {
                 // a client that merely stalled past the idle timeout may still be there to read this
-                ErrorResponses.write(response, ErrorCode.BODY_INCOMPLETE.status(), ErrorCode.BODY_INCOMPLETE, null);
+                ErrorResponses.write(response, ErrorCode.BODY_INCOMPLETE, null);
             }
         } catch (IOException e) {
             LOG.log(Level.SEVERE, "I/O error on " + request.getMethod() + " " + path, e);
             if (!response.isCommitted()) {
-                ErrorResponses.write(response, ErrorCode.INTERNAL_ERROR.status(), ErrorCode.INTERNAL_ERROR, null);
+                ErrorResponses.write(response, ErrorCode.INTERNAL_ERROR, null);
             }
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "Unhandled error on " + request.getMethod() + " " + path, e);
-            ErrorResponses.write(response, ErrorCode.INTERNAL_ERROR.status(), ErrorCode.INTERNAL_ERROR, null);
         }
     }
 

@@ -38,7 +38,7 @@ public record TusRequest(String method, String uploadId, boolean carriesBytes) {
         }
         String rest = path.substring(ROOT.length());
         String id = rest.isEmpty() || rest.equals("/") ? null : rest.substring(1);
-        if (id != null && !UploadIds.isValid(id)) {
+        if (id != null && !UploadId.isValid(id)) {
             throw new ApiException(ErrorCode.NOT_FOUND);
         }
         TusRequest request = new TusRequest(effective, id,

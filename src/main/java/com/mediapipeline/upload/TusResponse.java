@@ -10,7 +10,8 @@ import java.io.IOException;
 
 /**
  * What tus-java-server writes, corrected on the way out: its {@code sendError} HTML becomes our
- * JSON error, 412 carries {@code Tus-Version} as the spec asks, and {@code Location} is absolute
+ * JSON error (coded by {@link TusErrors}), an unsupported version's 412 carries {@code Tus-Version} as
+ * the spec asks, and {@code Location} is absolute
  * and honours the {@code X-Forwarded-*} headers of a trusted proxy (the request carries no others:
  * web/ForwardedHeadersFilter removes them).
  */
@@ -30,10 +31,11 @@ class TusResponse extends HttpServletResponseWrapper {
 
     @Override
     public void sendError(int status, String message) throws IOException {
-        if (status == HttpServletResponse.SC_PRECONDITION_FAILED) {
+        ErrorCode code = TusErrors.codeOf(request);
+        if (code == ErrorCode.UNSUPPORTED_VERSION) {
             setHeader("Tus-Version", "1.0.0");
         }
-        ErrorResponses.write((HttpServletResponse) getResponse(), status, ErrorCode.forStatus(status), message);
+        ErrorResponses.write((HttpServletResponse) getResponse(), code, message);
     }
 
     @Override

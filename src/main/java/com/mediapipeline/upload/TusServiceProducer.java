@@ -1,16 +1,21 @@
 package com.mediapipeline.upload;
 
-import com.mediapipeline.errors.InvalidSettingException;
-import com.mediapipeline.storage.Retention;
-import com.mediapipeline.storage.UploadFileStore;
+import com.mediapipeline.config.InvalidSettingException;
+import com.mediapipeline.config.Retention;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.servlet.ServletContext;
+import me.desair.tus.server.HttpMethod;
 import me.desair.tus.server.TusFileUploadService;
+import me.desair.tus.server.exception.TusException;
+import me.desair.tus.server.util.TusServletRequest;
+import me.desair.tus.server.util.TusServletResponse;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.IOException;
 
 
 /** tus-java-server, configured: our ids, store, locks, PATCH, checksums, creation-with-upload and concatenation. */
@@ -52,8 +57,14 @@ class TusServiceProducer {
         InvalidSettingException.require(maxSize >= 0, MAX_SIZE_SETTING,
                 "must be 0 (no limit) or a positive number of bytes, was " + maxSize);
         InvalidSettingException.require(maxParts >= 1, Concatenation.MAX_PARTS_SETTING, "must be at least 1, was " + maxParts);
-        TusFileUploadService tus = new TusFileUploadService()
-                .withUploadIdFactory(new UploadIds())
+        TusFileUploadService tus = new TusFileUploadService() {
+            @Override
+            protected void processTusException(HttpMethod method, TusServletRequest request, TusServletResponse response,
+                                               String ownerKey, TusException exception) throws IOException {
+                TusErrors.remember(request, exception);
+                super.processTusException(method, request, response, ownerKey, exception);
+            }
+        }.withUploadIdFactory(new CanonicalIds())
                 .withUploadUri(contextPath + TusRequest.ROOT + "/?")
                 .withUploadStorageService(store)
                 .withUploadLockingService(new HeldLocks(locks))

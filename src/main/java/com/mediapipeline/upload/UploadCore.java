@@ -2,7 +2,6 @@ package com.mediapipeline.upload;
 
 import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
-import com.mediapipeline.storage.UploadFileStore;
 import me.desair.tus.server.HttpHeader;
 import me.desair.tus.server.HttpMethod;
 import me.desair.tus.server.RequestHandler;

@@ -1,16 +1,13 @@
 package com.mediapipeline.upload;
 
+import com.mediapipeline.config.InvalidSettingException;
 import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
-import com.mediapipeline.errors.InvalidSettingException;
 import com.mediapipeline.redis.Idempotent;
 import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
-import com.mediapipeline.storage.WriteGuard;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.MetricUnits;
@@ -81,10 +78,6 @@ public class UploadLocks implements WriteGuard {
     public interface Held extends AutoCloseable {
         @Override
         void close();
-    }
-
-    void startEagerly(@Observes @Initialized(ApplicationScoped.class) Object start) {
-        // observing start-up creates the bean now, so that a bad setting fails the deployment
     }
 
     @PostConstruct

@@ -1,8 +1,5 @@
 package com.mediapipeline.web;
 
-import com.mediapipeline.auth.Caller;
-import com.mediapipeline.auth.CurrentCaller;
-import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -10,7 +7,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.util.Optional;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,8 +21,9 @@ public class AccessLogFilter extends HttpFilter {
     private static final Logger LOG = Logger.getLogger("com.mediapipeline.access");
     private static final Pattern UPLOAD_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-    @Inject
-    CurrentCaller caller;
+    /** Request attributes in which authentication leaves who called, for this log to name. */
+    public static final String BUSINESS = "mediapipeline.business";
+    public static final String USER = "mediapipeline.user";
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -38,12 +35,15 @@ public class AccessLogFilter extends HttpFilter {
             String path = request.getRequestURI();
             String location = response.getHeader("Location");
             Matcher id = UPLOAD_ID.matcher(location == null ? path : location);
-            Optional<Caller> who = caller.find();
             LOG.info("access method=" + request.getMethod() + " path=" + path.replaceAll("[\\s\"]", "_")
                     + " status=" + response.getStatus() + " ms=" + (System.nanoTime() - start) / 1_000_000
                     + " upload=" + (id.find() ? id.group() : "-")
-                    + " business=" + who.map(Caller::business).orElse("-")
-                    + " user=" + who.map(Caller::username).orElse("-"));
+                    + " business=" + attribute(request, BUSINESS) + " user=" + attribute(request, USER));
         }
+    }
+
+    private static Object attribute(HttpServletRequest request, String name) {
+        Object value = request.getAttribute(name);
+        return value == null ? "-" : value;
     }
 }

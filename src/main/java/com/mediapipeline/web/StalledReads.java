@@ -1,13 +1,11 @@
 package com.mediapipeline.web;
 
-import com.mediapipeline.errors.InvalidSettingException;
+import com.mediapipeline.config.InvalidSettingException;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.servlet.ServletInputStream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -44,10 +42,6 @@ public class StalledReads {
 
     private final Set<WatchedBody> bodies = ConcurrentHashMap.newKeySet();
     private ScheduledFuture<?> sweeps;
-
-    void startEagerly(@Observes @Initialized(ApplicationScoped.class) Object start) {
-        // observing start-up creates the bean now, so that a bad setting fails the deployment
-    }
 
     @PostConstruct
     void start() {

@@ -1,10 +1,8 @@
 package com.mediapipeline.web;
 
-import com.mediapipeline.errors.InvalidSettingException;
+import com.mediapipeline.config.InvalidSettingException;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -29,10 +27,6 @@ public class TrustedProxies {
     Optional<String> setting;
 
     private List<Cidr> blocks;
-
-    void startEagerly(@Observes @Initialized(ApplicationScoped.class) Object start) {
-        // observing start-up creates the bean now, so that a bad setting fails the deployment
-    }
 
     @PostConstruct
     void load() {

@@ -32,24 +32,24 @@ class ApiKeysTest {
     @Test
     void authenticatesKnownKeysAndWellFormedUsernames() {
         ApiKeys keys = keys("acme:secret-key-123456");
-        assertEquals(new Caller("acme", "alice.b@x-y_z"), keys.authenticate("secret-key-123456", "alice.b@x-y_z"));
-        assertEquals(ErrorCode.UNAUTHORIZED, assertThrows(ApiException.class, () -> keys.authenticate(null, "a")).code());
-        assertEquals(ErrorCode.UNAUTHORIZED, assertThrows(ApiException.class, () -> keys.authenticate("nope", "a")).code());
+        assertEquals(new Caller("acme", "alice.b@x-y_z"), keys.callerOf("secret-key-123456", "alice.b@x-y_z"));
+        assertEquals(ErrorCode.UNAUTHORIZED, assertThrows(ApiException.class, () -> keys.callerOf(null, "a")).code());
+        assertEquals(ErrorCode.UNAUTHORIZED, assertThrows(ApiException.class, () -> keys.callerOf("nope", "a")).code());
         for (String bad : new String[] {null, "", "a b", "a".repeat(129), "ä", "a/b"}) {
             assertEquals(ErrorCode.INVALID_USERNAME,
-                    assertThrows(ApiException.class, () -> keys.authenticate("secret-key-123456", bad)).code());
+                    assertThrows(ApiException.class, () -> keys.callerOf("secret-key-123456", bad)).code());
         }
-        assertEquals("a".repeat(128), keys.authenticate("secret-key-123456", "a".repeat(128)).username());
+        assertEquals("a".repeat(128), keys.callerOf("secret-key-123456", "a".repeat(128)).username());
     }
 
     /** Keys are compared as digests: a near miss (a prefix, one character off, a longer key) is no key. */
     @Test
     void onlyTheExactKeyAuthenticatesItsBusiness() {
         ApiKeys keys = keys("acme:secret-key-123456,globex:other-key-abcdef");
-        assertEquals("acme", keys.authenticate("secret-key-123456", "a").business());
-        assertEquals("globex", keys.authenticate("other-key-abcdef", "a").business());
+        assertEquals("acme", keys.callerOf("secret-key-123456", "a").business());
+        assertEquals("globex", keys.callerOf("other-key-abcdef", "a").business());
         for (String near : new String[] {"secret-key-12345", "secret-key-123457", "secret-key-1234567", "SECRET-KEY-123456", ""}) {
-            assertEquals(ErrorCode.UNAUTHORIZED, assertThrows(ApiException.class, () -> keys.authenticate(near, "a")).code(), near);
+            assertEquals(ErrorCode.UNAUTHORIZED, assertThrows(ApiException.class, () -> keys.callerOf(near, "a")).code(), near);
             assertTrue(keys.bucketOf(near).isEmpty(), near);
         }
         assertEquals(keys.bucketOf("secret-key-123456"), keys.bucketOf("secret-key-123456"));
@@ -61,7 +61,7 @@ class ApiKeysTest {
     @Test
     void withoutKeysEveryCallIsUnauthorized() {
         ApiKeys keys = keys(null);
-        assertEquals(ErrorCode.UNAUTHORIZED, assertThrows(ApiException.class, () -> keys.authenticate("", "a")).code());
+        assertEquals(ErrorCode.UNAUTHORIZED, assertThrows(ApiException.class, () -> keys.callerOf("", "a")).code());
     }
 
     private static ApiKeys keys(String setting) {

@@ -1,6 +1,6 @@
 package com.mediapipeline.web;
 
-import com.mediapipeline.errors.InvalidSettingException;
+import com.mediapipeline.config.InvalidSettingException;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,4 +1,4 @@
-package com.mediapipeline.storage;
+package com.mediapipeline.upload;
 
 import com.sun.nio.file.ExtendedOpenOption;
 

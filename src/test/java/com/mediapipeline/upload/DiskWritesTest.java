@@ -1,4 +1,4 @@
-package com.mediapipeline.storage;
+package com.mediapipeline.upload;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

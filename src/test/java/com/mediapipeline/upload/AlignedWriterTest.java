@@ -1,4 +1,4 @@
-package com.mediapipeline.storage;
+package com.mediapipeline.upload;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,13 @@
-package com.mediapipeline.storage;
+package com.mediapipeline.upload;
 
-import com.mediapipeline.errors.InvalidSettingException;
+import com.mediapipeline.config.InvalidSettingException;
+import com.mediapipeline.redis.RedisDataFolder;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -67,6 +69,13 @@ public class StorageFolder {
 
     public Path path() {
         return path;
+    }
+
+    /** The embedded Redis keeps its data beside the uploads: one volume holds all of the service's state. */
+    @Produces
+    @RedisDataFolder
+    Path redisData() {
+        return path.resolve("redis");
     }
 
     /** How upload bytes are written to this folder's disk. */

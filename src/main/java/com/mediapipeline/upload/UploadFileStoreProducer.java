@@ -1,4 +1,4 @@
-package com.mediapipeline.storage;
+package com.mediapipeline.upload;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;

@@ -1,6 +1,5 @@
-package com.mediapipeline.storage;
+package com.mediapipeline.upload;
 
-import com.mediapipeline.upload.UploadIds;
 import me.desair.tus.server.upload.UploadInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,7 +62,7 @@ class UploadFileStoreTest {
                 }
             }
         });
-        store.setIdFactory(new UploadIds());
+        store.setIdFactory(new CanonicalIds());
     }
 
     @Test
@@ -309,7 +308,7 @@ class UploadFileStoreTest {
     }
 
     private Path data(UploadInfo info) {
-        return store.dataFile(info.getId());
+        return store.dataFile(new UploadId(info.getId().toString()));
     }
 
     private static InputStream stream(String text) {

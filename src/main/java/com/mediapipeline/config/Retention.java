@@ -1,6 +1,5 @@
-package com.mediapipeline.storage;
+package com.mediapipeline.config;
 
-import com.mediapipeline.errors.InvalidSettingException;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,4 +1,4 @@
-package com.mediapipeline.storage;
+package com.mediapipeline.upload;
 
 import me.desair.tus.server.exception.TusException;
 import me.desair.tus.server.upload.UploadId;

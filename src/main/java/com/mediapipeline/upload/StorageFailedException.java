@@ -1,4 +1,4 @@
-package com.mediapipeline.storage;
+package com.mediapipeline.upload;
 
 import java.io.IOException;
 

@@ -1,4 +1,4 @@
-package com.mediapipeline.errors;
+package com.mediapipeline.config;
 
 import java.util.logging.Logger;
 

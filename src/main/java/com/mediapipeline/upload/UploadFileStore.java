@@ -1,10 +1,8 @@
-package com.mediapipeline.storage;
+package com.mediapipeline.upload;
 
-import com.mediapipeline.upload.UploadIds;
 import me.desair.tus.server.exception.TusException;
 import me.desair.tus.server.exception.UploadNotFoundException;
 import me.desair.tus.server.exception.UploadOffsetMismatchException;
-import me.desair.tus.server.upload.UploadId;
 import me.desair.tus.server.upload.UploadInfo;
 import me.desair.tus.server.upload.UploadType;
 import me.desair.tus.server.upload.disk.DiskStorageService;
@@ -30,6 +28,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -51,7 +50,7 @@ public class UploadFileStore extends DiskStorageService {
 
     /** Exactly the classes an UploadInfo is made of: an info file naming any other is refused. */
     static final ObjectInputFilter INFO_CLASSES = ObjectInputFilter.Config.createFilter(
-            "me.desair.tus.server.upload.UploadInfo;me.desair.tus.server.upload.UploadId;"
+            "com.mediapipeline.upload.OwnedUploadInfo;me.desair.tus.server.upload.UploadInfo;me.desair.tus.server.upload.UploadId;"
                     + "me.desair.tus.server.upload.UploadType;java.lang.Enum;java.lang.Number;java.lang.Long;"
                     + "java.lang.String;java.util.UUID;java.util.LinkedList;java.util.ArrayList;"
                     + "maxdepth=8;maxrefs=10000;maxbytes=1048576;!*");
@@ -70,36 +69,41 @@ public class UploadFileStore extends DiskStorageService {
         this.guard = guard;
     }
 
+    /** The upload's TUS info, or null for an id that has no upload. */
+    public UploadInfo info(UploadId id) throws IOException {
+        return getUploadInfo(id.forTus());
+    }
+
     /** Where an upload's bytes are, or null for an id that has no upload. */
     public Path dataFile(UploadId id) {
-        Path dir = directory(id);
-        return Files.isDirectory(dir) ? dir.resolve(DATA_FILE) : null;
+        Path folder = uploadsDir.resolve(id.value());
+        return Files.isDirectory(folder) ? folder.resolve(DATA_FILE) : null;
     }
 
     /** The ids of every upload folder, for the cleanup sweep. */
-    public List<String> ids() throws IOException {
+    public List<UploadId> ids() throws IOException {
         if (!Files.isDirectory(uploadsDir)) {
             return List.of();
         }
         try (Stream<Path> folders = Files.list(uploadsDir)) {
-            return folders.map(folder -> folder.getFileName().toString()).filter(UploadIds::isValid).toList();
+            return folders.map(folder -> UploadId.parse(folder.getFileName().toString())).flatMap(Optional::stream).toList();
         }
     }
 
     /** When the upload's folder last changed: its last byte written, or its creation. */
-    public Instant lastWrite(String id) throws IOException {
-        Path folder = uploadsDir.resolve(id);
+    public Instant lastWrite(UploadId id) throws IOException {
+        Path folder = uploadsDir.resolve(id.value());
         Path data = folder.resolve(DATA_FILE);
         return Files.getLastModifiedTime(Files.exists(data) ? data : folder).toInstant();
     }
 
     /** Removes a folder that never became an upload (no info file: a crash during creation). */
-    public void removeFolder(String id) throws IOException {
-        FileUtils.deleteDirectory(uploadsDir.resolve(id).toFile());
+    public void removeFolder(UploadId id) throws IOException {
+        FileUtils.deleteDirectory(uploadsDir.resolve(id.value()).toFile());
     }
 
     @Override
-    public UploadInfo getUploadInfo(UploadId id) throws IOException {
+    public UploadInfo getUploadInfo(me.desair.tus.server.upload.UploadId id) throws IOException {
         Path info = id == null ? null : directory(id).resolve(INFO_FILE);
         if (info == null || !Files.exists(info)) {
             return null;
@@ -243,7 +247,7 @@ public class UploadFileStore extends DiskStorageService {
      * the status goes back to what is recorded, unless a newer lease already wrote it (the listener
      * drops reports of older generations), since the new holder may fail before it writes anything.
      */
-    private void revertStatus(UploadId id, long generation) throws IOException {
+    private void revertStatus(me.desair.tus.server.upload.UploadId id, long generation) throws IOException {
         UploadInfo recorded = getUploadInfo(id);
         if (recorded != null && recorded.isUploadInProgress()) {
             listener.reverted(recorded, generation);
@@ -431,7 +435,7 @@ public class UploadFileStore extends DiskStorageService {
         }
         try (OutputStream out = Files.newOutputStream(data, StandardOpenOption.TRUNCATE_EXISTING)) {
             for (UploadInfo part : getUploadConcatenationService().getPartialUploads(info)) {
-                Path bytes = dataFile(part.getId());
+                Path bytes = dataFile(new UploadId(part.getId().toString()));
                 if (bytes == null) {
                     throw new UploadNotFoundException("The part " + part.getId() + " is gone");
                 }
@@ -446,7 +450,7 @@ public class UploadFileStore extends DiskStorageService {
         return true;
     }
 
-    private Path directory(UploadId id) {
+    private Path directory(me.desair.tus.server.upload.UploadId id) {
         return uploadsDir.resolve(id.toString());
     }
 }

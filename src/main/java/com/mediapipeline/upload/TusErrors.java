@@ -1,0 +1,69 @@
+package com.mediapipeline.upload;
+
+import com.mediapipeline.errors.ErrorCode;
+import jakarta.servlet.http.HttpServletRequest;
+import me.desair.tus.server.exception.ChecksumAlgorithmNotSupportedException;
+import me.desair.tus.server.exception.InvalidContentLengthException;
+import me.desair.tus.server.exception.InvalidContentTypeException;
+import me.desair.tus.server.exception.InvalidPartialUploadIdException;
+import me.desair.tus.server.exception.InvalidTusResumableException;
+import me.desair.tus.server.exception.InvalidUploadLengthException;
+import me.desair.tus.server.exception.InvalidUploadOffsetException;
+import me.desair.tus.server.exception.MaxUploadLengthExceededException;
+import me.desair.tus.server.exception.PatchOnFinalUploadNotAllowedException;
+import me.desair.tus.server.exception.PostOnInvalidRequestURIException;
+import me.desair.tus.server.exception.TusException;
+import me.desair.tus.server.exception.UnsupportedMethodException;
+import me.desair.tus.server.exception.UploadAlreadyLockedException;
+import me.desair.tus.server.exception.UploadChecksumMismatchException;
+import me.desair.tus.server.exception.UploadInProgressException;
+import me.desair.tus.server.exception.UploadLengthNotAllowedOnConcatenationException;
+import me.desair.tus.server.exception.UploadNotFoundException;
+import me.desair.tus.server.exception.UploadOffsetMismatchException;
+
+import java.util.Map;
+
+/**
+ * tus-java-server's exceptions, each mapped by its type to its code of the one error table. The
+ * library reports them through {@code sendError(status, message)}, which says too little (two
+ * different failures share 409, 412, 400); its service hands each exception here first.
+ */
+final class TusErrors {
+
+    private static final String FAILURE = TusErrors.class.getName() + ".failure";
+    private static final Map<Class<? extends TusException>, ErrorCode> CODES = Map.ofEntries(
+            Map.entry(ChecksumAlgorithmNotSupportedException.class, ErrorCode.INVALID_CHECKSUM),
+            Map.entry(InvalidContentLengthException.class, ErrorCode.BAD_REQUEST),
+            Map.entry(InvalidContentTypeException.class, ErrorCode.UNSUPPORTED_MEDIA_TYPE),
+            Map.entry(InvalidPartialUploadIdException.class, ErrorCode.INVALID_PARTIAL_UPLOAD),
+            Map.entry(InvalidTusResumableException.class, ErrorCode.UNSUPPORTED_VERSION),
+            Map.entry(InvalidUploadLengthException.class, ErrorCode.BAD_REQUEST),
+            Map.entry(InvalidUploadOffsetException.class, ErrorCode.BAD_REQUEST),
+            Map.entry(MaxUploadLengthExceededException.class, ErrorCode.TOO_LARGE),
+            Map.entry(PatchOnFinalUploadNotAllowedException.class, ErrorCode.FINAL_UPLOAD_NOT_PATCHABLE),
+            Map.entry(PostOnInvalidRequestURIException.class, ErrorCode.METHOD_NOT_ALLOWED),
+            Map.entry(UnsupportedMethodException.class, ErrorCode.METHOD_NOT_ALLOWED),
+            Map.entry(UploadAlreadyLockedException.class, ErrorCode.LOCKED),
+            Map.entry(UploadChecksumMismatchException.class, ErrorCode.CHECKSUM_MISMATCH),
+            Map.entry(UploadInProgressException.class, ErrorCode.PARTIAL_UPLOAD_UNFINISHED),
+            Map.entry(UploadLengthNotAllowedOnConcatenationException.class, ErrorCode.BAD_REQUEST),
+            Map.entry(UploadNotFoundException.class, ErrorCode.NOT_FOUND),
+            Map.entry(UploadOffsetMismatchException.class, ErrorCode.OFFSET_MISMATCH));
+
+    private TusErrors() {
+    }
+
+    /** Keeps the library's exception with the request, for {@link #codeOf} to map when it is sent. */
+    static void remember(HttpServletRequest request, TusException failure) {
+        request.setAttribute(FAILURE, failure);
+    }
+
+    /**
+     * The code of the exception the request failed with. The library also sends a bare 500 when it
+     * cannot tell why a PATCH stored nothing; that, and any exception type it may add, is ours to look at.
+     */
+    static ErrorCode codeOf(HttpServletRequest request) {
+        Object failure = request.getAttribute(FAILURE);
+        return failure == null ? ErrorCode.INTERNAL_ERROR : CODES.getOrDefault(failure.getClass(), ErrorCode.INTERNAL_ERROR);
+    }
+}
