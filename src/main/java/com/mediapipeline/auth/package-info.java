@@ -1,5 +1,5 @@
 /**
- * Authentication: API keys per business ({@code X-API-KEY}) and the caller's username
- * ({@code X-Username}), checked on every API call, REST and TUS alike.
+ * Authentication: one path for every HTTP route and the socket handshake: API keys per business
+ * ({@code X-API-KEY}), the caller's username ({@code X-Username}), and single-use socket tickets.
  */
 package com.mediapipeline.auth;

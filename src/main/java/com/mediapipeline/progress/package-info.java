@@ -1,5 +1,5 @@
 /**
- * Progress: each upload's status in a Redis hash, written as bytes stream in (throttled), and the
- * status resource that reads it.
+ * Progress: each upload's status in a Redis hash, written as bytes stream in (throttled), the status
+ * resource that reads it, and the WebSocket that streams it live, across instances through pub/sub.
  */
 package com.mediapipeline.progress;

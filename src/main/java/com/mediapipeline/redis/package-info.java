@@ -1,5 +1,6 @@
 /**
  * Redis: the one client producer (external {@code redis://} or an embedded redis-server), every key
- * name in {@link com.mediapipeline.redis.RedisKeys}, and the translation of Redis failures to 503.
+ * name in {@link com.mediapipeline.redis.RedisKeys}, pub/sub subscriptions, and Redis failures as one
+ * {@link com.mediapipeline.redis.RedisUnavailableException}, retried only where a call is safe to repeat.
  */
 package com.mediapipeline.redis;

@@ -1,5 +1,5 @@
 /**
- * Storage: where upload bytes and TUS info live on disk (crash-safe appends, safe info files),
- * and the download/delete API over completed uploads, with byte ranges.
+ * Storage: the stored files of completed uploads, downloaded whole or by byte ranges with validators,
+ * and deleted with everything kept about them.
  */
 package com.mediapipeline.storage;

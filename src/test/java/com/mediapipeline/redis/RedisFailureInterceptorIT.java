@@ -1,10 +1,9 @@
 package com.mediapipeline.redis;
 
 import com.mediapipeline.auth.TicketStore;
-import com.mediapipeline.errors.ApiException;
-import com.mediapipeline.errors.ErrorCode;
 import com.mediapipeline.progress.ProgressStore;
 import com.mediapipeline.ratelimit.RateLimiter;
+import com.mediapipeline.upload.UploadId;
 import com.mediapipeline.testing.TestRedis;
 import jakarta.interceptor.InvocationContext;
 import org.junit.jupiter.api.AfterEach;
@@ -42,9 +41,8 @@ class RedisFailureInterceptorIT {
         redis.set(key, "acme\nalice\nupload");
         ReplyLost redeem = new ReplyLost(TicketStore.class.getMethod("redeem", String.class, String.class), () -> redis.getDel(key));
 
-        ApiException failure = assertThrows(ApiException.class, () -> interceptor.translate(redeem));
+        assertThrows(RedisUnavailableException.class, () -> interceptor.translate(redeem));
 
-        assertEquals(ErrorCode.REDIS_UNAVAILABLE, failure.code());
         assertEquals(1, redeem.runs);
     }
 
@@ -53,7 +51,7 @@ class RedisFailureInterceptorIT {
         redis.set(key, "10");
         ReplyLost take = new ReplyLost(RateLimiter.class.getMethod("take", String.class), () -> redis.decr(key));
 
-        assertThrows(ApiException.class, () -> interceptor.translate(take));
+        assertThrows(RedisUnavailableException.class, () -> interceptor.translate(take));
 
         assertEquals("9", redis.get(key));
     }
@@ -62,7 +60,7 @@ class RedisFailureInterceptorIT {
     @Test
     void anIdempotentReadIsTriedOnceMore() throws Exception {
         redis.hset(key, "status", "uploading");
-        ReplyLost find = new ReplyLost(ProgressStore.class.getMethod("find", String.class, String.class), () -> redis.hgetAll(key));
+        ReplyLost find = new ReplyLost(ProgressStore.class.getMethod("find", UploadId.class, String.class), () -> redis.hgetAll(key));
 
         assertEquals(Map.of("status", "uploading"), interceptor.translate(find));
         assertEquals(2, find.runs);

@@ -1,0 +1,51 @@
+package com.mediapipeline.health;
+
+import com.mediapipeline.testing.Api;
+import com.mediapipeline.testing.ServiceProcess;
+import com.mediapipeline.testing.TestEnvironment;
+import org.junit.jupiter.api.Test;
+
+import java.io.UncheckedIOException;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A bad setting fails the deployment at start-up, with a line naming it, even when the component that
+ * reads it would otherwise be created only by the first request that needs it (here the stream slots
+ * of the first PATCH).
+ */
+class StartupChecksIT {
+
+    private static final String SETTING = "mediapipeline.upload.max-concurrent-per-key";
+
+    @Test
+    void aBadSettingOfALazyComponentFailsTheDeployment() throws Exception {
+        Path storage = Files.createDirectories(TestEnvironment.workDir().resolve("startup-checks"));
+        try (ServiceProcess service = new ServiceProcess(storage, ServiceProcess.reservedPort(1), "-D" + SETTING + "=0")
+                .launch()) {
+            // Payara Micro says it is ready once its deployment succeeded or failed
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(180));
+            while (Instant.now().isBefore(deadline) && service.logLines().stream().noneMatch(line -> line.contains(" ready in "))) {
+                Thread.sleep(250);
+            }
+            assertTrue(service.logLines().stream().anyMatch(line -> line.contains(SETTING + " must be at least 1")),
+                    "the log names the bad setting");
+            assertNotEquals(204, optionsStatus(service), "no uploads are served");
+        }
+    }
+
+    private static int optionsStatus(ServiceProcess service) {
+        Api probe = Api.anonymous(service.url());
+        try {
+            return Api.send(probe.request(probe.uploadsUrl()).method("OPTIONS", HttpRequest.BodyPublishers.noBody())).statusCode();
+        } catch (UncheckedIOException closed) {
+            return -1;
+        }
+    }
+}
