@@ -42,7 +42,14 @@ public final class Benchmark {
                     thread.setDaemon(true);
                     return thread;
                 })).build();
-        new Benchmark(settings, http).run();
+        try {
+            new Benchmark(settings, http).run();
+        } catch (Exception | Error failure) {
+            // uploads and sockets of the failed scenario may still be in flight: end now, and bench/run with us
+            System.err.println("benchmark FAILED, no results written:");
+            failure.printStackTrace();
+            System.exit(1);
+        }
         System.out.println(Files.readString(settings.out()));
     }
 

@@ -24,6 +24,7 @@ class HeapProbe {
     private final List<Long> heaps = Collections.synchronizedList(new ArrayList<>());
     private volatile long maxRss;
     private volatile boolean running;
+    private volatile Exception failure;
     private Thread thread;
 
     HeapProbe(HttpClient http, String base, long pid) {
@@ -34,9 +35,12 @@ class HeapProbe {
 
     /** The service's used heap now, in bytes; -1 if /metrics does not name it. */
     long heapNow() throws Exception {
-        String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = USED_HEAP.matcher(metrics);
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("/metrics answered " + response.statusCode() + " " + response.body());
+        }
+        Matcher m = USED_HEAP.matcher(response.body());
         return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
     }
 
@@ -51,16 +55,20 @@ class HeapProbe {
                     Thread.sleep(250);
                 }
             } catch (Exception e) {
-                // the samples so far stand
+                failure = e;
             }
         }, "heap-probe");
         thread.setDaemon(true);
         thread.start();
     }
 
-    void stop() throws InterruptedException {
+    /** Stops sampling; a sample that failed fails the run here, rather than leaving the figures short. */
+    void stop() throws Exception {
         running = false;
         thread.join();
+        if (failure != null) {
+            throw new IllegalStateException("sampling the service's memory failed", failure);
+        }
     }
 
     long medianHeap() {

@@ -7,19 +7,21 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * One progress WebSocket: for every progress message, its delay after the client had sent the bytes it
- * reports.
+ * reports. A socket that fails (an unreadable message included) is recorded, for the scenario to fail on.
  */
 class ProgressWatcher implements WebSocket.Listener {
 
     private final PacedBody body;
     private final Queue<Long> delays;
     private final CountDownLatch completes;
+    private final Queue<Throwable> failures;
     private final StringBuilder text = new StringBuilder();
 
-    ProgressWatcher(PacedBody body, Queue<Long> delays, CountDownLatch completes) {
+    ProgressWatcher(PacedBody body, Queue<Long> delays, CountDownLatch completes, Queue<Throwable> failures) {
         this.body = body;
         this.delays = delays;
         this.completes = completes;
+        this.failures = failures;
     }
 
     @Override
@@ -39,5 +41,10 @@ class ProgressWatcher implements WebSocket.Listener {
         }
         socket.request(1);
         return null;
+    }
+
+    @Override
+    public void onError(WebSocket socket, Throwable failure) {
+        failures.add(failure);
     }
 }

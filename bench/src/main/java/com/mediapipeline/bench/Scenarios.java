@@ -77,6 +77,7 @@ final class Scenarios {
      */
     static Latencies freshness(TusClient target, int uploads, int watchers, long size, long rate) throws Exception {
         Queue<Long> delays = new ConcurrentLinkedQueue<>();
+        Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
         List<WebSocket> sockets = new ArrayList<>();
         List<CompletableFuture<?>> patches = new ArrayList<>();
         CountDownLatch completes = new CountDownLatch(uploads * watchers);
@@ -84,7 +85,7 @@ final class Scenarios {
             String upload = target.create(size);
             PacedBody body = new PacedBody(size, rate);
             for (int w = 0; w < watchers; w++) {
-                sockets.add(target.watch(TusClient.idOf(upload), new ProgressWatcher(body, delays, completes)));
+                sockets.add(target.watch(TusClient.idOf(upload), new ProgressWatcher(body, delays, completes, failures)));
             }
             patches.add(target.patch(upload, 0, size, body));
         }
@@ -92,6 +93,9 @@ final class Scenarios {
             patch.get();
         }
         completes.await(60, TimeUnit.SECONDS);
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException(failures.size() + " progress sockets failed", failures.peek());
+        }
         for (WebSocket socket : sockets) {
             socket.abort();
         }

@@ -12,7 +12,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The one TUS client of the benchmark, the same for the service and for the peer, so that neither is
- * measured through a faster client.
+ * measured through a faster client. Any answer but the expected one fails the run: a benchmark of error
+ * answers is worthless.
  *
  * @param name    the server's name in failure messages
  * @param uploads its creation URL
@@ -38,21 +39,21 @@ record TusClient(String name, String uploads, Map<String, String> headers, HttpC
     void patchAll(String upload, long size, long chunk) throws Exception {
         for (long offset = 0; offset < size; offset += chunk) {
             long length = Math.min(chunk, size - offset);
-            expect(204, "PATCH", patch(upload, offset, length, new PatternBody(length)).get());
+            patch(upload, offset, length, new PatternBody(length)).get();
         }
     }
 
-    /** One PATCH of {@code length} bytes read from {@code body}. */
+    /** One PATCH of {@code length} bytes read from {@code body}; the future fails unless it is answered 204. */
     CompletableFuture<HttpResponse<String>> patch(String upload, long offset, long length, InputStream body) {
         HttpRequest request = request(upload).method("PATCH", HttpRequest.BodyPublishers.fromPublisher(
                         HttpRequest.BodyPublishers.ofInputStream(() -> body), length))
                 .header("Content-Type", "application/offset+octet-stream")
                 .header("Upload-Offset", Long.toString(offset)).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> expect(204, "PATCH", response));
     }
 
     void delete(String upload) throws Exception {
-        http.send(request(upload).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+        expect(204, "DELETE", http.send(request(upload).DELETE().build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     /** Opens a progress WebSocket on the upload {@code id} (the service only). */
