@@ -1,0 +1,133 @@
+package com.mediapipeline.bench;
+
+import static com.mediapipeline.bench.Sizes.GIB;
+import static com.mediapipeline.bench.Sizes.MIB;
+
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+/**
+ * The benchmark driver: one neutral HTTP client (java.net.http) for Media Pipeline and for the peer
+ * (@tus/server), the physical baselines (dd, a loopback sink), every scenario several times, medians,
+ * and RESULTS.md with a PNG chart. Started by bench/run, which starts the servers.
+ */
+public final class Benchmark {
+
+    private final Settings settings;
+    private final Repetitions repeat;
+    private final HttpClient http;
+    private final TusClient ours;
+    private final TusClient peer;
+    private final Report report;
+
+    private Benchmark(Settings settings, HttpClient http) {
+        this.settings = settings;
+        this.repeat = new Repetitions(settings.runs());
+        this.http = http;
+        this.ours = new TusClient("Media Pipeline", settings.ours() + "/api/v1/uploads/",
+                Map.of("X-API-KEY", settings.key(), "X-Username", "bench"), http);
+        this.peer = new TusClient("@tus/server", settings.peer() + "/files/", Map.of(), http);
+        this.report = new Report(settings);
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Settings settings = Settings.parse(argv);
+        // daemon threads: when the scenarios are done, nothing idle keeps the JVM alive
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newCachedThreadPool(task -> {
+                    Thread thread = new Thread(task);
+                    thread.setDaemon(true);
+                    return thread;
+                })).build();
+        try {
+            new Benchmark(settings, http).run();
+        } catch (Exception | Error failure) {
+            // uploads and sockets of the failed scenario may still be in flight: end now, and bench/run with us
+            System.err.println("benchmark FAILED, no results written:");
+            failure.printStackTrace();
+            System.exit(1);
+        }
+        System.out.println(Files.readString(settings.out()));
+    }
+
+    private void run() throws Exception {
+        // each baseline is measured right before the figures it is compared with, run after run:
+        // the disk's speed drifts over minutes on a shared machine
+        Path ddFile = settings.work().resolve("dd.bin");
+        uploads(ddFile);
+        memory(ddFile);
+        creations();
+        freshness();
+        rangedDownload();
+        report.write();
+    }
+
+    private void uploads(Path ddFile) throws Exception {
+        // one unmeasured upload each first: the first PATCH of a fresh JVM runs interpreted code
+        Scenarios.chunkedPatches(ours, GIB, GIB);
+        Scenarios.chunkedPatches(peer, GIB, GIB);
+        Rounds single = repeat.interleaved(() -> Baselines.ddWrite(ddFile, GIB),
+                () -> Scenarios.chunkedPatches(ours, GIB, GIB), () -> Scenarios.chunkedPatches(peer, GIB, GIB));
+        report.throughput("1 GiB upload, one PATCH", single, Targets.ONE_PATCH);
+        // every acknowledged PATCH is durable: the disk's rate when each 8 MiB must reach it is measured too
+        int ddForcedEach8Mib = 3;
+        Rounds chunked = repeat.interleaved(() -> Baselines.ddWrite(ddFile, GIB),
+                () -> Scenarios.chunkedPatches(ours, GIB, 8 * MIB), () -> Scenarios.chunkedPatches(peer, GIB, 8 * MIB),
+                () -> Baselines.ddForcedEach8Mib(ddFile, GIB));
+        report.throughput("1 GiB upload, 8 MiB PATCHes", chunked, Targets.EIGHT_MIB_PATCHES);
+        report.baseline("dd, each 8 MiB forced to disk (`oflag=dsync`)", chunked.median(ddForcedEach8Mib),
+                String.format("8 MiB PATCHes %.2f × this", chunked.ratio(Rounds.OURS, ddForcedEach8Mib)));
+        double sink = repeat.median(() -> Baselines.loopbackSink(GIB));
+        report.baseline("loopback TCP to a discarding sink, 1 GiB", sink, "");
+    }
+
+    /** 32 concurrent uploads, with the service's memory sampled while they run. */
+    private void memory(Path ddFile) throws Exception {
+        HeapProbe probe = new HeapProbe(http, settings.ours(), settings.servicePid());
+        long idleHeap = probe.heapNow();
+        probe.start();
+        Rounds concurrent = repeat.interleaved(() -> Baselines.ddWrite(ddFile, GIB),
+                () -> Scenarios.concurrentUploads(ours, 32, 64 * MIB), () -> Scenarios.concurrentUploads(peer, 32, 64 * MIB));
+        probe.stop();
+        report.throughput("32 concurrent 64 MiB uploads (aggregate)", concurrent);
+        report.memory(idleHeap, probe.medianHeap(), probe.maxHeap(), probe.maxRss());
+    }
+
+    private void creations() throws Exception {
+        // the servers and the client compile their creation paths first: a cold JIT is not what clients meet
+        Scenarios.creations(ours, 500, 16);
+        Scenarios.creations(peer, 500, 16);
+        Latencies[] created = repeat.alternated(() -> Scenarios.creations(ours, 2000, 16),
+                () -> Scenarios.creations(peer, 2000, 16));
+        report.creations(created[0], created[1]);
+    }
+
+    /** Progress delays (the service only: the peer has no progress sockets), and the Redis writes behind them. */
+    private void freshness() throws Exception {
+        // the first WebSockets of the run: one unmeasured round of each shape (a cold server's first
+        // round had a p50 of 1.8 s), then every run's delays pooled
+        Scenarios.freshness(ours, 100, 1, 8 * MIB, 2 * MIB);
+        Scenarios.freshness(ours, 1, 500, 32 * MIB, 8 * MIB);
+        RedisStats redis = new RedisStats(settings.redisPort());
+        long publishesBefore = redis.calls("publish");
+        long start = System.nanoTime();
+        Latencies fanIn = repeat.pooled(() -> Scenarios.freshness(ours, 100, 1, 8 * MIB, 2 * MIB));
+        double seconds = Rates.secondsSince(start);
+        double writesPerUploadSecond = (redis.calls("publish") - publishesBefore) / (100 * seconds);
+        Latencies fanOut = repeat.pooled(() -> Scenarios.freshness(ours, 1, 500, 32 * MIB, 8 * MIB));
+        report.freshness(fanIn, fanOut, writesPerUploadSecond);
+    }
+
+    /** The service only: the peer has no Range support, so its column stays empty. */
+    private void rangedDownload() throws Exception {
+        String big = ours.create(GIB);
+        ours.patchAll(big, GIB, GIB);
+        Rounds ranged = repeat.interleaved(() -> Baselines.loopbackSink(GIB),
+                () -> Scenarios.rangedDownload(ours, big, GIB, 16), () -> Double.NaN);
+        report.throughput("1 GiB download, 16 ranges", ranged);
+        ours.delete(big);
+    }
+}

@@ -1,0 +1,122 @@
+package com.mediapipeline.bench;
+
+import java.net.http.WebSocket;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What the benchmark asks of a TUS server, each measured from the client's side. */
+final class Scenarios {
+
+    private Scenarios() {
+    }
+
+    /** One upload of {@code size} bytes sent in PATCHes of {@code chunk} bytes: MB/s. */
+    static double chunkedPatches(TusClient target, long size, long chunk) throws Exception {
+        String upload = target.create(size);
+        long start = System.nanoTime();
+        target.patchAll(upload, size, chunk);
+        double mbps = Rates.mbPerSecond(size, start);
+        target.delete(upload);
+        return mbps;
+    }
+
+    /** {@code count} uploads of {@code size} bytes, each in one PATCH, all at once: aggregate MB/s. */
+    static double concurrentUploads(TusClient target, int count, long size) throws Exception {
+        List<String> uploads = new ArrayList<>();
+        List<Callable<Void>> patches = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String upload = target.create(size);
+            uploads.add(upload);
+            patches.add(() -> {
+                target.patchAll(upload, size, size);
+                return null;
+            });
+        }
+        long start = System.nanoTime();
+        Parallel.all(patches);
+        double mbps = Rates.mbPerSecond(count * size, start);
+        for (String upload : uploads) {
+            target.delete(upload);
+        }
+        return mbps;
+    }
+
+    /** {@code total} creations by {@code clients} clients at once: each one's latency, and creations/s. */
+    static Latencies creations(TusClient target, int total, int clients) throws Exception {
+        Queue<Long> latencies = new ConcurrentLinkedQueue<>();
+        Queue<String> created = new ConcurrentLinkedQueue<>();
+        AtomicLong left = new AtomicLong(total);
+        Callable<Void> client = () -> {
+            while (left.getAndDecrement() > 0) {
+                long t = System.nanoTime();
+                created.add(target.create(1024));
+                latencies.add(System.nanoTime() - t);
+            }
+            return null;
+        };
+        long start = System.nanoTime();
+        Parallel.all(Collections.nCopies(clients, client));
+        double seconds = Rates.secondsSince(start);
+        for (String upload : created) {
+            target.delete(upload);
+        }
+        return new Latencies(new ArrayList<>(latencies), total / seconds);
+    }
+
+    /**
+     * {@code uploads} uploads, each paced at {@code rate} bytes/s and watched by {@code watchers}
+     * sockets: for each progress message reporting N bytes, the delay since the client had sent N.
+     */
+    static Latencies freshness(TusClient target, int uploads, int watchers, long size, long rate) throws Exception {
+        Queue<Long> delays = new ConcurrentLinkedQueue<>();
+        Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        List<WebSocket> sockets = new ArrayList<>();
+        List<CompletableFuture<?>> patches = new ArrayList<>();
+        CountDownLatch completes = new CountDownLatch(uploads * watchers);
+        for (int u = 0; u < uploads; u++) {
+            String upload = target.create(size);
+            PacedBody body = new PacedBody(size, rate);
+            for (int w = 0; w < watchers; w++) {
+                sockets.add(target.watch(TusClient.idOf(upload), new ProgressWatcher(body, delays, completes, failures)));
+            }
+            patches.add(target.patch(upload, 0, size, body));
+        }
+        for (CompletableFuture<?> patch : patches) {
+            patch.get();
+        }
+        completes.await(60, TimeUnit.SECONDS);
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException(failures.size() + " progress sockets failed", failures.peek());
+        }
+        for (WebSocket socket : sockets) {
+            socket.abort();
+        }
+        return new Latencies(new ArrayList<>(delays), 0);
+    }
+
+    /** One stored upload of {@code size} bytes downloaded in {@code parts} ranges at once: MB/s. */
+    static double rangedDownload(TusClient target, String upload, long size, int parts) throws Exception {
+        long part = size / parts;
+        List<Callable<Long>> ranges = new ArrayList<>();
+        for (int p = 0; p < parts; p++) {
+            long first = p * part;
+            long last = p == parts - 1 ? size - 1 : first + part - 1;
+            ranges.add(() -> target.downloadRange(TusClient.idOf(upload), first, last));
+        }
+        long start = System.nanoTime();
+        long received = Parallel.all(ranges).stream().mapToLong(Long::longValue).sum();
+        double mbps = Rates.mbPerSecond(received, start);
+        if (received != size) {
+            throw new IllegalStateException("received " + received + " of " + size + " bytes");
+        }
+        return mbps;
+    }
+}

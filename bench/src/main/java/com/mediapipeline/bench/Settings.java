@@ -1,0 +1,45 @@
+package com.mediapipeline.bench;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What bench/run tells the driver ({@code --name value} pairs), read once and passed down: the run's
+ * state lives in these values and in the objects built from them, never in static fields.
+ *
+ * @param ours       Media Pipeline's base URL
+ * @param key        the API key bench/run gave it
+ * @param peer       the peer @tus/server's base URL
+ * @param work       a scratch folder on the disk under test, for the dd baselines
+ * @param servicePid the service's process, whose resident memory is sampled
+ * @param redisPort  the service's embedded Redis, whose command counts are read
+ * @param node       the Node.js version the peer runs on, for the report
+ * @param runs       how many times each scenario runs
+ * @param intervalMs the service's progress interval, which the freshness targets are measured against
+ * @param out        where RESULTS.md goes
+ * @param chart      where the throughput PNG goes
+ */
+record Settings(String ours, String key, String peer, Path work, long servicePid, int redisPort, String node,
+                int runs, int intervalMs, Path out, Path chart) {
+
+    static Settings parse(String[] argv) {
+        Map<String, String> args = new HashMap<>();
+        for (int i = 0; i + 1 < argv.length; i += 2) {
+            args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
+        }
+        return new Settings(required(args, "ours"), required(args, "key"), required(args, "peer"),
+                Path.of(required(args, "work")), Long.parseLong(required(args, "service-pid")),
+                Integer.parseInt(required(args, "redis-port")), args.getOrDefault("node", "?"),
+                Integer.parseInt(args.getOrDefault("runs", "3")), Integer.parseInt(args.getOrDefault("interval-ms", "250")),
+                Path.of(required(args, "out")), Path.of(required(args, "chart")));
+    }
+
+    private static String required(Map<String, String> args, String name) {
+        String value = args.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("missing --" + name);
+        }
+        return value;
+    }
+}
