@@ -60,8 +60,7 @@ class ArchitectureTest {
             resideInAPackage("..upload..").and(simpleNameStartingWith("Tus")),
             assignableTo(me.desair.tus.server.TusExtension.class), assignableTo(me.desair.tus.server.RequestHandler.class),
             assignableTo(me.desair.tus.server.RequestValidator.class),
-            assignableTo(me.desair.tus.server.upload.UploadLockingService.class),
-            assignableTo(me.desair.tus.server.upload.UploadInfo.class))
+            assignableTo(me.desair.tus.server.upload.UploadLockingService.class))
             .as("a boundary");
 
     @ArchTest

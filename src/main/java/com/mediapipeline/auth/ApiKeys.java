@@ -53,16 +53,17 @@ public class ApiKeys {
     /** Who the headers say is calling, or the 401/400 that they deserve. */
     Caller callerOf(String apiKey, String username) {
         Key key = find(apiKey).orElseThrow(() -> new ApiException(ErrorCode.UNAUTHORIZED));
-        if (username == null || !USERNAME.matcher(username).matches()) {
-            throw new ApiException(ErrorCode.INVALID_USERNAME);
-        }
-        return new Caller(key.business(), username);
+        return callerOf(key, username).orElseThrow(() -> new ApiException(ErrorCode.INVALID_USERNAME));
     }
 
     /** Who the headers say is calling, if they name a caller. */
     Optional<Caller> find(String apiKey, String username) {
-        return find(apiKey).filter(key -> username != null && USERNAME.matcher(username).matches())
-                .map(key -> new Caller(key.business(), username));
+        return find(apiKey).flatMap(key -> callerOf(key, username));
+    }
+
+    private static Optional<Caller> callerOf(Key key, String username) {
+        return username != null && USERNAME.matcher(username).matches()
+                ? Optional.of(new Caller(key.business(), username)) : Optional.empty();
     }
 
     /**

@@ -11,17 +11,19 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.util.regex.Pattern;
 
 /**
- * Every API request, REST and TUS alike, needs a known API key and a well-formed username; only
- * preflights (OPTIONS) pass without. The progress socket's handshake is left to its endpoint, which
- * authenticates the same way but answers with a close code (4401) that clients of sockets understand.
+ * Every API request, REST and TUS alike, needs a known API key and a well-formed username. Two kinds
+ * pass without: OPTIONS (a preflight, TUS discovery; also when {@code X-HTTP-Method-Override} names it),
+ * and the progress socket's handshake, which its endpoint authenticates the same way but answers with
+ * the close code that socket clients understand (4401).
  */
 public class AuthenticationFilter extends HttpFilter {
 
-    /** The progress socket's handshakes: {@code /api/v1/ws/{upload_id}}, but not the tickets resource beside it. */
-    private static final String HANDSHAKES = "/api/v1/ws/";
-    private static final String TICKETS = HANDSHAKES + "tickets";
+    private static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
+    /** {@code /api/v1/ws/{upload_id}}; the tickets resource beside it is a plain POST. */
+    private static final Pattern HANDSHAKE = Pattern.compile("/api/v1/ws/(?!tickets$)[^/]+");
 
     @Inject
     Authentication authentication;
@@ -29,8 +31,7 @@ public class AuthenticationFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        if ("OPTIONS".equals(request.getMethod()) || path.startsWith(HANDSHAKES) && !path.equals(TICKETS)) {
+        if (isOptions(request) || isHandshake(request)) {
             chain.doFilter(request, response);
             return;
         }
@@ -44,5 +45,18 @@ public class AuthenticationFilter extends HttpFilter {
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    private static boolean isOptions(HttpServletRequest request) {
+        String override = request.getHeader(METHOD_OVERRIDE);
+        String method = override == null || override.isBlank() ? request.getMethod() : override.trim();
+        return "OPTIONS".equalsIgnoreCase(method);
+    }
+
+    /** Judged on the decoded, normalised path the container routes by, not the raw URI. */
+    private static boolean isHandshake(HttpServletRequest request) {
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        return "GET".equals(request.getMethod()) && "websocket".equalsIgnoreCase(request.getHeader("Upgrade"))
+                && HANDSHAKE.matcher(path).matches();
     }
 }

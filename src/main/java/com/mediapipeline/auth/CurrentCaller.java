@@ -1,5 +1,7 @@
 package com.mediapipeline.auth;
 
+import com.mediapipeline.errors.ApiException;
+import com.mediapipeline.errors.ErrorCode;
 import jakarta.enterprise.context.RequestScoped;
 
 /** The authenticated caller of the current request, set by {@link AuthenticationFilter}. */
@@ -8,9 +10,10 @@ public class CurrentCaller {
 
     private Caller caller;
 
+    /** The caller; a request that reached a route without one is answered 401, whatever let it through. */
     public Caller get() {
         if (caller == null) {
-            throw new IllegalStateException("No authenticated caller on this request");
+            throw new ApiException(ErrorCode.UNAUTHORIZED);
         }
         return caller;
     }

@@ -3,7 +3,6 @@ package com.mediapipeline.cleanup;
 import com.mediapipeline.config.Retention;
 import com.mediapipeline.progress.ProgressStore;
 import com.mediapipeline.progress.UploadFacts;
-import com.mediapipeline.redis.RedisUnavailableException;
 import com.mediapipeline.upload.UploadFileStore;
 import com.mediapipeline.upload.UploadId;
 import com.mediapipeline.upload.UploadLocks;
@@ -62,7 +61,8 @@ public class Sweeper {
         for (UploadId id : listFolders()) {
             try {
                 removed += sweep(id, Instant.now()) ? 1 : 0;
-            } catch (IOException | TusException | RedisUnavailableException e) {
+            } catch (IOException | TusException | RuntimeException e) {
+                // one upload the sweep cannot judge (Redis away, an unreadable folder) must not stop the others
                 LOG.log(Level.WARNING, "Cleanup skipped upload " + id, e);
             }
         }

@@ -1,8 +1,9 @@
 package com.mediapipeline.errors;
 
 /**
- * Every error the API answers with: HTTP status, machine code, default message. Each failure maps to
- * its code by what it is (its exception type, or the code thrown), never by guessing from a status.
+ * Every error the API answers with: HTTP status, machine code, default message. A failure maps to its
+ * code by what it is (the code thrown, its exception's type); only the container's own error pages,
+ * which say no more than a status, map by status.
  */
 public enum ErrorCode {
     BAD_REQUEST(400, "bad_request", "The request is malformed"),
@@ -19,7 +20,7 @@ public enum ErrorCode {
     NOT_ACCEPTABLE(406, "not_acceptable", "The requested representation is not available"),
     UPLOAD_INCOMPLETE(409, "upload_incomplete", "The upload is not complete yet"),
     OFFSET_MISMATCH(409, "offset_mismatch", "Upload-Offset does not match the stored offset"),
-    GONE(410, "gone", "The upload has expired"),
+    GONE(410, "gone", "The upload was deleted or has expired"),
     PRECONDITION_FAILED(412, "precondition_failed", "The file does not match the request's If-Match or If-Unmodified-Since"),
     UNSUPPORTED_VERSION(412, "unsupported_version", "Tus-Resumable must be 1.0.0"),
     INVALID_PARTIAL_UPLOAD(412, "invalid_partial_upload", "Upload-Concat names an upload that is not a partial upload of this server"),
@@ -33,7 +34,8 @@ public enum ErrorCode {
     NOT_IMPLEMENTED(501, "not_implemented", "This method is not supported for this path"),
     INTERNAL_ERROR(500, "internal_error", "The server failed to handle the request"),
     STORAGE_FAILED(500, "storage_failed", "The server could not store the bytes"),
-    REDIS_UNAVAILABLE(503, "redis_unavailable", "The progress store is unreachable; retry shortly");
+    REDIS_UNAVAILABLE(503, "redis_unavailable", "The progress store is unreachable; retry shortly"),
+    UNAVAILABLE(503, "unavailable", "The service cannot answer now; retry shortly");
 
     private final int status;
     private final String code;

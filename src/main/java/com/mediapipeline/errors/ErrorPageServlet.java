@@ -30,12 +30,19 @@ public class ErrorPageServlet extends HttpServlet {
         ErrorResponses.write(response, codeOf(code), null);
     }
 
-    /** The statuses the container answers by itself; any other is the client's mistake or ours. */
+    /**
+     * The statuses the container answers by itself (its default servlet serves the page and its files);
+     * JAX-RS and TUS answer their own errors. Any other is the client's mistake or ours.
+     */
     private static ErrorCode codeOf(int status) {
         return switch (status) {
             case HttpServletResponse.SC_NOT_FOUND -> ErrorCode.ROUTE_NOT_FOUND;
             case HttpServletResponse.SC_METHOD_NOT_ALLOWED -> ErrorCode.METHOD_NOT_ALLOWED;
+            case HttpServletResponse.SC_PRECONDITION_FAILED -> ErrorCode.PRECONDITION_FAILED;
             case HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE -> ErrorCode.TOO_LARGE;
+            case HttpServletResponse.SC_REQUESTED_RANGE_NOT_SATISFIABLE -> ErrorCode.RANGE_NOT_SATISFIABLE;
+            case HttpServletResponse.SC_NOT_IMPLEMENTED -> ErrorCode.NOT_IMPLEMENTED;
+            case HttpServletResponse.SC_SERVICE_UNAVAILABLE -> ErrorCode.UNAVAILABLE;
             default -> status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_ERROR;
         };
     }

@@ -3,7 +3,6 @@ package com.mediapipeline.errors;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
-import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
@@ -24,7 +23,6 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
                 : e instanceof NotAllowedException ? ErrorCode.METHOD_NOT_ALLOWED
                 : e instanceof NotAcceptableException ? ErrorCode.NOT_ACCEPTABLE
                 : e instanceof NotSupportedException ? ErrorCode.UNSUPPORTED_MEDIA_TYPE
-                : e instanceof NotAuthorizedException ? ErrorCode.UNAUTHORIZED
                 : e instanceof BadRequestException || e.getResponse().getStatus() < 500 ? ErrorCode.BAD_REQUEST
                 : ErrorCode.INTERNAL_ERROR;
         Response mapped = ErrorResponses.response(code, null);

@@ -2,7 +2,6 @@ package com.mediapipeline.progress;
 
 import com.mediapipeline.config.InvalidSettingException;
 import com.mediapipeline.redis.RedisUnavailableException;
-import com.mediapipeline.upload.OwnedUploadInfo;
 import com.mediapipeline.upload.UploadListener;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -73,8 +72,8 @@ public class ProgressRecorder implements UploadListener {
     }
 
     @Override
-    public void created(UploadInfo info) {
-        UploadFacts upload = UploadFacts.of(info);
+    public void created(UploadInfo info, String creator) {
+        UploadFacts upload = UploadFacts.of(info, creator);
         store.create(upload, Instant.now());
         created.inc();
         LOG.info(() -> "upload created id=" + upload.id() + " business=" + upload.business() + " user="
@@ -100,8 +99,7 @@ public class ProgressRecorder implements UploadListener {
         bytesReceived.inc(Math.max(0, received));
         if (!info.isUploadInProgress()) {
             completed.inc();
-            LOG.info(() -> "upload completed id=" + id + " business=" + info.getOwnerKey() + " user="
-                    + OwnedUploadInfo.creatorOf(info) + " size=" + info.getLength());
+            LOG.info(() -> "upload completed id=" + id + " business=" + info.getOwnerKey() + " size=" + info.getLength());
             throttle.forget(id);
             trailing.remove(id);
             guarded(id, () -> store.complete(UploadFacts.of(info), Instant.now(), generation));

@@ -21,6 +21,8 @@ import java.lang.reflect.Field;
  */
 final class CreationPost extends AbstractRequestHandler {
 
+    /** The request attribute in which the TUS filter names the user who creates the upload. */
+    static final String CREATOR = CreationPost.class.getName() + ".creator";
     private static final Field LENGTH = lengthField();
 
     @Override
@@ -31,7 +33,7 @@ final class CreationPost extends AbstractRequestHandler {
     @Override
     public void process(HttpMethod method, TusServletRequest request, TusServletResponse response,
                         UploadStorageService storage, String ownerKey) throws IOException {
-        UploadInfo info = new OwnedUploadInfo(request);
+        UploadInfo info = new UploadInfo(request);
         Long length = Utils.getLongHeader(request, HttpHeader.UPLOAD_LENGTH);
         if (length != null) {
             setLength(info, length);
@@ -40,7 +42,8 @@ final class CreationPost extends AbstractRequestHandler {
         if (!metadata.isBlank()) {
             info.setEncodedMetadata(metadata);
         }
-        info = storage.create(info, ownerKey);
+        // the store is ours (TusServiceProducer); the library's create has no place for the creator
+        info = ((UploadFileStore) storage).create(info, ownerKey, (String) request.getAttribute(CREATOR));
         String uri = request.getRequestURI();
         response.setHeader(HttpHeader.LOCATION, uri + (uri.endsWith("/") ? "" : "/") + info.getId());
         response.setStatus(HttpServletResponse.SC_CREATED);

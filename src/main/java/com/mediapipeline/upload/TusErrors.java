@@ -22,6 +22,7 @@ import me.desair.tus.server.exception.UploadNotFoundException;
 import me.desair.tus.server.exception.UploadOffsetMismatchException;
 
 import java.util.Map;
+import java.util.logging.Logger;
 
 /**
  * tus-java-server's exceptions, each mapped by its type to its code of the one error table. The
@@ -31,6 +32,7 @@ import java.util.Map;
 final class TusErrors {
 
     private static final String FAILURE = TusErrors.class.getName() + ".failure";
+    private static final Logger LOG = Logger.getLogger(TusErrors.class.getName());
     private static final Map<Class<? extends TusException>, ErrorCode> CODES = Map.ofEntries(
             Map.entry(ChecksumAlgorithmNotSupportedException.class, ErrorCode.INVALID_CHECKSUM),
             Map.entry(InvalidContentLengthException.class, ErrorCode.BAD_REQUEST),
@@ -48,7 +50,8 @@ final class TusErrors {
             Map.entry(UploadInProgressException.class, ErrorCode.PARTIAL_UPLOAD_UNFINISHED),
             Map.entry(UploadLengthNotAllowedOnConcatenationException.class, ErrorCode.BAD_REQUEST),
             Map.entry(UploadNotFoundException.class, ErrorCode.NOT_FOUND),
-            Map.entry(UploadOffsetMismatchException.class, ErrorCode.OFFSET_MISMATCH));
+            Map.entry(UploadOffsetMismatchException.class, ErrorCode.OFFSET_MISMATCH),
+            Map.entry(UploadDeletedException.class, ErrorCode.GONE));
 
     private TusErrors() {
     }
@@ -60,10 +63,24 @@ final class TusErrors {
 
     /**
      * The code of the exception the request failed with. The library also sends a bare 500 when it
-     * cannot tell why a PATCH stored nothing; that, and any exception type it may add, is ours to look at.
+     * cannot tell why a PATCH stored nothing; that, and any exception type it may add, is logged to be looked at.
      */
-    static ErrorCode codeOf(HttpServletRequest request) {
-        Object failure = request.getAttribute(FAILURE);
-        return failure == null ? ErrorCode.INTERNAL_ERROR : CODES.getOrDefault(failure.getClass(), ErrorCode.INTERNAL_ERROR);
+    static ErrorCode codeOf(HttpServletRequest request, String message) {
+        ErrorCode code = request.getAttribute(FAILURE) instanceof TusException failure ? codeOf(failure) : ErrorCode.INTERNAL_ERROR;
+        if (code == ErrorCode.INTERNAL_ERROR) {
+            LOG.severe("tus-java-server failed " + request.getMethod() + " " + request.getRequestURI() + ": " + message);
+        }
+        return code;
+    }
+
+    /** The code of the exception's type, or of the nearest type above it that has one. */
+    static ErrorCode codeOf(TusException failure) {
+        for (Class<?> type = failure.getClass(); type != TusException.class; type = type.getSuperclass()) {
+            ErrorCode code = CODES.get(type);
+            if (code != null) {
+                return code;
+            }
+        }
+        return ErrorCode.INTERNAL_ERROR;
     }
 }

@@ -51,11 +51,11 @@ public class TusFilter extends HttpFilter {
         }
         try {
             TusRequest tusRequest = TusRequest.parse(path, request.getMethod(), request::getHeader);
-            // a preflight is the one request that comes without a caller (see auth/AuthenticationFilter)
+            // OPTIONS (asked, or named by the override) is the one request that comes without a caller
             String business = null;
-            if (!"OPTIONS".equals(request.getMethod())) {
+            if (!"OPTIONS".equals(tusRequest.method())) {
                 business = caller.get().business();
-                request.setAttribute(OwnedUploadInfo.CREATOR, caller.get().username());
+                request.setAttribute(CreationPost.CREATOR, caller.get().username());
             }
             try (StreamSlots.Slot slot = tusRequest.streams() ? slots.take(business) : null;
                  UploadLocks.Held lock = tusRequest.writes() ? locks.lock(tusRequest.uploadId()) : null) {

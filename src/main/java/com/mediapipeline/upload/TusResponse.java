@@ -31,7 +31,7 @@ class TusResponse extends HttpServletResponseWrapper {
 
     @Override
     public void sendError(int status, String message) throws IOException {
-        ErrorCode code = TusErrors.codeOf(request);
+        ErrorCode code = TusErrors.codeOf(request, message);
         if (code == ErrorCode.UNSUPPORTED_VERSION) {
             setHeader("Tus-Version", "1.0.0");
         }

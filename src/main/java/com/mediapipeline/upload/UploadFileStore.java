@@ -50,7 +50,7 @@ public class UploadFileStore extends DiskStorageService {
 
     /** Exactly the classes an UploadInfo is made of: an info file naming any other is refused. */
     static final ObjectInputFilter INFO_CLASSES = ObjectInputFilter.Config.createFilter(
-            "com.mediapipeline.upload.OwnedUploadInfo;me.desair.tus.server.upload.UploadInfo;me.desair.tus.server.upload.UploadId;"
+            "me.desair.tus.server.upload.UploadInfo;me.desair.tus.server.upload.UploadId;"
                     + "me.desair.tus.server.upload.UploadType;java.lang.Enum;java.lang.Number;java.lang.Long;"
                     + "java.lang.String;java.util.UUID;java.util.LinkedList;java.util.ArrayList;"
                     + "maxdepth=8;maxrefs=10000;maxbytes=1048576;!*");
@@ -125,8 +125,16 @@ public class UploadFileStore extends DiskStorageService {
 
     @Override
     public UploadInfo create(UploadInfo info, String ownerKey) throws IOException {
+        return create(info, ownerKey, null);
+    }
+
+    /** A new upload of the business, made by this user: the info file itself stays the library's own class. */
+    public UploadInfo create(UploadInfo info, String ownerKey, String creator) throws IOException {
+        if (ownerKey == null) {
+            throw new IllegalStateException("An upload is created only for an authenticated business");
+        }
         UploadInfo created = super.create(info, ownerKey);
-        listener.created(created);
+        listener.created(created, creator);
         return created;
     }
 

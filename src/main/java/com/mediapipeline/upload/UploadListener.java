@@ -12,7 +12,8 @@ public interface UploadListener {
     /** The generation of reports about bytes that no lease wrote (a creation, a restoration). */
     long NO_LEASE = 0;
 
-    void created(UploadInfo info);
+    /** A new upload, and the user who created it. */
+    void created(UploadInfo info, String creator);
 
     /** Called for every block written; implementations throttle. */
     void progressed(UploadInfo info, long offset, long generation);

@@ -41,7 +41,8 @@ class RefusedSocketRaceIT {
     private static final int REFUSALS = 3000;
     private static final int SOCKET_CLIENTS = 4;
     private static final int HTTP_CLIENTS = 3;
-    private static final Duration BUDGET = Duration.ofSeconds(40);
+    // a safety stop, not a speed target: the run ends at its 3,000 refusals, which a loaded machine reaches later
+    private static final Duration BUDGET = Duration.ofSeconds(150);
     private static ServiceProcess service;
     private static Api api;
 

@@ -327,7 +327,7 @@ class UploadFileStoreTest {
 
     private final class RecordingListener implements UploadListener {
         @Override
-        public void created(UploadInfo info) {
+        public void created(UploadInfo info, String creator) {
             events.add("created " + info.getId());
         }
 
