@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** TUS 1.0.0 status codes and extensions, spoken in raw HTTP (https://tus.io/protocols/resumable-upload). */
-class TusProtocolIT extends ServiceIT {
+class UploadPatchIT extends ServiceIT {
 
     /** "If the offsets do not match, the Server MUST respond with the 409 Conflict status." */
     @Test
