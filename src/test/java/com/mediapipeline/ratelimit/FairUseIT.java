@@ -156,7 +156,7 @@ class FairUseIT {
                 .statusCode(), "another client behind the same proxy is not");
     }
 
-    /** Behind a trusted proxy Location points at the proxy's public name (TusProtocolIT: an untrusted peer's is ignored). */
+    /** Behind a trusted proxy Location points at the proxy's public name (UploadCreationIT: an untrusted peer's is ignored). */
     @Test
     void locationUsesTheForwardedHostOfATrustedProxy() {
         HttpRequest.Builder forwarded = Api.acme(proxied.url()).request("/api/v1/uploads/").POST(HttpRequest.BodyPublishers.noBody())

@@ -105,8 +105,13 @@ public final class Api {
     }
 
     public HttpResponse<String> patch(String uploadUrl, long offset, byte[] bytes) {
-        return send(request(uploadUrl).method("PATCH", HttpRequest.BodyPublishers.ofByteArray(bytes))
-                .header("Content-Type", OCTET_STREAM).header("Upload-Offset", Long.toString(offset)));
+        return send(patchRequest(uploadUrl, offset, bytes));
+    }
+
+    /** A PATCH of {@code bytes} at {@code offset}, for a test to add headers to before it sends it. */
+    public HttpRequest.Builder patchRequest(String uploadUrl, long offset, byte[] bytes) {
+        return request(uploadUrl).method("PATCH", HttpRequest.BodyPublishers.ofByteArray(bytes))
+                .header("Content-Type", OCTET_STREAM).header("Upload-Offset", Long.toString(offset));
     }
 
     /** A PATCH from offset 0 whose body of {@code size} bytes trickles in, sent in the background. */
@@ -142,6 +147,16 @@ public final class Api {
             request.header(headers[i], headers[i + 1]);
         }
         return sendForBytes(request);
+    }
+
+    /** The stored bytes of an upload that the test expects complete, by its URL; fails unless the download answers 200. */
+    public byte[] downloaded(String uploadUrl) {
+        HttpResponse<byte[]> response = download(idOf(uploadUrl));
+        if (response.statusCode() != 200) {
+            throw new AssertionError("download answered " + response.statusCode() + ": "
+                    + new String(response.body(), StandardCharsets.UTF_8));
+        }
+        return response.body();
     }
 
     public HttpResponse<String> status(String uploadId) {
