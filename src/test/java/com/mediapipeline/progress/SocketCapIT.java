@@ -1,5 +1,6 @@
 package com.mediapipeline.progress;
 
+import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.testing.Api;
 import com.mediapipeline.testing.ServiceProcess;
 import com.mediapipeline.testing.SocketWatcher;
@@ -75,7 +76,7 @@ class SocketCapIT {
     void slotsOfADeadInstanceStopCountingWhenTheirLeaseEnds() throws Exception {
         Api globex = Api.globex(a.url());
         String id = Api.idOf(globex.create(10, null, null));
-        String key = "websockets:globex";
+        String key = RedisKeys.webSockets("globex");
         long now = Instant.now().toEpochMilli();
         try {
             for (int i = 0; i < CAP; i++) {

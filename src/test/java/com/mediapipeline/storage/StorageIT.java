@@ -1,5 +1,6 @@
 package com.mediapipeline.storage;
 
+import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.testing.Api;
 import com.mediapipeline.testing.ServiceIT;
 import com.mediapipeline.testing.SlowBody;
@@ -159,7 +160,7 @@ class StorageIT extends ServiceIT {
     void deleteLeavesNothingOnDiskOrInRedis() {
         String id = stored("gone.bin", null);
         assertTrue(Files.exists(TestEnvironment.storageDir().resolve("uploads").resolve(id)));
-        assertTrue(TestRedis.client().exists("upload:" + id));
+        assertTrue(TestRedis.client().exists(RedisKeys.upload(id)));
 
         assertEquals(204, Api.send(acme.request("/api/v1/storage/" + id).DELETE()).statusCode());
 
@@ -167,7 +168,7 @@ class StorageIT extends ServiceIT {
         assertError(acme.status(id), 404, "not_found");
         assertEquals(404, acme.head(acme.uploadsUrl() + id).statusCode());
         assertFalse(Files.exists(TestEnvironment.storageDir().resolve("uploads").resolve(id)));
-        assertFalse(TestRedis.client().exists("upload:" + id));
+        assertFalse(TestRedis.client().exists(RedisKeys.upload(id)));
         assertError(Api.send(acme.request("/api/v1/storage/" + id).DELETE()), 404, "not_found");
     }
 
@@ -186,7 +187,7 @@ class StorageIT extends ServiceIT {
         assertNotEquals(204, ended.statusCode(), "the PATCH cannot complete an upload that was deleted");
 
         assertError(acme.status(id), 404, "not_found");
-        assertFalse(TestRedis.client().exists("upload:" + id));
+        assertFalse(TestRedis.client().exists(RedisKeys.upload(id)));
         assertFalse(Files.exists(TestEnvironment.storageDir().resolve("uploads").resolve(id)));
     }
 

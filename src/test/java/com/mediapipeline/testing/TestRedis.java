@@ -1,5 +1,6 @@
 package com.mediapipeline.testing;
 
+import com.mediapipeline.redis.RedisKeys;
 import redis.clients.jedis.JedisPooled;
 
 import java.net.URI;
@@ -21,6 +22,6 @@ public final class TestRedis {
     }
 
     public static Map<String, String> uploadHash(String uploadId) {
-        return client().hgetAll("upload:" + uploadId);
+        return client().hgetAll(RedisKeys.upload(uploadId));
     }
 }
