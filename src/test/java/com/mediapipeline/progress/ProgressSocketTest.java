@@ -142,7 +142,8 @@ class ProgressSocketTest {
         socket.offer(ProgressEvent.removed(ID, "deleted"));
 
         clientTakes();
-        assertEquals(List.of(progress(100), complete(1000)), received, "the complete replaces the waiting progress, and nothing replaces it");
+        assertEquals(List.of(progress(100), complete(1000)), received,
+                "the complete replaces the waiting progress, and nothing replaces it");
         assertNull(closedWith, "the socket stays open until the client has the complete");
 
         clientTakes();

@@ -2,6 +2,7 @@ package com.mediapipeline.storage;
 
 import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.testing.Api;
+import com.mediapipeline.testing.Await;
 import com.mediapipeline.testing.ServiceIT;
 import com.mediapipeline.testing.SlowBody;
 import com.mediapipeline.testing.TestEnvironment;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -179,9 +181,8 @@ class StorageIT extends ServiceIT {
         String upload = acme.create(size, "big.bin", null);
         String id = Api.idOf(upload);
         CompletableFuture<HttpResponse<String>> patch = acme.slowPatch(upload, size, 40);
-        while (Long.parseLong(TestRedis.uploadHash(id).getOrDefault("offset", "0")) == 0) {
-            Thread.sleep(20);
-        }
+        Await.until(Duration.ofSeconds(30), "the PATCH's first bytes to be recorded",
+                () -> Long.parseLong(TestRedis.uploadHash(id).getOrDefault("offset", "0")), offset -> offset > 0);
         assertEquals(204, Api.send(acme.request("/api/v1/storage/" + id).DELETE()).statusCode());
         HttpResponse<String> ended = patch.get();
         assertNotEquals(204, ended.statusCode(), "the PATCH cannot complete an upload that was deleted");

@@ -13,7 +13,10 @@ import static com.mediapipeline.testing.Api.send;
 import static com.mediapipeline.testing.Responses.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The TUS checksum extension in raw HTTP: Upload-Checksum verified, with every advertised algorithm (https://tus.io/protocols/resumable-upload). */
+/**
+ * The TUS checksum extension in raw HTTP: Upload-Checksum is verified, with every advertised
+ * algorithm (https://tus.io/protocols/resumable-upload).
+ */
 class ChecksumIT extends ServiceIT {
 
     private static final byte[] HELLO = "hello".getBytes(StandardCharsets.UTF_8);

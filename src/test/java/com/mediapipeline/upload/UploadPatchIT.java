@@ -3,12 +3,13 @@ package com.mediapipeline.upload;
 import com.mediapipeline.testing.Api;
 import com.mediapipeline.testing.ServiceIT;
 import com.mediapipeline.testing.SlowBody;
-import com.mediapipeline.testing.TestEnvironment;
+import com.mediapipeline.testing.TestRedis;
 import org.junit.jupiter.api.Test;
 
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 import static com.mediapipeline.testing.Api.OCTET_STREAM;
 import static com.mediapipeline.testing.Api.send;
@@ -17,7 +18,10 @@ import static com.mediapipeline.testing.Responses.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** TUS 1.0.0 PATCH in raw HTTP: offsets, content type, ids, the writer's lock, lengths, method override (https://tus.io/protocols/resumable-upload). */
+/**
+ * TUS 1.0.0 PATCH in raw HTTP: offsets, content type, ids, the writer's lock, lengths, the method
+ * override (https://tus.io/protocols/resumable-upload).
+ */
 class UploadPatchIT extends ServiceIT {
 
     /** "If the offsets do not match, the Server MUST respond with the 409 Conflict status." */
@@ -61,16 +65,16 @@ class UploadPatchIT extends ServiceIT {
         try (Socket stalled = acme.openPatch(upload, size)) {
             stalled.getOutputStream().write(new byte[100_000]);
             stalled.getOutputStream().flush();
-            Thread.sleep(300);
+            TestRedis.awaitLocked(Api.idOf(upload));
             assertError(acme.patch(upload, 0, SlowBody.pattern(size)), 423, "locked");
 
-            Thread.sleep(TestEnvironment.LOCK_TIMEOUT_SECONDS * 1000L + 500);
+            TestRedis.awaitUnlocked(Api.idOf(upload));
             assertEquals("0", acme.head(upload).headers().firstValue("Upload-Offset").orElseThrow());
             assertEquals(204, acme.patch(upload, 0, SlowBody.pattern(size)).statusCode());
 
             stalled.getOutputStream().write(new byte[size - 100_000]);
             stalled.getOutputStream().flush();
-            Thread.sleep(500);
+            Api.answerHead(stalled, Duration.ofSeconds(15));
         }
         assertArrayEquals(SlowBody.pattern(size), acme.downloaded(upload));
     }
