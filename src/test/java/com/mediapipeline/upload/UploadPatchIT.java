@@ -16,7 +16,6 @@ import static com.mediapipeline.testing.Api.send;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static com.mediapipeline.testing.Responses.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * TUS 1.0.0 PATCH in raw HTTP: offsets, content type, ids, the writer's lock, lengths, the method
@@ -47,9 +46,9 @@ class UploadPatchIT extends ServiceIT {
     @Test
     void unknownOrMalformedIdIs404() {
         assertError(acme.patch(acme.uploadsUrl() + "7d3f0a52-52d1-4b2e-9b6b-0a8e0e2f8c11", 0, new byte[1]), 404, "not_found");
-        HttpResponse<String> traversal = acme.patch(acme.uploadsUrl() + "..%2F..%2Fetc%2Fpasswd", 0, new byte[1]);
-        assertTrue(traversal.statusCode() >= 400, "the container may refuse an encoded slash itself, but never serve it");
-        assertTrue(Api.json(traversal.body()).containsKey("error"), traversal.body());
+        // the container resolves the encoded slashes when it maps the path, which then leaves the uploads:
+        // no TUS filter, and the default servlet has no PATCH; nothing is served
+        assertError(acme.patch(acme.uploadsUrl() + "..%2F..%2Fetc%2Fpasswd", 0, new byte[1]), 501, "not_implemented");
         assertError(acme.patch(acme.uploadsUrl() + "7D3F0A52-52D1-4B2E-9B6B-0A8E0E2F8C11", 0, new byte[1]), 404, "not_found");
         assertEquals(404, acme.head(acme.uploadsUrl() + "1-1-1-1-1").statusCode());
     }
