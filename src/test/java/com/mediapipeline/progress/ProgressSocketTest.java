@@ -89,17 +89,14 @@ class ProgressSocketTest {
 
     @Test
     void anIdleSocketSendsAnEventAtOnce() {
-        socket.offer(progress(100));
+        offer(progress(100));
 
         assertEquals(List.of(progress(100)), received);
     }
 
     @Test
     void whileASendIsInFlightNewerEventsReplaceTheWaitingOne() {
-        socket.offer(progress(100));
-        socket.offer(progress(200));
-        socket.offer(progress(300));
-        socket.offer(progress(400));
+        offer(progress(100), progress(200), progress(300), progress(400));
         assertEquals(List.of(progress(100)), received, "nothing more goes out while the client is slow");
 
         clientTakes();
@@ -112,21 +109,19 @@ class ProgressSocketTest {
 
     @Test
     void anEventBehindTheLastOneIsDropped() {
-        socket.offer(progress(300));
+        offer(progress(300));
         clientTakes();
 
-        socket.offer(progress(200));
+        offer(progress(200));
         assertEquals(List.of(progress(300)), received);
 
-        socket.offer(progress(300));
+        offer(progress(300));
         assertEquals(List.of(progress(300), progress(300)), received, "the same offset is no step back");
     }
 
     @Test
     void anEventBehindTheWaitingOneIsDropped() {
-        socket.offer(progress(100));
-        socket.offer(progress(300));
-        socket.offer(progress(200));
+        offer(progress(100), progress(300), progress(200));
 
         clientTakes();
         clientTakes();
@@ -135,11 +130,7 @@ class ProgressSocketTest {
 
     @Test
     void completionReachesASlowClientLastAndClosesTheSocket() {
-        socket.offer(progress(100));
-        socket.offer(progress(500));
-        socket.offer(complete(1000));
-        socket.offer(progress(1000));
-        socket.offer(ProgressEvent.removed(ID, "deleted"));
+        offer(progress(100), progress(500), complete(1000), progress(1000), ProgressEvent.removed(ID, "deleted"));
 
         clientTakes();
         assertEquals(List.of(progress(100), complete(1000)), received,
@@ -154,10 +145,10 @@ class ProgressSocketTest {
     /** An error carries no bytes: being terminal, it is never taken for a step back. */
     @Test
     void anErrorIsDeliveredThoughItCarriesNoBytes() {
-        socket.offer(progress(500));
+        offer(progress(500));
         clientTakes();
 
-        socket.offer(ProgressEvent.removed(ID, "expired"));
+        offer(ProgressEvent.removed(ID, "expired"));
         assertEquals(List.of(progress(500), ProgressEvent.removed(ID, "expired")), received);
         clientTakes();
         assertEquals(CloseReason.CloseCodes.NORMAL_CLOSURE, closedWith.getCloseCode());
@@ -165,11 +156,9 @@ class ProgressSocketTest {
 
     @Test
     void nothingFollowsTheTerminalEvent() {
-        socket.offer(complete(1000));
-        socket.offer(progress(1000));
-        socket.offer(ProgressEvent.removed(ID, "deleted"));
+        offer(complete(1000), progress(1000), ProgressEvent.removed(ID, "deleted"));
         clientTakes();
-        socket.offer(complete(1000));
+        offer(complete(1000));
 
         assertEquals(List.of(complete(1000)), received);
         assertTrue(inFlight.isEmpty());
@@ -177,13 +166,12 @@ class ProgressSocketTest {
 
     @Test
     void aFailedSendEndsTheSocket() {
-        socket.offer(progress(100));
-        socket.offer(progress(200));
+        offer(progress(100), progress(200));
 
         inFlight.remove().onResult(new SendResult(new IOException("connection reset")));
 
         assertEquals(List.of(socket), gone);
-        socket.offer(progress(300));
+        offer(progress(300));
         assertEquals(List.of(progress(100)), received, "neither the waiting event nor a later one goes out");
         assertNull(closedWith);
     }
@@ -192,7 +180,7 @@ class ProgressSocketTest {
     void aSendOnAClosedSessionEndsTheSocket() {
         sessionClosed = true;
 
-        socket.offer(progress(100));
+        offer(progress(100));
 
         assertEquals(List.of(socket), gone);
         assertTrue(received.isEmpty());
@@ -203,9 +191,16 @@ class ProgressSocketTest {
         socket.ping();
         assertEquals(1, pings);
 
-        socket.offer(complete(1000));
+        offer(complete(1000));
         socket.ping();
         assertEquals(1, pings, "a finished socket is not pinged");
+    }
+
+    /** Offers the events one after the other, as the relay would. */
+    private void offer(ProgressEvent... events) {
+        for (ProgressEvent event : events) {
+            socket.offer(event);
+        }
     }
 
     private void clientTakes() {
