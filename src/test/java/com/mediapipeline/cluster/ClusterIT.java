@@ -1,7 +1,9 @@
 package com.mediapipeline.cluster;
 
 import com.mediapipeline.progress.ProgressEvent;
+import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.testing.Api;
+import com.mediapipeline.testing.Await;
 import com.mediapipeline.testing.ServiceProcess;
 import com.mediapipeline.testing.SlowBody;
 import com.mediapipeline.testing.SocketWatcher;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -85,7 +88,7 @@ class ClusterIT {
         }
         assertEquals("completed", onB.statusJson(id).get("status"));
         assertArrayEquals(content, onB.download(id).body());
-        long ttl = TestRedis.client().pttl("upload:" + id);
+        long ttl = TestRedis.client().pttl(RedisKeys.upload(id));
         assertTrue(ttl > 0 && ttl <= (RETENTION_SECONDS + 2L * SWEEP_SECONDS) * 1000, "a completed status expires by itself: " + ttl);
     }
 
@@ -111,9 +114,7 @@ class ClusterIT {
         long size = 8L * 1024 * 1024;
         String upload = onA.create(size, null, null);
         CompletableFuture<HttpResponse<String>> slow = onA.slowPatch(upload, size, 40);
-        while (!TestRedis.client().exists("lock:upload:" + Api.idOf(upload)) && !slow.isDone()) {
-            Thread.sleep(10);
-        }
+        TestRedis.awaitLocked(Api.idOf(upload));
         assertError(onB.patch(onB.uploadsUrl() + Api.idOf(upload), 0, new byte[10]), 423, "locked");
         assertEquals(204, slow.get().statusCode());
         assertEquals(Long.toString(size), onB.head(onB.uploadsUrl() + Api.idOf(upload)).headers()
@@ -166,22 +167,24 @@ class ClusterIT {
     void aSweepReconcilesOrphans() throws Exception {
         Api onA = Api.acme(a.url());
         String ghost = "6f1c2b9e-70a1-4c8e-8d21-0b7e3a601f5c";
-        TestRedis.client().hset("upload:" + ghost, Map.of("status", "uploading", "business", "acme", "offset", "5"));
+        TestRedis.client().hset(RedisKeys.upload(ghost), Map.of("status", "uploading", "business", "acme", "offset", "5"));
         String upload = onA.create(100, "kept.bin", null);
         onA.patch(upload, 0, new byte[40]);
-        TestRedis.client().del("upload:" + Api.idOf(upload));
+        TestRedis.client().del(RedisKeys.upload(Api.idOf(upload)));
         String done = onA.create(10, "done.bin", null);
         onA.patch(done, 0, new byte[10]);
         // the completing status write lost (Redis restarted just then): the hash still says where it was
-        TestRedis.client().hset("upload:" + Api.idOf(done), Map.of("status", "uploading", "offset", "4", "progress", "40.0"));
+        TestRedis.client().hset(RedisKeys.upload(Api.idOf(done)), Map.of("status", "uploading", "offset", "4", "progress", "40.0"));
 
-        Instant deadline = Instant.now().plusSeconds(4L * SWEEP_SECONDS + 5);
-        while ((TestRedis.client().exists("upload:" + ghost) || onA.status(Api.idOf(upload)).statusCode() != 200
-                || !"completed".equals(onA.statusJson(Api.idOf(done)).get("status"))) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(200);
+        record Seen(boolean ghostStatus, int keptStatus, Object doneStatus) {
         }
+        Await.until(Duration.ofSeconds(4L * SWEEP_SECONDS + 5),
+                "a sweep to drop the ghost's status, restore kept.bin's and repair done.bin's",
+                () -> new Seen(TestRedis.client().exists(RedisKeys.upload(ghost)), onA.status(Api.idOf(upload)).statusCode(),
+                        onA.statusJson(Api.idOf(done)).get("status")),
+                seen -> !seen.ghostStatus() && seen.keptStatus() == 200 && "completed".equals(seen.doneStatus()));
         assertEquals(10, ((Number) onA.statusJson(Api.idOf(done)).get("offset")).longValue(), "a lost completion is repaired");
-        assertFalse(TestRedis.client().exists("upload:" + ghost), "a status whose files are gone is dropped");
+        assertFalse(TestRedis.client().exists(RedisKeys.upload(ghost)), "a status whose files are gone is dropped");
         Map<String, Object> restored = onA.statusJson(Api.idOf(upload));
         assertEquals("uploading", restored.get("status"));
         assertEquals(40, ((Number) restored.get("offset")).longValue());
@@ -206,10 +209,9 @@ class ClusterIT {
             assertEquals("error", gone.type());
             assertEquals("expired", gone.message());
         }
-        Instant deadline = Instant.now().plusSeconds(RETENTION_SECONDS + 4L * SWEEP_SECONDS + 10);
-        while (ids.stream().anyMatch(id -> onA.status(id).statusCode() != 404) && Instant.now().isBefore(deadline)) {
-            Thread.sleep(250);
-        }
+        Await.until(Duration.ofSeconds(RETENTION_SECONDS + 4L * SWEEP_SECONDS + 10), "the expired uploads to be swept",
+                () -> ids.stream().map(id -> onA.status(id).statusCode()).toList(),
+                statuses -> statuses.stream().allMatch(status -> status == 404));
         for (String id : ids) {
             assertError(Api.acme(b.url()).status(id), 404, "not_found");
             assertEquals(404, Api.acme(b.url()).download(id).statusCode());

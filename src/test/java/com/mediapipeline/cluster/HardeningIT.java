@@ -88,7 +88,7 @@ class HardeningIT {
         long size = 12L * 1024 * 1024;
         String upload = api.create(size, "steady.bin", null);
         CompletableFuture<HttpResponse<String>> patch = api.slowPatch(upload, size, 50);
-        Thread.sleep(700);
+        api.awaitBytesRecorded(upload);
         redis.stop();
         assertError(api.status(Api.idOf(upload)), 503, "redis_unavailable");
         redis.start();

@@ -1,6 +1,7 @@
 package com.mediapipeline.health;
 
 import com.mediapipeline.testing.Api;
+import com.mediapipeline.testing.Await;
 import com.mediapipeline.testing.ServiceIT;
 import com.mediapipeline.testing.TestEnvironment;
 import org.junit.jupiter.api.Test;
@@ -9,8 +10,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,11 +62,11 @@ class ObservabilityIT extends ServiceIT {
         String upload = acme.create(5, null, null);
         acme.patch(upload, 0, new byte[5]);
         String id = Api.idOf(upload);
-        Thread.sleep(500);
+        Await.until(Duration.ofSeconds(10), "an access line for the PATCH in the log", () -> payaraLog().stream()
+                .filter(line -> line.contains("access method=PATCH") && line.contains("upload=" + id)
+                        && line.contains("business=acme") && line.contains("user=alice") && line.contains("status=204"))
+                .findFirst(), Optional::isPresent);
         List<String> log = payaraLog();
-        assertTrue(log.stream().anyMatch(line -> line.contains("access method=PATCH") && line.contains("upload=" + id)
-                && line.contains("business=acme") && line.contains("user=alice") && line.contains("status=204")),
-                "an access line for the PATCH");
         assertFalse(log.stream().anyMatch(line -> line.contains(TestEnvironment.ACME_KEY)), "API keys are never logged");
     }
 

@@ -1,6 +1,8 @@
 package com.mediapipeline.progress;
 
+import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.testing.Api;
+import com.mediapipeline.testing.Await;
 import com.mediapipeline.testing.ServiceProcess;
 import com.mediapipeline.testing.SocketWatcher;
 import com.mediapipeline.testing.TestEnvironment;
@@ -11,9 +13,11 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -75,7 +79,7 @@ class SocketCapIT {
     void slotsOfADeadInstanceStopCountingWhenTheirLeaseEnds() throws Exception {
         Api globex = Api.globex(a.url());
         String id = Api.idOf(globex.create(10, null, null));
-        String key = "websockets:globex";
+        String key = RedisKeys.webSockets("globex");
         long now = Instant.now().toEpochMilli();
         try {
             for (int i = 0; i < CAP; i++) {
@@ -105,16 +109,20 @@ class SocketCapIT {
     }
 
     /** The slot of a socket that closed comes back once the server has seen the close. */
-    private static SocketWatcher awaitSlot(Api caller, String id) throws Exception {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            SocketWatcher watcher = SocketWatcher.open(caller, id);
-            try {
-                watcher.next(2);
-                return watcher;
-            } catch (AssertionError refused) {
-                assertEquals(4429, watcher.closeCode());
-            }
+    private static SocketWatcher awaitSlot(Api caller, String id) {
+        return Await.until(Duration.ofSeconds(100), "the closed socket's slot to come back", () -> admitted(caller, id),
+                Objects::nonNull);
+    }
+
+    /** A socket that was let in, or null when it was closed for the cap. */
+    private static SocketWatcher admitted(Api caller, String id) throws Exception {
+        SocketWatcher watcher = SocketWatcher.open(caller, id);
+        try {
+            watcher.next(2);
+            return watcher;
+        } catch (AssertionError refused) {
+            assertEquals(4429, watcher.closeCode());
+            return null;
         }
-        throw new AssertionError("the closed socket's slot never came back");
     }
 }

@@ -1,6 +1,7 @@
 package com.mediapipeline.progress;
 
 import com.mediapipeline.testing.Api;
+import com.mediapipeline.testing.Await;
 import com.mediapipeline.testing.ServiceIT;
 import com.mediapipeline.testing.SlowBody;
 import com.mediapipeline.testing.TestRedis;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -81,16 +83,14 @@ class StatusIT extends ServiceIT {
         String id = Api.idOf(upload);
         CompletableFuture<HttpResponse<String>> patch = acme.slowPatch(upload, size, 60);
 
-        long seenMidway = -1;
-        while (!patch.isDone()) {
-            long offset = Long.parseLong(TestRedis.uploadHash(id).get("offset"));
-            if (offset > 0 && offset < size && !patch.isDone()) {
-                seenMidway = offset;
-            }
-            Thread.sleep(50);
+        record Seen(long offset, boolean patchEnded) {
         }
+        Seen seen = Await.until(Duration.ofSeconds(60), "an offset between 0 and the size, or the PATCH's end",
+                () -> new Seen(Long.parseLong(TestRedis.uploadHash(id).get("offset")), patch.isDone()),
+                s -> s.patchEnded() || s.offset() > 0 && s.offset() < size);
         assertEquals(204, patch.get().statusCode(), patch.get().body());
-        assertTrue(seenMidway > 0, "an offset between 0 and the size was visible while the PATCH streamed");
+        assertTrue(!seen.patchEnded() && seen.offset() > 0 && seen.offset() < size,
+                "an offset between 0 and the size was visible while the PATCH streamed: " + seen);
         assertEquals("completed", acme.statusJson(id).get("status"));
     }
 

@@ -1,6 +1,8 @@
 package com.mediapipeline.storage;
 
+import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.testing.Api;
+import com.mediapipeline.testing.Await;
 import com.mediapipeline.testing.ServiceIT;
 import com.mediapipeline.testing.SlowBody;
 import com.mediapipeline.testing.TestEnvironment;
@@ -10,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +21,6 @@ import static com.mediapipeline.testing.Responses.assertError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** GET, HEAD and DELETE /api/v1/storage/{file_id}: headers, ranges (RFC 9110), and removal. */
@@ -159,7 +161,7 @@ class StorageIT extends ServiceIT {
     void deleteLeavesNothingOnDiskOrInRedis() {
         String id = stored("gone.bin", null);
         assertTrue(Files.exists(TestEnvironment.storageDir().resolve("uploads").resolve(id)));
-        assertTrue(TestRedis.client().exists("upload:" + id));
+        assertTrue(TestRedis.client().exists(RedisKeys.upload(id)));
 
         assertEquals(204, Api.send(acme.request("/api/v1/storage/" + id).DELETE()).statusCode());
 
@@ -167,7 +169,7 @@ class StorageIT extends ServiceIT {
         assertError(acme.status(id), 404, "not_found");
         assertEquals(404, acme.head(acme.uploadsUrl() + id).statusCode());
         assertFalse(Files.exists(TestEnvironment.storageDir().resolve("uploads").resolve(id)));
-        assertFalse(TestRedis.client().exists("upload:" + id));
+        assertFalse(TestRedis.client().exists(RedisKeys.upload(id)));
         assertError(Api.send(acme.request("/api/v1/storage/" + id).DELETE()), 404, "not_found");
     }
 
@@ -178,15 +180,14 @@ class StorageIT extends ServiceIT {
         String upload = acme.create(size, "big.bin", null);
         String id = Api.idOf(upload);
         CompletableFuture<HttpResponse<String>> patch = acme.slowPatch(upload, size, 40);
-        while (Long.parseLong(TestRedis.uploadHash(id).getOrDefault("offset", "0")) == 0) {
-            Thread.sleep(20);
-        }
+        Await.until(Duration.ofSeconds(30), "the PATCH's first bytes to be recorded",
+                () -> Long.parseLong(TestRedis.uploadHash(id).getOrDefault("offset", "0")), offset -> offset > 0);
         assertEquals(204, Api.send(acme.request("/api/v1/storage/" + id).DELETE()).statusCode());
-        HttpResponse<String> ended = patch.get();
-        assertNotEquals(204, ended.statusCode(), "the PATCH cannot complete an upload that was deleted");
+        // the PATCH cannot complete an upload that was deleted
+        assertError(patch.get(), 410, "gone");
 
         assertError(acme.status(id), 404, "not_found");
-        assertFalse(TestRedis.client().exists("upload:" + id));
+        assertFalse(TestRedis.client().exists(RedisKeys.upload(id)));
         assertFalse(Files.exists(TestEnvironment.storageDir().resolve("uploads").resolve(id)));
     }
 

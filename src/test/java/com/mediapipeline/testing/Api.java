@@ -3,14 +3,18 @@ package com.mediapipeline.testing;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -105,8 +109,13 @@ public final class Api {
     }
 
     public HttpResponse<String> patch(String uploadUrl, long offset, byte[] bytes) {
-        return send(request(uploadUrl).method("PATCH", HttpRequest.BodyPublishers.ofByteArray(bytes))
-                .header("Content-Type", OCTET_STREAM).header("Upload-Offset", Long.toString(offset)));
+        return send(patchRequest(uploadUrl, offset, bytes));
+    }
+
+    /** A PATCH of {@code bytes} at {@code offset}, for a test to add headers to before it sends it. */
+    public HttpRequest.Builder patchRequest(String uploadUrl, long offset, byte[] bytes) {
+        return request(uploadUrl).method("PATCH", HttpRequest.BodyPublishers.ofByteArray(bytes))
+                .header("Content-Type", OCTET_STREAM).header("Upload-Offset", Long.toString(offset));
     }
 
     /** A PATCH from offset 0 whose body of {@code size} bytes trickles in, sent in the background. */
@@ -131,6 +140,31 @@ public final class Api {
         return socket;
     }
 
+    /**
+     * The head of the service's answer (status line and headers) on a raw connection such as
+     * {@link #openPatch}'s, or what it sent before it closed the connection; fails if it does
+     * neither within {@code timeout}.
+     */
+    public static String answerHead(Socket socket, Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        InputStream in = socket.getInputStream();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        try {
+            for (int b = in.read(); b >= 0; b = in.read()) {
+                head.write(b);
+                if (head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                    break;
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the service neither answered nor closed the connection within " + timeout
+                    + "; it sent: " + head.toString(StandardCharsets.ISO_8859_1));
+        } catch (IOException reset) {
+            // closed by the service: as good as an answer
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
     public HttpResponse<String> head(String uploadUrl) {
         return send(request(uploadUrl).method("HEAD", HttpRequest.BodyPublishers.noBody()));
     }
@@ -144,6 +178,16 @@ public final class Api {
         return sendForBytes(request);
     }
 
+    /** The stored bytes of an upload that the test expects complete, by its URL; fails unless the download answers 200. */
+    public byte[] downloaded(String uploadUrl) {
+        HttpResponse<byte[]> response = download(idOf(uploadUrl));
+        if (response.statusCode() != 200) {
+            throw new AssertionError("download answered " + response.statusCode() + ": "
+                    + new String(response.body(), StandardCharsets.UTF_8));
+        }
+        return response.body();
+    }
+
     public HttpResponse<String> status(String uploadId) {
         return send(request("/api/v1/uploads/meta/" + uploadId + "/status").GET());
     }
@@ -154,6 +198,15 @@ public final class Api {
             throw new AssertionError("status answered " + response.statusCode() + ": " + response.body());
         }
         return json(response.body());
+    }
+
+    /**
+     * Waits until the upload's status shows bytes recorded, as it does soon after a PATCH begins
+     * streaming into it, and answers that offset.
+     */
+    public long awaitBytesRecorded(String uploadUrl) {
+        return Await.until(Duration.ofSeconds(30), "bytes of " + idOf(uploadUrl) + " to be recorded in its status",
+                () -> ((Number) statusJson(idOf(uploadUrl)).get("offset")).longValue(), offset -> offset > 0);
     }
 
     @SuppressWarnings("unchecked")

@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -113,26 +112,24 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    public void awaitReady() throws IOException, InterruptedException {
-        Instant deadline = Instant.now().plus(BOOT_TIMEOUT);
+    public void awaitReady() throws IOException {
         Api probe = Api.anonymous(url());
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("The service exited during start-up; see " + log);
-            }
-            try {
-                HttpRequest.Builder options = probe.request(probe.uploadsUrl())
-                        .method("OPTIONS", HttpRequest.BodyPublishers.noBody());
-                if (Api.send(options).statusCode() == 204) {
-                    return;
+        try {
+            Await.<Object>until(BOOT_TIMEOUT, "the service on port " + port + " to answer OPTIONS with 204", () -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("The service exited during start-up; see " + log);
                 }
-            } catch (UncheckedIOException notYetListening) {
-                // the port opens a few seconds into the boot
-            }
-            Thread.sleep(250);
+                try {
+                    return Api.send(probe.request(probe.uploadsUrl()).method("OPTIONS", HttpRequest.BodyPublishers.noBody()))
+                            .statusCode();
+                } catch (UncheckedIOException notYetListening) {
+                    return "not listening yet"; // the port opens a few seconds into the boot
+                }
+            }, answer -> answer.equals(204));
+        } catch (AssertionError notReady) {
+            List<String> lines = Files.readAllLines(log);
+            throw new IllegalStateException("The service did not become ready in " + BOOT_TIMEOUT + "; its last lines:\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())), notReady);
         }
-        List<String> lines = Files.readAllLines(log);
-        throw new IllegalStateException("The service did not become ready in " + BOOT_TIMEOUT + "; its last lines:\n"
-                + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())));
     }
 }

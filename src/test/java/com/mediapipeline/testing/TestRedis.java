@@ -1,8 +1,10 @@
 package com.mediapipeline.testing;
 
+import com.mediapipeline.redis.RedisKeys;
 import redis.clients.jedis.JedisPooled;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 
 /** A second, independent connection to the Redis the service uses, to check what it stored. */
@@ -21,6 +23,18 @@ public final class TestRedis {
     }
 
     public static Map<String, String> uploadHash(String uploadId) {
-        return client().hgetAll("upload:" + uploadId);
+        return client().hgetAll(RedisKeys.upload(uploadId));
+    }
+
+    /** Waits until a request (a PATCH that has begun) holds the upload's write lock. */
+    public static void awaitLocked(String uploadId) {
+        Await.until(Duration.ofSeconds(10), "a request to hold the write lock of " + uploadId,
+                () -> client().exists(RedisKeys.uploadLock(uploadId)));
+    }
+
+    /** Waits until nobody holds the upload's write lock: its holder released it, or stalled past its lease. */
+    public static void awaitUnlocked(String uploadId) {
+        Await.until(Duration.ofSeconds(TestEnvironment.LOCK_TIMEOUT_SECONDS + 10L), "the write lock of " + uploadId
+                + " to be released or to expire", () -> !client().exists(RedisKeys.uploadLock(uploadId)));
     }
 }

@@ -1,6 +1,7 @@
 package com.mediapipeline.upload;
 
 import com.mediapipeline.testing.Api;
+import com.mediapipeline.testing.Await;
 import com.mediapipeline.testing.ServiceProcess;
 import com.mediapipeline.testing.SlowBody;
 import com.mediapipeline.testing.TestEnvironment;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -65,7 +67,7 @@ class RestartIT {
             upload = api.create(SIZE, "crash.bin", null);
             try (Socket patch = api.openPatch(upload, SIZE)) {
                 patch.getOutputStream().write(content, 0, SIZE / 4);
-                awaitProgress(api, upload);
+                api.awaitBytesRecorded(upload);
                 service.kill();
             }
         }
@@ -76,20 +78,12 @@ class RestartIT {
             Api api = Api.acme(service.url());
             long offset = Long.parseLong(api.head(upload).headers().firstValue("Upload-Offset").orElseThrow());
             assertTrue(offset < Files.size(data), "the data file is longer than the recorded offset");
-            HttpResponse<String> resumed = api.patch(upload, offset, Arrays.copyOfRange(content, (int) offset, SIZE));
-            for (int i = 0; i < 20 && resumed.statusCode() == 423; i++) {
-                Thread.sleep(250);
-                resumed = api.patch(upload, offset, Arrays.copyOfRange(content, (int) offset, SIZE));
-            }
+            byte[] rest = Arrays.copyOfRange(content, (int) offset, SIZE);
+            HttpResponse<String> resumed = Await.until(Duration.ofSeconds(15), "the crashed instance's lock to expire",
+                    () -> api.patch(upload, offset, rest), response -> response.statusCode() != 423);
             assertEquals(204, resumed.statusCode(), "the crashed instance's lock expired: " + resumed.body());
             assertArrayEquals(content, api.download(Api.idOf(upload)).body());
             assertEquals("completed", api.statusJson(Api.idOf(upload)).get("status"));
-        }
-    }
-
-    private static void awaitProgress(Api api, String upload) throws InterruptedException {
-        for (int i = 0; i < 100 && ((Number) api.statusJson(Api.idOf(upload)).get("offset")).longValue() == 0; i++) {
-            Thread.sleep(50);
         }
     }
 

@@ -1,6 +1,7 @@
 package com.mediapipeline.upload;
 
 import com.mediapipeline.testing.Api;
+import com.mediapipeline.testing.Await;
 import com.mediapipeline.testing.ServiceIT;
 import com.mediapipeline.testing.SlowBody;
 import com.mediapipeline.testing.TestEnvironment;
@@ -16,6 +17,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -81,16 +83,10 @@ class TusClientIT extends ServiceIT {
         assertArrayEquals(Files.readAllBytes(file), acme.download(Api.idOf(uploadUrl)).body());
     }
 
-    private long awaitStoredOffset(String uploadUrl) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            var head = acme.head(uploadUrl);
-            long offset = Long.parseLong(head.headers().firstValue("Upload-Offset").orElse("0"));
-            if (offset > 0) {
-                return offset;
-            }
-            Thread.sleep(50);
-        }
-        return 0;
+    private long awaitStoredOffset(String uploadUrl) {
+        return Await.until(Duration.ofSeconds(15), "the bytes sent before the cut to be stored",
+                () -> Long.parseLong(acme.head(uploadUrl).headers().firstValue("Upload-Offset").orElse("0")),
+                offset -> offset > 0);
     }
 
     private static Path testFile(String name) throws IOException {

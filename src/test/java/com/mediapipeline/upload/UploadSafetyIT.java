@@ -6,14 +6,14 @@ import com.mediapipeline.testing.ServiceIT;
 import com.mediapipeline.testing.SlowBody;
 import com.mediapipeline.testing.SocketWatcher;
 import com.mediapipeline.testing.TestEnvironment;
+import com.mediapipeline.testing.TestRedis;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +24,6 @@ import static com.mediapipeline.testing.Responses.assertError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A byte that got a 204 is never lost, and one client cannot hurt another's upload: stalled,
@@ -46,14 +45,15 @@ class UploadSafetyIT extends ServiceIT {
         try (Socket stalled = acme.openPatch(upload, size)) {
             stalled.getOutputStream().write(new byte[3 * MIB + MIB / 2]);
             stalled.getOutputStream().flush();
-            Thread.sleep(TestEnvironment.LOCK_TIMEOUT_SECONDS * 1000L + 1500);
+            TestRedis.awaitLocked(Api.idOf(upload));
+            TestRedis.awaitUnlocked(Api.idOf(upload));
 
             assertEquals("0", acme.head(upload).headers().firstValue("Upload-Offset").orElseThrow());
             HttpResponse<String> resumed = acme.patch(upload, 0, SlowBody.pattern(size));
             assertEquals(204, resumed.statusCode(), resumed.body());
 
             stalled.shutdownOutput();
-            awaitAnswerOrClose(stalled);
+            Api.answerHead(stalled, Duration.ofSeconds(15));
         }
         assertAgree(upload, SlowBody.pattern(size));
     }
@@ -66,12 +66,13 @@ class UploadSafetyIT extends ServiceIT {
         try (Socket stalled = acme.openPatch(upload, size)) {
             stalled.getOutputStream().write(new byte[MIB + 1000]);
             stalled.getOutputStream().flush();
-            Thread.sleep(TestEnvironment.LOCK_TIMEOUT_SECONDS * 1000L + 1500);
+            TestRedis.awaitLocked(Api.idOf(upload));
+            TestRedis.awaitUnlocked(Api.idOf(upload));
             assertEquals(204, acme.patch(upload, 0, SlowBody.pattern(size)).statusCode());
 
             stalled.getOutputStream().write(new byte[size - MIB - 1000]);
             stalled.getOutputStream().flush();
-            awaitAnswerOrClose(stalled);
+            Api.answerHead(stalled, Duration.ofSeconds(15));
         }
         assertAgree(upload, SlowBody.pattern(size));
     }
@@ -82,7 +83,7 @@ class UploadSafetyIT extends ServiceIT {
         int size = 2 * MIB;
         String upload = acme.create(size, null, null);
         CompletableFuture<HttpResponse<String>> holder = acme.slowPatch(upload, size, 100);
-        Thread.sleep(500);
+        TestRedis.awaitLocked(Api.idOf(upload));
         HttpResponse<String> sneaky = send(acme.request(upload).method("PATCH", HttpRequest.BodyPublishers.ofByteArray(new byte[size]))
                 .header("Content-Type", OCTET_STREAM).header("Upload-Offset", "0").header("X-HTTP-Method-Override", "X"));
         assertError(sneaky, 400, "bad_request");
@@ -245,19 +246,6 @@ class UploadSafetyIT extends ServiceIT {
         } else {
             assertFalse("completed".equals(status.get("status")), status.toString());
             assertEquals(409, download.statusCode());
-        }
-    }
-
-    /** Waits until the service has answered the request on {@code socket}, or closed it. */
-    private static void awaitAnswerOrClose(Socket socket) throws IOException {
-        socket.setSoTimeout(15_000);
-        InputStream in = socket.getInputStream();
-        byte[] buffer = new byte[4096];
-        try {
-            int read = in.read(buffer);
-            assertTrue(read != 0);
-        } catch (java.net.SocketException reset) {
-            // the service closed the connection: it is done with the request
         }
     }
 
