@@ -1,6 +1,7 @@
 package com.mediapipeline.health;
 
 import com.mediapipeline.testing.Api;
+import com.mediapipeline.testing.Await;
 import com.mediapipeline.testing.ServiceProcess;
 import com.mediapipeline.testing.TestEnvironment;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,11 +29,8 @@ class StartupChecksIT {
         Path storage = Files.createDirectories(TestEnvironment.workDir().resolve("startup-checks"));
         try (ServiceProcess service = new ServiceProcess(storage, ServiceProcess.reservedPort(1), "-D" + SETTING + "=0")
                 .launch()) {
-            // Payara Micro says it is ready once its deployment succeeded or failed
-            Instant deadline = Instant.now().plus(Duration.ofSeconds(180));
-            while (Instant.now().isBefore(deadline) && service.logLines().stream().noneMatch(line -> line.contains(" ready in "))) {
-                Thread.sleep(250);
-            }
+            Await.until(Duration.ofSeconds(180), "Payara Micro says it is ready (once its deployment succeeded or failed)",
+                    () -> service.logLines().stream().anyMatch(line -> line.contains(" ready in ")));
             assertTrue(service.logLines().stream().anyMatch(line -> line.contains(SETTING + " must be at least 1")),
                     "the log names the bad setting");
             assertNotEquals(204, optionsStatus(service), "no uploads are served");
