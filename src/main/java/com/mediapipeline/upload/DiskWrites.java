@@ -106,6 +106,16 @@ public final class DiskWrites {
 
     private ByteBuffer block() {
         ByteBuffer block = free.poll();
-        return block != null ? block : ByteBuffer.allocateDirect(BLOCK_SIZE + alignment).alignedSlice(alignment);
+        return block != null ? block : block(ByteBuffer.allocateDirect(BLOCK_SIZE + alignment), alignment);
+    }
+
+    /**
+     * The first {@code BLOCK_SIZE} bytes of {@code memory} that start on an {@code alignment} boundary.
+     * The aligned slice alone holds {@code BLOCK_SIZE + alignment} bytes whenever the memory happens to
+     * start on a boundary already (malloc hands back such an address now and then), so a block's size,
+     * and with it where a writer hands blocks over, would depend on the native heap's layout.
+     */
+    static ByteBuffer block(ByteBuffer memory, int alignment) {
+        return memory.alignedSlice(alignment).limit(BLOCK_SIZE).slice();
     }
 }

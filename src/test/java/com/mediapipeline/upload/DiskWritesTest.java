@@ -2,8 +2,11 @@ package com.mediapipeline.upload;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +19,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Whether upload bytes really bypass the page cache: the start-up probe is checked against {@code dd
- * oflag=direct} on the same folder, and the open file's flags are read back from the kernel.
+ * oflag=direct} on the same folder, and the open file's flags are read back from the kernel. And the
+ * blocks the bytes go through: {@code BLOCK_SIZE} bytes each, on a boundary.
  */
 class DiskWritesTest {
 
@@ -54,6 +58,19 @@ class DiskWritesTest {
             assertFalse(disk.direct());
             assertEquals(0, openFlags(data) & O_DIRECT, "the data file is open with O_DIRECT");
         }
+    }
+
+    /** Memory that starts on a boundary, as malloc sometimes returns it, and memory that does not. */
+    @ParameterizedTest(name = "memory {0} bytes past a boundary")
+    @ValueSource(ints = {0, 16, 4080})
+    void aBlockIsBlockSizeBytesOnABoundaryWhereverItsMemoryStarts(int offset) {
+        ByteBuffer memory = ByteBuffer.allocateDirect(DiskWrites.BLOCK_SIZE + 3 * 4096).alignedSlice(4096)
+                .position(offset).limit(offset + DiskWrites.BLOCK_SIZE + 4096).slice();
+
+        ByteBuffer block = DiskWrites.block(memory, 4096);
+
+        assertEquals(DiskWrites.BLOCK_SIZE, block.capacity());
+        assertEquals(0, block.alignmentOffset(0, 4096));
     }
 
     /** The flags of this process' one open descriptor of {@code file}, from the kernel's fdinfo. */
