@@ -15,15 +15,19 @@ import java.util.regex.Pattern;
 
 /**
  * Every API request, REST and TUS alike, needs a known API key and a well-formed username. Two kinds
- * pass without: OPTIONS (a preflight, TUS discovery; also when {@code X-HTTP-Method-Override} names it),
- * and the progress socket's handshake, which its endpoint authenticates the same way but answers with
- * the close code that socket clients understand (4401).
+ * pass without: OPTIONS (a preflight, TUS discovery; on the TUS routes also when
+ * {@code X-HTTP-Method-Override} names it, since only TUS honours the override), and the progress
+ * socket's handshake, which its endpoint authenticates the same way but answers with the close code
+ * that socket clients understand (4401). Both are judged on the raw URI as well as on the path the
+ * container routes by, so that no encoding, {@code ..} or {@code ;} makes one thing look like the other.
  */
 public class AuthenticationFilter extends HttpFilter {
 
     private static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
-    /** {@code /api/v1/ws/{upload_id}}; the tickets resource beside it is a plain POST. */
-    private static final Pattern HANDSHAKE = Pattern.compile("/api/v1/ws/(?!tickets$)[^/]+");
+    /** {@code /api/v1/ws/{upload_id}}: an id is lowercase hex and hyphens, nothing that decodes or normalises. */
+    private static final Pattern HANDSHAKE = Pattern.compile("/api/v1/ws/[0-9a-f-]+");
+    /** The TUS routes, as the TUS filter takes them: the uploads but not the JAX-RS resources under meta/. */
+    private static final Pattern TUS = Pattern.compile("/api/v1/uploads(/(?!meta/)[^;%]*)?");
 
     @Inject
     Authentication authentication;
@@ -49,14 +53,21 @@ public class AuthenticationFilter extends HttpFilter {
 
     private static boolean isOptions(HttpServletRequest request) {
         String override = request.getHeader(METHOD_OVERRIDE);
-        String method = override == null || override.isBlank() ? request.getMethod() : override.trim();
-        return "OPTIONS".equalsIgnoreCase(method);
+        if (override == null || override.isBlank() || !onBothPaths(request, TUS)) {
+            return "OPTIONS".equals(request.getMethod());
+        }
+        return "OPTIONS".equalsIgnoreCase(override.trim());
     }
 
-    /** Judged on the decoded, normalised path the container routes by, not the raw URI. */
     private static boolean isHandshake(HttpServletRequest request) {
-        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
         return "GET".equals(request.getMethod()) && "websocket".equalsIgnoreCase(request.getHeader("Upgrade"))
-                && HANDSHAKE.matcher(path).matches();
+                && onBothPaths(request, HANDSHAKE);
+    }
+
+    /** The raw URI (what JAX-RS routes by) and the decoded, normalised path (what the container maps) both match. */
+    private static boolean onBothPaths(HttpServletRequest request, Pattern pattern) {
+        String raw = request.getRequestURI().substring(request.getContextPath().length());
+        String mapped = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        return pattern.matcher(raw).matches() && pattern.matcher(mapped).matches();
     }
 }

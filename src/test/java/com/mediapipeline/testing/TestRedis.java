@@ -32,6 +32,15 @@ public final class TestRedis {
                 () -> client().exists(RedisKeys.uploadLock(uploadId)));
     }
 
+    /**
+     * Waits until a PATCH under a lease has reported bytes of the upload (the status hash names its
+     * lease as {@code writer}). Unlike the lock, which may come and go between two looks, this stays.
+     */
+    public static void awaitLeasedWrite(String uploadId) {
+        Await.until(Duration.ofSeconds(30), "a PATCH under a lease to report bytes of " + uploadId,
+                () -> client().hexists(RedisKeys.upload(uploadId), "writer"));
+    }
+
     /** Waits until nobody holds the upload's write lock: its holder released it, or stalled past its lease. */
     public static void awaitUnlocked(String uploadId) {
         Await.until(Duration.ofSeconds(TestEnvironment.LOCK_TIMEOUT_SECONDS + 10L), "the write lock of " + uploadId

@@ -45,7 +45,7 @@ class UploadSafetyIT extends ServiceIT {
         try (Socket stalled = acme.openPatch(upload, size)) {
             stalled.getOutputStream().write(new byte[3 * MIB + MIB / 2]);
             stalled.getOutputStream().flush();
-            TestRedis.awaitLocked(Api.idOf(upload));
+            TestRedis.awaitLeasedWrite(Api.idOf(upload));
             TestRedis.awaitUnlocked(Api.idOf(upload));
 
             assertEquals("0", acme.head(upload).headers().firstValue("Upload-Offset").orElseThrow());
@@ -66,7 +66,7 @@ class UploadSafetyIT extends ServiceIT {
         try (Socket stalled = acme.openPatch(upload, size)) {
             stalled.getOutputStream().write(new byte[MIB + 1000]);
             stalled.getOutputStream().flush();
-            TestRedis.awaitLocked(Api.idOf(upload));
+            TestRedis.awaitLeasedWrite(Api.idOf(upload));
             TestRedis.awaitUnlocked(Api.idOf(upload));
             assertEquals(204, acme.patch(upload, 0, SlowBody.pattern(size)).statusCode());
 
