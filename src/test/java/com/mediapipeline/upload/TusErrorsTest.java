@@ -4,6 +4,7 @@ import com.mediapipeline.errors.ErrorCode;
 import me.desair.tus.server.exception.InvalidContentTypeException;
 import me.desair.tus.server.exception.InvalidUploadOffsetException;
 import me.desair.tus.server.exception.TusException;
+import me.desair.tus.server.exception.UploadOffsetMismatchException;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -38,6 +39,15 @@ class TusErrorsTest {
             assertEquals(DEVIATIONS.getOrDefault(failure.getClass(), failure.getStatus()), code.status(),
                     failure.getClass().getSimpleName() + " answers its status");
         }
+    }
+
+    /** Ours too: a PATCH whose upload was deleted under it; and a subclass answers as its nearest mapped type. */
+    @Test
+    void ourOwnExceptionsAndSubclassesHaveTheirCodes() {
+        assertEquals(ErrorCode.GONE, TusErrors.codeOf(new UploadDeletedException(
+                new me.desair.tus.server.upload.UploadId("0b7e3a60-1f5c-4c8e-8d21-6a1f3c2b9e70"))));
+        assertEquals(ErrorCode.OFFSET_MISMATCH, TusErrors.codeOf(new UploadOffsetMismatchException("behind") {
+        }));
     }
 
     @Test
