@@ -79,6 +79,11 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** The file the service logs to; processes on the same port append to it, one after the other. */
+    public Path log() {
+        return log;
+    }
+
     /** The lines the service logged so far. */
     public List<String> logLines() throws IOException {
         return Files.readAllLines(log);
