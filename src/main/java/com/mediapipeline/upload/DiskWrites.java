@@ -56,7 +56,22 @@ public final class DiskWrites {
 
     /** Direct I/O if {@code wanted} and the folder's file system accepts it (tried on a scratch file), else the page cache. */
     public static DiskWrites forFolder(Path folder, boolean wanted, Executor writerThreads) throws IOException {
-        int alignment = (int) Math.max(MIN_ALIGNMENT, Files.getFileStore(folder).getBlockSize());
+        return forFolder(folder, wanted, writerThreads, Files.getFileStore(folder).getBlockSize());
+    }
+
+    /**
+     * A file system whose block is larger than ours (CephFS reports its 4 MiB objects) cannot take our
+     * blocks with direct I/O: its bytes go through the page cache, in blocks aligned to a page.
+     */
+    static DiskWrites forFolder(Path folder, boolean wanted, Executor writerThreads, long blockSize) throws IOException {
+        if (blockSize > BLOCK_SIZE) {
+            if (wanted) {
+                LOG.warning("The file system of " + folder + " has " + blockSize + "-byte blocks, more than the "
+                        + BLOCK_SIZE + " bytes written at once: upload bytes go through the page cache");
+            }
+            return new DiskWrites(false, MIN_ALIGNMENT, writerThreads);
+        }
+        int alignment = (int) Math.max(MIN_ALIGNMENT, blockSize);
         if (!wanted) {
             return new DiskWrites(false, alignment, writerThreads);
         }

@@ -10,8 +10,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,6 +60,29 @@ class DiskWritesTest {
             assertFalse(disk.direct());
             assertEquals(0, openFlags(data) & O_DIRECT, "the data file is open with O_DIRECT");
         }
+    }
+
+    /**
+     * A file system that reports blocks larger than ours (CephFS: 4 MiB) gets its bytes through the page
+     * cache in page-aligned blocks; aligned to its block, every PATCH failed with IllegalArgumentException.
+     */
+    @ParameterizedTest(name = "direct I/O wanted: {0}")
+    @ValueSource(booleans = {true, false})
+    void blocksLargerThanOursGoThroughThePageCache(boolean wanted) throws IOException {
+        DiskWrites disk = DiskWrites.forFolder(dir, wanted, Runnable::run, 4L * DiskWrites.BLOCK_SIZE);
+        assertFalse(disk.direct());
+        Path data = Files.write(dir.resolve("data"), new byte[5000]);
+        byte[] more = new byte[3 * DiskWrites.BLOCK_SIZE + 1234];
+        Arrays.fill(more, (byte) 7);
+        try (FileChannel file = disk.open(data)) {
+            AlignedWriter writer = disk.writer(file, 5000, new Fence().hold(dir, 0));
+            writer.write(more, 0, more.length);
+            writer.finish();
+            disk.release(writer);
+        }
+        byte[] stored = Files.readAllBytes(data);
+        assertEquals(5000 + more.length, stored.length);
+        assertArrayEquals(more, Arrays.copyOfRange(stored, 5000, stored.length));
     }
 
     /** Memory that starts on a boundary, as malloc sometimes returns it, and memory that does not. */
