@@ -76,7 +76,7 @@ public class UploadFileStore extends DiskStorageService {
 
     /** Where an upload's bytes are, or null for an id that has no upload. */
     public Path dataFile(UploadId id) {
-        Path folder = uploadsDir.resolve(id.value());
+        Path folder = directory(id);
         return Files.isDirectory(folder) ? folder.resolve(DATA_FILE) : null;
     }
 
@@ -92,14 +92,14 @@ public class UploadFileStore extends DiskStorageService {
 
     /** When the upload's folder last changed: its last byte written, or its creation. */
     public Instant lastWrite(UploadId id) throws IOException {
-        Path folder = uploadsDir.resolve(id.value());
+        Path folder = directory(id);
         Path data = folder.resolve(DATA_FILE);
         return Files.getLastModifiedTime(Files.exists(data) ? data : folder).toInstant();
     }
 
     /** Removes a folder that never became an upload (no info file: a crash during creation). */
     public void removeFolder(UploadId id) throws IOException {
-        FileUtils.deleteDirectory(uploadsDir.resolve(id.value()).toFile());
+        FileUtils.deleteDirectory(directory(id).toFile());
     }
 
     @Override
@@ -443,8 +443,8 @@ public class UploadFileStore extends DiskStorageService {
         }
         try (OutputStream out = Files.newOutputStream(data, StandardOpenOption.TRUNCATE_EXISTING)) {
             for (UploadInfo part : getUploadConcatenationService().getPartialUploads(info)) {
-                Path bytes = dataFile(new UploadId(part.getId().toString()));
-                if (bytes == null) {
+                Path bytes = directory(part.getId()).resolve(DATA_FILE);
+                if (!Files.exists(bytes)) {
                     throw new UploadNotFoundException("The part " + part.getId() + " is gone");
                 }
                 Files.copy(bytes, out);
@@ -456,6 +456,10 @@ public class UploadFileStore extends DiskStorageService {
             written.force(true);
         }
         return true;
+    }
+
+    private Path directory(UploadId id) {
+        return uploadsDir.resolve(id.value());
     }
 
     private Path directory(me.desair.tus.server.upload.UploadId id) {
