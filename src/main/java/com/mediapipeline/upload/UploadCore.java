@@ -58,6 +58,10 @@ final class UploadCore extends CoreProtocol {
                 if (declared < info.getOffset()) {
                     throw new ApiException(ErrorCode.BAD_REQUEST, "Upload-Length is less than the " + info.getOffset() + " bytes received");
                 }
+                if (storage.getMaxUploadSize() > 0 && declared > storage.getMaxUploadSize()) {
+                    // the library checks Upload-Length against the maximum on POST only
+                    throw new ApiException(ErrorCode.TOO_LARGE, "Upload-Length is over the maximum of " + storage.getMaxUploadSize());
+                }
                 // a deferred length before the bytes (the library sets it after): the PATCH that
                 // brings it with the last byte then records and announces the completion
                 CreationPost.setLength(info, declared);

@@ -197,6 +197,20 @@ class UploadSafetyIT extends ServiceIT {
         assertAgree(upload, "abcdef".getBytes());
     }
 
+    /** A deferred length over the maximum size is refused like one declared at creation, and nothing is stored. */
+    @Test
+    void aDeferredLengthOverTheMaximumIs413() {
+        HttpResponse<String> created = send(acme.request(acme.uploadsUrl()).POST(HttpRequest.BodyPublishers.noBody())
+                .header("Upload-Defer-Length", "1"));
+        String upload = created.headers().firstValue("Location").orElseThrow();
+        assertError(send(acme.request(upload).method("PATCH", HttpRequest.BodyPublishers.ofString("abc"))
+                .header("Content-Type", OCTET_STREAM).header("Upload-Offset", "0")
+                .header("Upload-Length", Long.toString(TestEnvironment.MAX_UPLOAD_SIZE + 1))), 413, "too_large");
+        HttpResponse<String> head = acme.head(upload);
+        assertEquals("0", head.headers().firstValue("Upload-Offset").orElseThrow());
+        assertFalse(head.headers().firstValue("Upload-Length").isPresent(), "the length is still deferred");
+    }
+
     /** An I/O failure that is not the client's is a JSON 500, not an empty 200. */
     @Test
     void anUnexpectedIoFailureIsA500() throws Exception {
