@@ -147,14 +147,15 @@ public class ProgressStore {
 
     /**
      * The cleanup sweep's repair of a hash that disagrees with what is recorded on disk: a status
-     * write can be lost (Redis restarting just then), and a lost completion would otherwise stay.
+     * write can be lost (Redis restarting just then), and a lost completion would otherwise stay. An
+     * offset goes in as progress, which never undoes a completion that landed after the sweep looked.
      */
     @Idempotent
     public void repair(UploadFacts upload, long offset, boolean completed, Instant at) {
         if (completed) {
             complete(FINAL, upload, at, UploadListener.NO_LEASE);
         } else {
-            progress(FINAL, upload, offset, at, UploadListener.NO_LEASE);
+            progress(PROGRESS, upload, offset, at, UploadListener.NO_LEASE);
         }
     }
 

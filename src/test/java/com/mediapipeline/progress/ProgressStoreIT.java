@@ -1,5 +1,6 @@
 package com.mediapipeline.progress;
 
+import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.testing.TestRedis;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,5 +48,16 @@ class ProgressStoreIT {
         assertEquals(UploadStatus.UPLOADING, hash.get("status"));
         assertEquals("42", hash.get("offset"));
         assertEquals("acme", hash.get("business"));
+    }
+
+    /** The sweep read the info of an unfinished upload, then its last PATCH completed it: the repair must not undo that. */
+    @Test
+    void aRepairNeverUndoesACompletionThatLandedAfterTheSweepLooked() {
+        store.create(upload, Instant.now());
+        TestRedis.client().hset(RedisKeys.upload(upload.id()), "status", UploadStatus.COMPLETED);
+
+        store.repair(upload, 42, false, Instant.now());
+
+        assertEquals(UploadStatus.COMPLETED, TestRedis.uploadHash(upload.id()).get("status"));
     }
 }
