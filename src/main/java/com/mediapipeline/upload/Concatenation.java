@@ -9,10 +9,8 @@ import me.desair.tus.server.RequestHandler;
 import me.desair.tus.server.RequestValidator;
 import me.desair.tus.server.concatenation.ConcatenationExtension;
 import me.desair.tus.server.concatenation.ConcatenationHeadRequestHandler;
-import me.desair.tus.server.concatenation.ConcatenationOptionsRequestHandler;
 import me.desair.tus.server.concatenation.ConcatenationPostRequestHandler;
 import me.desair.tus.server.concatenation.validation.NoUploadLengthOnFinalValidator;
-import me.desair.tus.server.concatenation.validation.PatchFinalUploadValidator;
 import me.desair.tus.server.exception.TusException;
 import me.desair.tus.server.upload.UploadId;
 import me.desair.tus.server.upload.UploadInfo;
@@ -52,14 +50,14 @@ final class Concatenation extends ConcatenationExtension {
 
     @Override
     protected void initValidators(List<RequestValidator> validators) {
-        validators.add(new PatchFinalUploadValidator());
         validators.add(new NoUploadLengthOnFinalValidator());
         validators.add(new FinalParts());
     }
 
     @Override
     protected void initRequestHandlers(List<RequestHandler> handlers) {
-        handlers.add(new ConcatenationOptionsRequestHandler());
+        // not "concatenation-unfinished": a final upload is assembled once, from finished parts
+        handlers.add(new AdvertisedExtensions("concatenation"));
         handlers.add(new LockedAssembly());
         handlers.add(new ConcatenationHeadRequestHandler());
     }

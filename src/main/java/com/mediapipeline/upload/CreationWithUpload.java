@@ -12,7 +12,6 @@ import me.desair.tus.server.creation.validation.UploadDeferLengthValidator;
 import me.desair.tus.server.creation.validation.UploadLengthValidator;
 import me.desair.tus.server.upload.UploadInfo;
 import me.desair.tus.server.upload.UploadStorageService;
-import me.desair.tus.server.util.AbstractExtensionRequestHandler;
 import me.desair.tus.server.util.AbstractRequestHandler;
 import me.desair.tus.server.util.TusServletRequest;
 import me.desair.tus.server.util.TusServletResponse;
@@ -50,7 +49,7 @@ class CreationWithUpload extends CreationExtension {
         handlers.add(new CreationPatchRequestHandler());
         handlers.add(new CreationPost());
         handlers.add(new BodyOnCreation());
-        handlers.add(new Options());
+        handlers.add(new AdvertisedExtensions("creation", "creation-with-upload", "creation-defer-length"));
     }
 
     /** Runs after the upload exists (Location is set) and appends the POST body to it. */
@@ -81,15 +80,6 @@ class CreationWithUpload extends CreationExtension {
 
         private static String trim(String value) {
             return value == null ? "" : value.trim();
-        }
-    }
-
-    private static final class Options extends AbstractExtensionRequestHandler {
-        @Override
-        protected void appendExtensions(StringBuilder extensions) {
-            addExtension(extensions, "creation");
-            addExtension(extensions, "creation-with-upload");
-            addExtension(extensions, "creation-defer-length");
         }
     }
 }

@@ -22,6 +22,7 @@ import me.desair.tus.server.exception.UploadNotFoundException;
 import me.desair.tus.server.exception.UploadOffsetMismatchException;
 
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.logging.Logger;
 
 /**
@@ -59,6 +60,12 @@ final class TusErrors {
     /** Keeps the library's exception with the request, for {@link #codeOf} to map when it is sent. */
     static void remember(HttpServletRequest request, TusException failure) {
         request.setAttribute(FAILURE, failure);
+    }
+
+    /** The offset a PATCH refused for its offset should resume from. */
+    static OptionalLong offsetToResume(HttpServletRequest request) {
+        return request.getAttribute(FAILURE) instanceof UploadCore.OffsetMismatch mismatch
+                ? OptionalLong.of(mismatch.current()) : OptionalLong.empty();
     }
 
     /**

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 /**
  * What a TUS request is (effective method, upload id) and the checks tus-java-server 1.0.0-3.0
  * gets wrong or leaves out, made before it sees the request: strict ids (no path tricks), a method
- * override that names a TUS method, 415 for a wrong PATCH Content-Type, well-formed
- * {@code Upload-Checksum}, lengths and offsets.
+ * override that names a TUS method, 415 for a wrong PATCH or creation body Content-Type, a PATCH
+ * that names its offset, well-formed {@code Upload-Checksum}, lengths and offsets.
  */
 public record TusRequest(String method, String uploadId, boolean carriesBytes) {
 
@@ -58,8 +58,15 @@ public record TusRequest(String method, String uploadId, boolean carriesBytes) {
     }
 
     private void check(UnaryOperator<String> headers) {
-        if ("PATCH".equals(method) && !CreationWithUpload.OCTET_STREAM.equalsIgnoreCase(trimmed(headers.apply("Content-Type")))) {
+        if ("PATCH".equals(method) && !carriesBytes) {
             throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE);
+        }
+        if ("PATCH".equals(method) && headers.apply("Upload-Offset") == null) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "A PATCH names the offset it appends at in Upload-Offset");
+        }
+        // a creation body of another type would be dropped without a word while the client counts it sent
+        if ("POST".equals(method) && uploadId == null && !carriesBytes && hasBody(headers)) {
+            throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "A creation body is application/offset+octet-stream");
         }
         String checksum = headers.apply("Upload-Checksum");
         if (checksum != null && !CHECKSUM.matcher(checksum.trim()).matches()) {
@@ -72,6 +79,11 @@ public record TusRequest(String method, String uploadId, boolean carriesBytes) {
         }
         number(headers, "Upload-Length");
         number(headers, "Upload-Offset");
+    }
+
+    private static boolean hasBody(UnaryOperator<String> headers) {
+        String length = trimmed(headers.apply("Content-Length"));
+        return headers.apply("Transfer-Encoding") != null || !length.isEmpty() && !length.equals("0");
     }
 
     private static void number(UnaryOperator<String> headers, String name) {

@@ -11,7 +11,7 @@ import java.io.IOException;
 /**
  * What tus-java-server writes, corrected on the way out: its {@code sendError} HTML becomes our
  * JSON error (coded by {@link TusErrors}), an unsupported version's 412 carries {@code Tus-Version} as
- * the spec asks, and {@code Location} is absolute
+ * the spec asks, an offset mismatch the offset to resume from, and {@code Location} is absolute
  * and honours the {@code X-Forwarded-*} headers of a trusted proxy (the request carries no others:
  * web/ForwardedHeadersFilter removes them).
  */
@@ -35,6 +35,7 @@ class TusResponse extends HttpServletResponseWrapper {
         if (code == ErrorCode.UNSUPPORTED_VERSION) {
             setHeader("Tus-Version", "1.0.0");
         }
+        TusErrors.offsetToResume(request).ifPresent(offset -> setHeader("Upload-Offset", Long.toString(offset)));
         ErrorResponses.write((HttpServletResponse) getResponse(), code, message);
     }
 

@@ -5,10 +5,20 @@ import com.mediapipeline.errors.ErrorCode;
 import me.desair.tus.server.HttpHeader;
 import me.desair.tus.server.HttpMethod;
 import me.desair.tus.server.RequestHandler;
+import me.desair.tus.server.RequestValidator;
+import me.desair.tus.server.concatenation.validation.PatchFinalUploadValidator;
+import me.desair.tus.server.core.CoreHeadRequestHandler;
+import me.desair.tus.server.core.CoreOptionsRequestHandler;
 import me.desair.tus.server.core.CorePatchRequestHandler;
 import me.desair.tus.server.core.CoreProtocol;
+import me.desair.tus.server.core.validation.ContentTypeValidator;
+import me.desair.tus.server.core.validation.HttpMethodValidator;
+import me.desair.tus.server.core.validation.IdExistsValidator;
+import me.desair.tus.server.core.validation.TusResumableValidator;
+import me.desair.tus.server.exception.MaxUploadLengthExceededException;
 import me.desair.tus.server.exception.TusException;
 import me.desair.tus.server.exception.UploadNotFoundException;
+import me.desair.tus.server.exception.UploadOffsetMismatchException;
 import me.desair.tus.server.upload.UploadInfo;
 import me.desair.tus.server.upload.UploadStorageService;
 import me.desair.tus.server.util.AbstractRequestHandler;
@@ -16,20 +26,38 @@ import me.desair.tus.server.util.TusServletRequest;
 import me.desair.tus.server.util.TusServletResponse;
 import me.desair.tus.server.util.Utils;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import java.io.IOException;
 import java.util.List;
 
 /**
  * The core protocol with our PATCH: the body goes to our store, which checks {@code Upload-Checksum}
  * before it records anything ({@link Checksums}), with a deferred length that the PATCH declares
- * already in place. It replaces tus-java-server's "core" extension.
+ * already in place. It replaces tus-java-server's "core" extension, and answers as the spec's
+ * examples and tusd do where the library differs: HEAD and OPTIONS 200, 403 for any PATCH of a final
+ * upload (before its offset is looked at), the offset to resume from with a 409, 413 past the length.
  */
 final class UploadCore extends CoreProtocol {
 
     @Override
+    protected void initValidators(List<RequestValidator> validators) {
+        validators.add(new HttpMethodValidator());
+        validators.add(new TusResumableValidator());
+        validators.add(new IdExistsValidator());
+        validators.add(new ContentTypeValidator());
+        validators.add(new PatchFinalUploadValidator());
+        validators.add(new OffsetCheck());
+        validators.add(new LengthCheck());
+    }
+
+    @Override
     protected void initRequestHandlers(List<RequestHandler> handlers) {
         super.initRequestHandlers(handlers);
-        handlers.replaceAll(handler -> handler instanceof CorePatchRequestHandler ? new Append() : handler);
+        handlers.replaceAll(handler -> handler instanceof CorePatchRequestHandler ? new Append()
+                : handler instanceof CoreHeadRequestHandler ? new Head()
+                : handler instanceof CoreOptionsRequestHandler ? new Options()
+                : handler);
     }
 
     /** Appends the body to the upload and answers its new offset. */
@@ -53,6 +81,9 @@ final class UploadCore extends CoreProtocol {
                 throw new UploadNotFoundException("No upload at " + request.getRequestURI());
             }
             Long declared = Utils.getLongHeader(request, HttpHeader.UPLOAD_LENGTH);
+            if (info.hasLength() && declared != null && !declared.equals(info.getLength())) {
+                throw new ApiException(ErrorCode.BAD_REQUEST, "Upload-Length is " + info.getLength() + " and cannot change");
+            }
             boolean declaring = !info.hasLength() && declared != null;
             if (declaring) {
                 if (declared < info.getOffset()) {
@@ -71,6 +102,100 @@ final class UploadCore extends CoreProtocol {
             }
             response.setHeader(HttpHeader.UPLOAD_OFFSET, Long.toString(info.getOffset()));
             response.setStatus(TusServletResponse.SC_NO_CONTENT);
+        }
+    }
+
+    /** A PATCH at another offset than the upload's: refused with the offset to resume from. */
+    private static final class OffsetCheck extends PatchCheck {
+
+        @Override
+        void check(UploadInfo info, HttpServletRequest request) throws OffsetMismatch {
+            String offset = request.getHeader(HttpHeader.UPLOAD_OFFSET);
+            if (!Long.toString(info.getOffset()).equals(offset == null ? null : offset.trim())) {
+                throw new OffsetMismatch(info.getOffset(), offset);
+            }
+        }
+    }
+
+    /** A body that would run past the declared length could never be stored: too large for this upload. */
+    private static final class LengthCheck extends PatchCheck {
+
+        @Override
+        void check(UploadInfo info, HttpServletRequest request) throws MaxUploadLengthExceededException {
+            Long length = Utils.getLongHeader(request, HttpHeader.CONTENT_LENGTH);
+            if (length != null && info.hasLength() && info.getOffset() + length > info.getLength()) {
+                throw new MaxUploadLengthExceededException("The " + length + " bytes from offset " + info.getOffset()
+                        + " run past the upload's length of " + info.getLength());
+            }
+        }
+    }
+
+    /** A check of a PATCH against the upload it names (IdExistsValidator has answered 404 when there is none). */
+    private abstract static class PatchCheck implements RequestValidator {
+
+        @Override
+        public boolean supports(HttpMethod method) {
+            return HttpMethod.PATCH.equals(method);
+        }
+
+        @Override
+        public void validate(HttpMethod method, HttpServletRequest request, UploadStorageService storage, String ownerKey)
+                throws IOException, TusException {
+            UploadInfo info = storage.getUploadInfo(request.getRequestURI(), ownerKey);
+            if (info != null) {
+                check(info, request);
+            }
+        }
+
+        abstract void check(UploadInfo info, HttpServletRequest request) throws TusException;
+    }
+
+    /** The offset a refused PATCH should resume from, for the answer to carry. */
+    static final class OffsetMismatch extends UploadOffsetMismatchException {
+
+        private final long current;
+
+        OffsetMismatch(long current, String sent) {
+            super("The Upload-Offset was " + sent + " but expected " + current);
+            this.current = current;
+        }
+
+        long current() {
+            return current;
+        }
+    }
+
+    /** Where the upload stands, never cached; an unfinished upload also says when it expires, as tusd does. */
+    private static final class Head extends AbstractRequestHandler {
+
+        @Override
+        public boolean supports(HttpMethod method) {
+            return HttpMethod.HEAD.equals(method);
+        }
+
+        @Override
+        public void process(HttpMethod method, TusServletRequest request, TusServletResponse response,
+                            UploadStorageService storage, String ownerKey) throws IOException {
+            UploadInfo info = storage.getUploadInfo(request.getRequestURI(), ownerKey);
+            if (info.hasLength()) {
+                response.setHeader(HttpHeader.UPLOAD_LENGTH, Long.toString(info.getLength()));
+            }
+            response.setHeader(HttpHeader.UPLOAD_OFFSET, Long.toString(info.getOffset()));
+            if (info.isUploadInProgress() && info.getExpirationTimestamp() != null) {
+                response.setDateHeader(HttpHeader.UPLOAD_EXPIRES, info.getExpirationTimestamp());
+            }
+            response.setHeader(HttpHeader.CACHE_CONTROL, "no-store");
+            response.setStatus(TusServletResponse.SC_OK);
+        }
+    }
+
+    private static final class Options extends CoreOptionsRequestHandler {
+
+        @Override
+        public void process(HttpMethod method, TusServletRequest request, TusServletResponse response,
+                            UploadStorageService storage, String ownerKey) {
+            super.process(method, request, response, storage, ownerKey);
+            response.setStatus(TusServletResponse.SC_OK);
         }
     }
 }

@@ -119,7 +119,7 @@ class RefusedSocketRaceIT {
             String url = api.create(2L * half.length, null, null);
             expect(misServed, "PATCH", 204, api.patch(url, 0, half));
             expect(misServed, "PATCH", 204, api.patch(url, half.length, half));
-            expect(misServed, "HEAD", 204, api.head(url));
+            expect(misServed, "HEAD", 200, api.head(url));
         } catch (RuntimeException | AssertionError e) {
             misServed.add(e.getClass().getSimpleName() + ": " + e.getMessage());
         }

@@ -108,6 +108,15 @@ public final class Api {
         return response.headers().firstValue("Location").orElseThrow();
     }
 
+    /** Creates an upload with these headers (name, value, name, value, …) and answers its URL. */
+    public String createWith(String... headers) {
+        HttpResponse<String> response = send(request(uploadsUrl()).POST(HttpRequest.BodyPublishers.noBody()).headers(headers));
+        if (response.statusCode() != 201) {
+            throw new AssertionError("creation answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.headers().firstValue("Location").orElseThrow();
+    }
+
     public HttpResponse<String> patch(String uploadUrl, long offset, byte[] bytes) {
         return send(patchRequest(uploadUrl, offset, bytes));
     }

@@ -6,6 +6,7 @@ import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,20 +118,28 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    public void awaitReady() throws IOException {
+    /**
+     * Whether OPTIONS on the uploads answers as TUS does (200 with Tus-Version): before the deployment
+     * is in place, and when it failed, the container itself answers OPTIONS with 200 and no Tus-Version.
+     */
+    public boolean servesUploads() {
         Api probe = Api.anonymous(url());
         try {
-            Await.<Object>until(BOOT_TIMEOUT, "the service on port " + port + " to answer OPTIONS with 204", () -> {
+            HttpResponse<String> options = Api.send(probe.request(probe.uploadsUrl()).method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+            return options.statusCode() == 200 && options.headers().firstValue("Tus-Version").isPresent();
+        } catch (UncheckedIOException notListening) {
+            return false; // the port opens a few seconds into the boot
+        }
+    }
+
+    public void awaitReady() throws IOException {
+        try {
+            Await.until(BOOT_TIMEOUT, "the service on port " + port + " to answer TUS discovery", () -> {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("The service exited during start-up; see " + log);
                 }
-                try {
-                    return Api.send(probe.request(probe.uploadsUrl()).method("OPTIONS", HttpRequest.BodyPublishers.noBody()))
-                            .statusCode();
-                } catch (UncheckedIOException notYetListening) {
-                    return "not listening yet"; // the port opens a few seconds into the boot
-                }
-            }, answer -> answer.equals(204));
+                return servesUploads();
+            });
         } catch (AssertionError notReady) {
             List<String> lines = Files.readAllLines(log);
             throw new IllegalStateException("The service did not become ready in " + BOOT_TIMEOUT + "; its last lines:\n"

@@ -82,7 +82,7 @@ class UploadPatchIT extends ServiceIT {
     @Test
     void bytesBeyondTheUploadLengthAreNeverStored() {
         String upload = acme.create(10, null, null);
-        assertError(acme.patch(upload, 0, new byte[11]), 400, "bad_request");
+        assertError(acme.patch(upload, 0, new byte[11]), 413, "too_large");
         HttpResponse<String> streamed = send(acme.request(upload).method("PATCH", HttpRequest.BodyPublishers.ofInputStream(
                         () -> new java.io.ByteArrayInputStream(SlowBody.pattern(64))))
                 .header("Content-Type", OCTET_STREAM).header("Upload-Offset", "0"));
