@@ -8,6 +8,8 @@ import jakarta.ws.rs.core.Response;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -33,12 +35,24 @@ public final class ErrorResponses {
                 .build();
     }
 
-    /** Replaces whatever the response buffered so far with the JSON error; headers already set stay. */
+    /**
+     * Replaces whatever the response buffered so far with the JSON error, or, for a protocol that
+     * speaks them, the problem details that carry it; headers already set stay.
+     */
     public static void write(HttpServletResponse response, ErrorCode code, String message) throws IOException {
-        byte[] body = json(code, message).getBytes(StandardCharsets.UTF_8);
+        if (response instanceof ProblemResponse protocol) {
+            Problem problem = protocol.problem(code, message);
+            write(response, problem.code().status(), Problem.MEDIA_TYPE, problemJson(problem));
+        } else {
+            write(response, code.status(), MediaType.APPLICATION_JSON, json(code, message));
+        }
+    }
+
+    private static void write(HttpServletResponse response, int status, String type, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
         response.resetBuffer();
-        response.setStatus(code.status());
-        response.setContentType(MediaType.APPLICATION_JSON);
+        response.setStatus(status);
+        response.setContentType(type);
         response.setCharacterEncoding("UTF-8");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
@@ -61,6 +75,20 @@ public final class ErrorResponses {
             LOG.log(Level.SEVERE, "Unhandled error", failure);
             write(response, ErrorCode.INTERNAL_ERROR, null);
         }
+    }
+
+    /** RFC 9457's members, then ours ({@code error}, {@code message}: the same as every error body), then the type's. */
+    private static String problemJson(Problem problem) {
+        ErrorBody ours = ErrorBody.of(problem.code(), problem.message());
+        Map<String, Object> members = new LinkedHashMap<>();
+        members.put("type", problem.type());
+        members.put("title", problem.code().message());
+        members.put("status", problem.code().status());
+        members.put("detail", ours.message());
+        members.put("error", ours.error());
+        members.put("message", ours.message());
+        members.putAll(problem.members());
+        return JsonMapping.JSONB.toJson(members);
     }
 
     static String json(ErrorCode code, String message) {

@@ -45,6 +45,7 @@ final class CreationPost extends AbstractRequestHandler {
         // the store is ours (TusServiceProducer); the library's create has no place for the creator
         info = ((UploadFileStore) storage).create(info, ownerKey, (String) request.getAttribute(CREATOR));
         String uri = request.getRequestURI();
+        UploadCore.outcome(request, info);
         response.setHeader(HttpHeader.LOCATION, uri + (uri.endsWith("/") ? "" : "/") + info.getId());
         response.setStatus(HttpServletResponse.SC_CREATED);
     }

@@ -75,6 +75,7 @@ class CreationWithUpload extends CreationExtension {
                     info = UploadCore.append(info, request, storage);
                 }
             }
+            UploadCore.outcome(request, info);
             response.setHeader(HttpHeader.UPLOAD_OFFSET, Long.toString(info.getOffset()));
         }
 

@@ -62,6 +62,11 @@ final class TusErrors {
         request.setAttribute(FAILURE, failure);
     }
 
+    /** The library's exception the request failed with, if it failed with one. */
+    static TusException failure(HttpServletRequest request) {
+        return (TusException) request.getAttribute(FAILURE);
+    }
+
     /** The offset a PATCH refused for its offset should resume from. */
     static OptionalLong offsetToResume(HttpServletRequest request) {
         return request.getAttribute(FAILURE) instanceof UploadCore.OffsetMismatch mismatch

@@ -41,6 +41,9 @@ public class TusFilter extends HttpFilter {
     @Inject
     StreamSlots slots;
 
+    @Inject
+    UploadLimits limits;
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
@@ -49,35 +52,53 @@ public class TusFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
+        HttpServletResponse answer = response;
         try {
-            TusRequest tusRequest = TusRequest.parse(path, request.getMethod(), request::getHeader);
-            // OPTIONS (asked, or named by the override) is the one request that comes without a caller
-            String business = null;
-            if (!"OPTIONS".equals(tusRequest.method())) {
-                business = caller.get().business();
-                request.setAttribute(CreationPost.CREATOR, caller.get().username());
-            }
-            try (StreamSlots.Slot slot = tusRequest.streams() ? slots.take(business) : null;
-                 UploadLocks.Held lock = tusRequest.writes() ? locks.lock(tusRequest.uploadId()) : null) {
-                tus.process(new DecidedMethod(request, tusRequest.method()), new TusResponse(request, response), business);
+            if (IetfRequest.selects(request)) {
+                IetfResponse ietf = new IetfResponse(request, response, limits);
+                answer = ietf;
+                IetfRequest understood = IetfRequest.of(request, path);
+                ietf.answers(understood);
+                serve(understood, ietf, path);
+                ietf.finish();
+            } else {
+                serve(request, response, path);
             }
         } catch (RuntimeException e) {
-            ErrorResponses.write(response, e);
+            ErrorResponses.write(answer, e);
         } catch (WriteGuard.LockLostException e) {
-            ErrorResponses.write(response, ErrorCode.LOCKED, e.getMessage());
+            ErrorResponses.write(answer, ErrorCode.LOCKED, e.getMessage());
         } catch (StorageFailedException e) {
-            ErrorResponses.write(response, ErrorCode.STORAGE_FAILED, e.getMessage());
+            ErrorResponses.write(answer, ErrorCode.STORAGE_FAILED, e.getMessage());
         } catch (ClientGoneException e) {
             LOG.fine("Upload request ended early: " + e.getMessage());
             if (!response.isCommitted()) {
                 // a client that merely stalled past the idle timeout may still be there to read this
-                ErrorResponses.write(response, ErrorCode.BODY_INCOMPLETE, null);
+                ErrorResponses.write(answer, ErrorCode.BODY_INCOMPLETE, null);
             }
         } catch (IOException e) {
             LOG.log(Level.SEVERE, "I/O error on " + request.getMethod() + " " + path, e);
             if (!response.isCommitted()) {
-                ErrorResponses.write(response, ErrorCode.INTERNAL_ERROR, null);
+                ErrorResponses.write(answer, ErrorCode.INTERNAL_ERROR, null);
             }
+        }
+    }
+
+    /** One request of either protocol, as TUS: checked, with its stream slot and lock, handed to tus-java-server. */
+    private void serve(HttpServletRequest request, HttpServletResponse response, String path) throws IOException {
+        TusRequest tusRequest = TusRequest.parse(path, request.getMethod(), request::getHeader);
+        // OPTIONS (asked, or named by the override) is the one request that comes without a caller
+        String business = null;
+        if (!"OPTIONS".equals(tusRequest.method())) {
+            business = caller.get().business();
+            request.setAttribute(CreationPost.CREATOR, caller.get().username());
+        } else {
+            // for clients of the IETF protocol that ask what the endpoint takes without naming a version
+            response.setHeader("Upload-Limit", limits.header(IetfRequest.LATEST, null, System.currentTimeMillis()));
+        }
+        try (StreamSlots.Slot slot = tusRequest.streams() ? slots.take(business) : null;
+             UploadLocks.Held lock = tusRequest.writes() ? locks.lock(tusRequest.uploadId()) : null) {
+            tus.process(new DecidedMethod(request, tusRequest.method()), new TusResponse(request, response), business);
         }
     }
 

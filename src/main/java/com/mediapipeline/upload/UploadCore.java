@@ -40,6 +40,9 @@ import java.util.List;
  */
 final class UploadCore extends CoreProtocol {
 
+    /** The request attribute that holds the upload as the request left it, for the protocol answering it to describe. */
+    private static final String OUTCOME = UploadCore.class.getName() + ".outcome";
+
     @Override
     protected void initValidators(List<RequestValidator> validators) {
         validators.add(new HttpMethodValidator());
@@ -58,6 +61,15 @@ final class UploadCore extends CoreProtocol {
                 : handler instanceof CoreHeadRequestHandler ? new Head()
                 : handler instanceof CoreOptionsRequestHandler ? new Options()
                 : handler);
+    }
+
+    static void outcome(HttpServletRequest request, UploadInfo upload) {
+        request.setAttribute(OUTCOME, upload);
+    }
+
+    /** The upload as the request left it, or null when no handler got to it. */
+    static UploadInfo outcome(HttpServletRequest request) {
+        return (UploadInfo) request.getAttribute(OUTCOME);
     }
 
     /** Appends the body to the upload and answers its new offset. */
@@ -82,12 +94,12 @@ final class UploadCore extends CoreProtocol {
             }
             Long declared = Utils.getLongHeader(request, HttpHeader.UPLOAD_LENGTH);
             if (info.hasLength() && declared != null && !declared.equals(info.getLength())) {
-                throw new ApiException(ErrorCode.BAD_REQUEST, "Upload-Length is " + info.getLength() + " and cannot change");
+                throw new ApiException(ErrorCode.INCONSISTENT_LENGTH, "Upload-Length is " + info.getLength() + " and cannot change");
             }
             boolean declaring = !info.hasLength() && declared != null;
             if (declaring) {
                 if (declared < info.getOffset()) {
-                    throw new ApiException(ErrorCode.BAD_REQUEST, "Upload-Length is less than the " + info.getOffset() + " bytes received");
+                    throw new ApiException(ErrorCode.INCONSISTENT_LENGTH, "Upload-Length is less than the " + info.getOffset() + " bytes received");
                 }
                 if (storage.getMaxUploadSize() > 0 && declared > storage.getMaxUploadSize()) {
                     // the library checks Upload-Length against the maximum on POST only
@@ -100,6 +112,7 @@ final class UploadCore extends CoreProtocol {
             if (info.isUploadInProgress() || declaring) {
                 info = append(info, request, storage);
             }
+            outcome(request, info);
             response.setHeader(HttpHeader.UPLOAD_OFFSET, Long.toString(info.getOffset()));
             response.setStatus(TusServletResponse.SC_NO_CONTENT);
         }
@@ -121,12 +134,26 @@ final class UploadCore extends CoreProtocol {
     private static final class LengthCheck extends PatchCheck {
 
         @Override
-        void check(UploadInfo info, HttpServletRequest request) throws MaxUploadLengthExceededException {
+        void check(UploadInfo info, HttpServletRequest request) throws PastLength {
             Long length = Utils.getLongHeader(request, HttpHeader.CONTENT_LENGTH);
             if (length != null && info.hasLength() && info.getOffset() + length > info.getLength()) {
-                throw new MaxUploadLengthExceededException("The " + length + " bytes from offset " + info.getOffset()
-                        + " run past the upload's length of " + info.getLength());
+                throw new PastLength(info, length);
             }
+        }
+    }
+
+    /** Bytes past the upload's length; whether it was already complete tells the IETF protocol's problem. */
+    static final class PastLength extends MaxUploadLengthExceededException {
+
+        private final boolean complete;
+
+        PastLength(UploadInfo info, long length) {
+            super("The " + length + " bytes from offset " + info.getOffset() + " run past the upload's length of " + info.getLength());
+            this.complete = !info.isUploadInProgress();
+        }
+
+        boolean complete() {
+            return complete;
         }
     }
 
@@ -185,6 +212,7 @@ final class UploadCore extends CoreProtocol {
                 response.setDateHeader(HttpHeader.UPLOAD_EXPIRES, info.getExpirationTimestamp());
             }
             response.setHeader(HttpHeader.CACHE_CONTROL, "no-store");
+            outcome(request, info);
             response.setStatus(TusServletResponse.SC_OK);
         }
     }

@@ -74,6 +74,16 @@ public final class Api {
         return request;
     }
 
+    /** A request of IETF Resumable Uploads in this interop version, with this caller's headers and no TUS ones. */
+    public HttpRequest.Builder ietf(String pathOrUrl, int interopVersion) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : url(pathOrUrl)))
+                .header("Upload-Draft-Interop-Version", Integer.toString(interopVersion));
+        if (apiKey != null) {
+            request.header("X-API-KEY", apiKey).header("X-Username", username);
+        }
+        return request;
+    }
+
     public static HttpResponse<String> send(HttpRequest.Builder request) {
         return send(request, HttpResponse.BodyHandlers.ofString());
     }

@@ -101,7 +101,7 @@ class TusConformanceIT extends ServiceIT {
     void aDeclaredLengthCannotChange() {
         String upload = acme.createWith("Upload-Defer-Length", "1");
         assertEquals(204, send(acme.patchRequest(upload, 0, HELLO).header("Upload-Length", "100")).statusCode());
-        assertError(send(acme.patchRequest(upload, 5, HELLO).header("Upload-Length", "200")), 400, "bad_request");
+        assertError(send(acme.patchRequest(upload, 5, HELLO).header("Upload-Length", "200")), 400, "inconsistent_length");
         assertEquals(204, send(acme.patchRequest(upload, 5, HELLO).header("Upload-Length", "100")).statusCode(),
                 "the same length again is no change");
         assertEquals("100", acme.head(upload).headers().firstValue("Upload-Length").orElseThrow());

@@ -1,0 +1,263 @@
+package com.mediapipeline.upload;
+
+import com.mediapipeline.errors.ApiException;
+import com.mediapipeline.errors.ErrorCode;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A request of IETF Resumable Uploads for HTTP (draft-ietf-httpbis-resumable-upload, interop versions
+ * 6 and 8), checked against its draft and presented as the TUS request that does the same, so that
+ * one write path (locks, checksums, fencing, progress) serves both protocols: {@code Upload-Complete}
+ * becomes a known or a deferred {@code Upload-Length}, {@code application/partial-upload} the TUS
+ * body type, {@code Content-Digest} the {@code Upload-Checksum}.
+ */
+final class IetfRequest extends HttpServletRequestWrapper {
+
+    static final String INTEROP_VERSION = "Upload-Draft-Interop-Version";
+    static final String UPLOAD_COMPLETE = "Upload-Complete";
+    static final String PARTIAL_UPLOAD = "application/partial-upload";
+    /** What iOS 18.1+ and tus-js-client's ietf-draft-05 send, and what drafts -09 to the latest declare. */
+    static final Set<Integer> VERSIONS = Set.of(6, 8);
+    static final int LATEST = 8;
+    private static final Pattern DIGEST = Pattern.compile("(sha-256|sha-512)\\s*=\\s*:([A-Za-z0-9+/]+={0,2}):");
+    private static final Pattern FILENAME = Pattern.compile("filename\\s*=\\s*\"?([^\";]+)\"?");
+    private static final List<String> OFFSET_HEADERS = List.of("Upload-Offset", UPLOAD_COMPLETE, "Upload-Length");
+
+    private final int version;
+    private final Map<String, String> tusHeaders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private final String method;
+
+    private IetfRequest(HttpServletRequest request, int version, String method) {
+        super(request);
+        this.version = version;
+        this.method = method;
+    }
+
+    /** Whether the request speaks the IETF protocol: it names an interop version, or a draft header without TUS's. */
+    static boolean selects(HttpServletRequest request) {
+        return request.getHeader(INTEROP_VERSION) != null
+                || request.getHeader("Tus-Resumable") == null && request.getHeader(UPLOAD_COMPLETE) != null;
+    }
+
+    /** The interop version the request asks for (without one, the latest), or 400 for one we do not speak. */
+    private static int versionOf(HttpServletRequest request) {
+        String asked = request.getHeader(INTEROP_VERSION);
+        if (asked == null) {
+            return LATEST;
+        }
+        try {
+            int version = Integer.parseInt(asked.trim());
+            if (VERSIONS.contains(version)) {
+                return version;
+            }
+        } catch (NumberFormatException notANumber) {
+            // answered below, as any version we do not speak
+        }
+        throw new ApiException(ErrorCode.UNSUPPORTED_INTEROP_VERSION);
+    }
+
+    /**
+     * The TUS request for this IETF request, or 400/411 when it breaks its draft.
+     *
+     * @param path the request path below the context root
+     */
+    static IetfRequest of(HttpServletRequest request, String path) {
+        int version = versionOf(request);
+        boolean creation = path.equals(TusRequest.ROOT) || path.equals(TusRequest.ROOT + "/");
+        String override = request.getHeader(TusRequest.METHOD_OVERRIDE);
+        String asked = (override == null || override.isBlank() ? request.getMethod() : override.trim()).toUpperCase(Locale.ROOT);
+        // interop 8 allows GET for the offset; a GET means nothing else on an upload
+        String method = "GET".equals(asked) && version >= 8 && !creation ? "HEAD" : asked;
+        IetfRequest ietf = new IetfRequest(request, version, method);
+        ietf.tusHeaders.put("Tus-Resumable", "1.0.0");
+        switch (method) {
+            case "POST" -> ietf.creation(creation);
+            case "PATCH" -> ietf.append();
+            case "HEAD", "DELETE" -> ietf.noUploadFields();
+            default -> { }
+        }
+        return ietf;
+    }
+
+    int version() {
+        return version;
+    }
+
+    /** Creation: a POST with Upload-Complete, the body the upload's first bytes (or all of them). */
+    private void creation(boolean onCollection) {
+        if (!onCollection) {
+            return; // the TUS layer answers a POST to an upload URL
+        }
+        boolean complete = complete(true);
+        Long declared = number("Upload-Length");
+        Long content = contentLength();
+        if (complete && content != null) {
+            if (declared != null && !declared.equals(content)) {
+                throw new ApiException(ErrorCode.INCONSISTENT_LENGTH, "Upload-Length is " + declared
+                        + " but the complete upload's body is " + content + " bytes");
+            }
+            declared = content;
+        }
+        if (complete && declared == null) {
+            throw new ApiException(ErrorCode.LENGTH_REQUIRED);
+        }
+        if (declared != null) {
+            tusHeaders.put("Upload-Length", Long.toString(declared));
+        } else {
+            tusHeaders.put("Upload-Defer-Length", "1");
+        }
+        if (hasBody()) {
+            tusHeaders.put("Content-Type", CreationWithUpload.OCTET_STREAM);
+            checksum(complete);
+        }
+        String metadata = metadata();
+        if (super.getHeader("Upload-Metadata") == null && metadata != null) {
+            tusHeaders.put("Upload-Metadata", metadata);
+        }
+    }
+
+    /** Append: a PATCH of application/partial-upload at Upload-Offset; Upload-Complete: ?1 ends the upload. */
+    private void append() {
+        String type = super.getHeader("Content-Type");
+        if (type == null || !PARTIAL_UPLOAD.equalsIgnoreCase(type.split(";")[0].trim())) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "An append is " + PARTIAL_UPLOAD);
+        }
+        tusHeaders.put("Content-Type", CreationWithUpload.OCTET_STREAM);
+        // interop 8 requires the field; interop 6 clients (as Apple's own server reads them) mean "complete" without it
+        boolean complete = complete(version < 8);
+        Long offset = number("Upload-Offset");
+        Long content = contentLength();
+        if (complete && offset != null && content != null) {
+            long end = offset + content;
+            Long declared = number("Upload-Length");
+            if (declared != null && declared != end) {
+                throw new ApiException(ErrorCode.INCONSISTENT_LENGTH, "Upload-Length is " + declared
+                        + " but the upload ends at " + end);
+            }
+            tusHeaders.put("Upload-Length", Long.toString(end));
+        }
+        checksum(false);
+    }
+
+    /** Interop 6: offset retrieval and cancellation carry none of the upload's fields. */
+    private void noUploadFields() {
+        if (version == 6 && OFFSET_HEADERS.stream().anyMatch(name -> super.getHeader(name) != null)) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, method + " carries none of " + String.join(", ", OFFSET_HEADERS));
+        }
+    }
+
+    /** Upload-Complete as a structured-field boolean; {@code absent} when the request has none and may omit it. */
+    private boolean complete(boolean absentMeansComplete) {
+        String value = super.getHeader(UPLOAD_COMPLETE);
+        if (value == null && "POST".equals(method)) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "A creation says Upload-Complete: ?1 or ?0");
+        }
+        if (value == null) {
+            if (version >= 8) {
+                throw new ApiException(ErrorCode.BAD_REQUEST, "An append says Upload-Complete: ?1 or ?0");
+            }
+            return absentMeansComplete;
+        }
+        return switch (value.trim()) {
+            case "?1" -> true;
+            case "?0" -> false;
+            default -> throw new ApiException(ErrorCode.BAD_REQUEST, "Upload-Complete is ?1 or ?0");
+        };
+    }
+
+    /**
+     * Content-Digest covers this request's body, which is what TUS's Upload-Checksum checks; so does
+     * Repr-Digest when the body is the whole upload. Other algorithms are ignored, as RFC 9530 allows.
+     */
+    private void checksum(boolean bodyIsWholeUpload) {
+        String digest = super.getHeader("Content-Digest");
+        if (digest == null && bodyIsWholeUpload) {
+            digest = super.getHeader("Repr-Digest");
+        }
+        if (digest == null) {
+            return;
+        }
+        Matcher matcher = DIGEST.matcher(digest);
+        if (matcher.find()) {
+            tusHeaders.put("Upload-Checksum", matcher.group(1).replace("-", "") + " " + matcher.group(2));
+        }
+    }
+
+    /** The representation's name and type, as TUS metadata, for the download. */
+    private String metadata() {
+        StringBuilder metadata = new StringBuilder();
+        String disposition = super.getHeader("Content-Disposition");
+        Matcher name = disposition == null ? null : FILENAME.matcher(disposition);
+        if (name != null && name.find()) {
+            metadata.append("filename ").append(base64(name.group(1).trim()));
+        }
+        String type = super.getHeader("Content-Type");
+        if (type != null && !type.isBlank() && !PARTIAL_UPLOAD.equalsIgnoreCase(type.split(";")[0].trim())) {
+            metadata.append(metadata.isEmpty() ? "" : ",").append("filetype ").append(base64(type.trim()));
+        }
+        return metadata.isEmpty() ? null : metadata.toString();
+    }
+
+    private static String base64(String value) {
+        return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Long number(String name) {
+        String value = super.getHeader(name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            long number = Long.parseLong(value.trim());
+            if (number >= 0) {
+                return number;
+            }
+        } catch (NumberFormatException notANumber) {
+            // answered below
+        }
+        throw new ApiException(ErrorCode.BAD_REQUEST, name + " must be a non-negative whole number");
+    }
+
+    private Long contentLength() {
+        long length = getContentLengthLong();
+        return length < 0 || super.getHeader("Transfer-Encoding") != null ? null : length;
+    }
+
+    private boolean hasBody() {
+        Long length = contentLength();
+        return length == null || length > 0;
+    }
+
+    @Override
+    public String getMethod() {
+        return method;
+    }
+
+    @Override
+    public String getHeader(String name) {
+        return tusHeaders.containsKey(name) ? tusHeaders.get(name) : super.getHeader(name);
+    }
+
+    @Override
+    public Enumeration<String> getHeaders(String name) {
+        return tusHeaders.containsKey(name) ? Collections.enumeration(List.of(tusHeaders.get(name))) : super.getHeaders(name);
+    }
+
+    @Override
+    public String getContentType() {
+        return getHeader("Content-Type");
+    }
+}

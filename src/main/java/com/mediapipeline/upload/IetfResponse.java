@@ -1,0 +1,127 @@
+package com.mediapipeline.upload;
+
+import com.mediapipeline.errors.ErrorCode;
+import com.mediapipeline.errors.Problem;
+import com.mediapipeline.errors.ProblemResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import me.desair.tus.server.upload.UploadInfo;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the TUS layer answered, told as the IETF draft's interop version asks: the statuses of the
+ * draft, {@code Upload-Complete}, {@code Upload-Limit}, the version echoed, no {@code Tus-*} fields,
+ * and errors as problem details with the draft's problem types.
+ */
+final class IetfResponse extends HttpServletResponseWrapper implements ProblemResponse {
+
+    private static final String PROBLEM_TYPES = "https://iana.org/assignments/http-problem-types#";
+
+    private final HttpServletRequest request;
+    private final UploadLimits limits;
+    private IetfRequest ietf;
+
+    IetfResponse(HttpServletRequest request, HttpServletResponse response, UploadLimits limits) {
+        super(response);
+        this.request = request;
+        this.limits = limits;
+    }
+
+    /** The request this answers, once it has been understood (until then, errors go out without a version). */
+    void answers(IetfRequest understood) {
+        this.ietf = understood;
+        super.setHeader(IetfRequest.INTEROP_VERSION, Integer.toString(understood.version()));
+    }
+
+    /** After the TUS layer answered without error: the draft's status and fields for what the request did. */
+    void finish() {
+        if (ietf == null || getStatus() >= 400) {
+            return;
+        }
+        UploadInfo upload = UploadCore.outcome(request);
+        int version = ietf.version();
+        switch (ietf.getMethod()) {
+            case "POST" -> {
+                describe(upload);
+                setHeader("Upload-Limit", limits.header(version, upload, System.currentTimeMillis()));
+            }
+            case "PATCH" -> {
+                describe(upload);
+                // interop 6 answers every append 201; from 8 on, any 2xx, and the draft's examples use 204
+                setStatus(version == 6 ? SC_CREATED : SC_NO_CONTENT);
+            }
+            case "HEAD" -> {
+                describe(upload);
+                setHeader("Upload-Limit", limits.header(version, upload, System.currentTimeMillis()));
+                setStatus(SC_NO_CONTENT);
+            }
+            case "OPTIONS" -> setHeader("Upload-Limit", limits.header(version, null, System.currentTimeMillis()));
+            default -> { }
+        }
+    }
+
+    private void describe(UploadInfo upload) {
+        if (upload == null) {
+            return;
+        }
+        setHeader("Upload-Offset", Long.toString(upload.getOffset()));
+        setHeader(IetfRequest.UPLOAD_COMPLETE, upload.isUploadInProgress() ? "?0" : "?1");
+        if (upload.hasLength()) {
+            setHeader("Upload-Length", Long.toString(upload.getLength()));
+        }
+    }
+
+    @Override
+    public Problem problem(ErrorCode code, String message) {
+        Map<String, Object> members = new LinkedHashMap<>();
+        ErrorCode told = code;
+        if (code == ErrorCode.TOO_LARGE && TusErrors.failure(request) instanceof UploadCore.PastLength past) {
+            // past the length of an upload, not over the service's maximum
+            told = past.complete() ? ErrorCode.COMPLETED_UPLOAD : ErrorCode.INCONSISTENT_LENGTH;
+        } else if (code == ErrorCode.TOO_LARGE && ietf != null) {
+            setHeader("Upload-Limit", limits.header(ietf.version(), null, System.currentTimeMillis()));
+        }
+        String type = switch (told) {
+            case OFFSET_MISMATCH -> "mismatching-upload-offset";
+            case COMPLETED_UPLOAD -> "completed-upload";
+            case INCONSISTENT_LENGTH -> "inconsistent-upload-length";
+            default -> null;
+        };
+        if (told == ErrorCode.OFFSET_MISMATCH) {
+            TusErrors.offsetToResume(request).ifPresent(offset -> members.put("expected-offset", offset));
+            members.put("provided-offset", providedOffset());
+            setHeader(IetfRequest.UPLOAD_COMPLETE, "?0");
+        }
+        return new Problem(told, type == null ? Problem.UNTYPED : PROBLEM_TYPES + type, message, members);
+    }
+
+    private Object providedOffset() {
+        String offset = request.getHeader("Upload-Offset");
+        try {
+            return offset == null ? null : Long.parseLong(offset.trim());
+        } catch (NumberFormatException notANumber) {
+            return offset;
+        }
+    }
+
+    @Override
+    public void setHeader(String name, String value) {
+        if (!isTus(name)) {
+            super.setHeader(name, value);
+        }
+    }
+
+    @Override
+    public void addHeader(String name, String value) {
+        if (!isTus(name)) {
+            super.addHeader(name, value);
+        }
+    }
+
+    private static boolean isTus(String name) {
+        return name.regionMatches(true, 0, "Tus-", 0, 4);
+    }
+}
