@@ -49,7 +49,7 @@ class ArchitectureTest {
 
     /**
      * The boundaries: JAX-RS resources and providers, servlets and filters and their request and
-     * response wrappers, web/ and errors/, and the TUS protocol layer (the Tus* classes and the
+     * response wrappers, web/ and errors/, and the protocol layers (the Tus* and Ietf* classes and the
      * tus-java-server plug-ins, which the library hands the servlet request).
      */
     private static final DescribedPredicate<JavaClass> BOUNDARY = DescribedPredicate.or(
@@ -57,7 +57,7 @@ class ArchitectureTest {
             annotatedWith(Path.class), annotatedWith(Provider.class), annotatedWith(WebServlet.class),
             assignableTo(HttpFilter.class), assignableTo(HttpServlet.class),
             assignableTo(ServletRequestWrapper.class), assignableTo(ServletResponseWrapper.class),
-            resideInAPackage("..upload..").and(simpleNameStartingWith("Tus")),
+            resideInAPackage("..upload..").and(simpleNameStartingWith("Tus").or(simpleNameStartingWith("Ietf"))),
             assignableTo(me.desair.tus.server.TusExtension.class), assignableTo(me.desair.tus.server.RequestHandler.class),
             assignableTo(me.desair.tus.server.RequestValidator.class),
             assignableTo(me.desair.tus.server.upload.UploadLockingService.class))

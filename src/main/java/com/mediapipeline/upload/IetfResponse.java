@@ -109,9 +109,26 @@ final class IetfResponse extends HttpServletResponseWrapper implements ProblemRe
 
     @Override
     public void setHeader(String name, String value) {
-        if (!isTus(name)) {
-            super.setHeader(name, value);
+        if (isTus(name)) {
+            return;
         }
+        super.setHeader(name, value);
+        if ("Location".equalsIgnoreCase(name)) {
+            resumptionSupported(value);
+        }
+    }
+
+    /**
+     * A creation has its URL before the body is read: a client that named its interop version learns
+     * it now, in a 104, so that it can resume even if this request never ends.
+     */
+    private void resumptionSupported(String location) {
+        if (ietf == null || !"POST".equals(ietf.getMethod()) || request.getHeader(IetfRequest.INTEROP_VERSION) == null) {
+            return;
+        }
+        IetfInformational.send(request, Map.of("Location", location,
+                IetfRequest.INTEROP_VERSION, Integer.toString(ietf.version()),
+                "Upload-Limit", limits.header(ietf.version(), null, System.currentTimeMillis())));
     }
 
     @Override

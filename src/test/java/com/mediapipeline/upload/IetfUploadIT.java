@@ -7,11 +7,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 
@@ -205,6 +209,42 @@ class IetfUploadIT extends ServiceIT {
                 .header("Upload-Offset", "0").header("Upload-Complete", "?0").header("Content-Type", PARTIAL));
         assertEquals(404, patch.statusCode(), patch.body());
         assertEquals(401, send(Api.anonymous(base).ietf(upload, 8).method("HEAD", HttpRequest.BodyPublishers.noBody())).statusCode());
+    }
+
+    /**
+     * "104 Upload Resumption Supported" tells the upload's URL before the body is sent, so that a
+     * client cut off now can resume; HTTP/1.0, which has no 1xx, gets none.
+     */
+    @Test
+    void aCreationSaysWhereItIsBeforeItsBodyIsSent() throws IOException {
+        URI uploads = URI.create(acme.uploadsUrl());
+        try (Socket socket = new Socket("127.0.0.1", uploads.getPort())) {
+            socket.getOutputStream().write(creationHead(uploads, "HTTP/1.1", 11).getBytes(StandardCharsets.US_ASCII));
+            String early = Api.answerHead(socket, Duration.ofSeconds(10));
+            assertTrue(early.startsWith("HTTP/1.1 104 Upload Resumption Supported\r\n"), early);
+            assertTrue(early.contains("Upload-Draft-Interop-Version: 6\r\n") && early.contains("Upload-Limit: "), early);
+            String location = early.lines().filter(line -> line.startsWith("Location: ")).findFirst().orElseThrow()
+                    .substring("Location: ".length());
+            assertEquals("0", head(location, 6).headers().firstValue("Upload-Offset").orElseThrow(), "the upload exists before its body");
+
+            socket.getOutputStream().write("hello world".getBytes(StandardCharsets.US_ASCII));
+            String last = Api.answerHead(socket, Duration.ofSeconds(10));
+            assertTrue(last.startsWith("HTTP/1.1 201 "), last);
+            assertTrue(last.contains("Location: " + location + "\r\n"), last);
+            assertArrayEquals("hello world".getBytes(StandardCharsets.UTF_8), acme.downloaded(location));
+        }
+        try (Socket socket = new Socket("127.0.0.1", uploads.getPort())) {
+            socket.getOutputStream().write((creationHead(uploads, "HTTP/1.0", 5) + "hello").getBytes(StandardCharsets.US_ASCII));
+            String answer = Api.answerHead(socket, Duration.ofSeconds(10));
+            assertTrue(answer.matches("HTTP/1\\.[01] 201 [^\\r]*\r\n(?s).*"), answer);
+        }
+    }
+
+    private String creationHead(URI uploads, String protocol, int length) {
+        String[] credentials = acme.credentials();
+        return "POST " + uploads.getRawPath() + " " + protocol + "\r\nHost: 127.0.0.1:" + uploads.getPort() + "\r\n"
+                + credentials[0] + ": " + credentials[1] + "\r\n" + credentials[2] + ": " + credentials[3] + "\r\n"
+                + "Upload-Draft-Interop-Version: 6\r\nUpload-Complete: ?1\r\nContent-Length: " + length + "\r\n\r\n";
     }
 
     private String createIncomplete(int version) {
