@@ -2,7 +2,7 @@
 // CHUNK-byte PATCHes, through a proxy that cuts the connection once CUT bytes have gone through: in
 // the middle of a PATCH body, as a dropped network would. Then resumes from the upload's URL as a
 // restarted app would (HEAD, then PATCH from the offset the server reports). Prints one JSON line:
-// the upload URL, how each run ended, the offset the resume started from, and every request answered.
+// the upload URL (of each run), how each run ended, the offset the resume started from, and every request answered.
 // Usage: node upload.mjs ENDPOINT API_KEY USERNAME FILE CHUNK CUT
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -69,5 +69,5 @@ proxy.close();
 // where the resume really started: the offset of the last HEAD before the PATCH that went on
 const head = requests.slice(before).filter((r) => r.method === 'HEAD').pop();
 console.log(JSON.stringify({
-  url: resumed.url, cut: cutOff.ended, ended: resumed.ended, resumedFrom: head ? Number(head.offset) : null, requests,
+  url: resumed.url, cutUrl: cutOff.url, cut: cutOff.ended, ended: resumed.ended, resumedFrom: head ? Number(head.offset) : null, requests,
 }));

@@ -24,7 +24,6 @@ public enum ErrorCode {
     UPLOAD_INCOMPLETE(409, "upload_incomplete", "The upload is not complete yet"),
     OFFSET_MISMATCH(409, "offset_mismatch", "Upload-Offset does not match the stored offset"),
     GONE(410, "gone", "The upload was deleted or has expired"),
-    LENGTH_REQUIRED(411, "length_required", "A complete upload of unknown length needs Content-Length or Upload-Length"),
     PRECONDITION_FAILED(412, "precondition_failed", "The file does not match the request's If-Match or If-Unmodified-Since"),
     UNSUPPORTED_VERSION(412, "unsupported_version", "Tus-Resumable must be 1.0.0"),
     INVALID_PARTIAL_UPLOAD(412, "invalid_partial_upload", "Upload-Concat names an upload that is not a partial upload of this server"),

@@ -127,6 +127,7 @@ final class Concatenation extends ConcatenationExtension {
             try (UploadLocks.Held lock = locks.lock(created.getId().toString())) {
                 super.process(method, request, response, storage, ownerKey);
             }
+            UploadCore.outcome(request, storage.getUploadInfo(location, ownerKey));
         }
     }
 }

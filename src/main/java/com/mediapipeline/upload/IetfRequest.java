@@ -5,6 +5,7 @@ import com.mediapipeline.errors.ErrorCode;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collections;
@@ -21,8 +22,8 @@ import java.util.regex.Pattern;
  * A request of IETF Resumable Uploads for HTTP (draft-ietf-httpbis-resumable-upload, interop versions
  * 6 and 8), checked against its draft and presented as the TUS request that does the same, so that
  * one write path (locks, checksums, fencing, progress) serves both protocols: {@code Upload-Complete}
- * becomes a known or a deferred {@code Upload-Length}, {@code application/partial-upload} the TUS
- * body type, {@code Content-Digest} the {@code Upload-Checksum}.
+ * becomes a known or a deferred {@code Upload-Length} (and a body that ends the upload),
+ * {@code application/partial-upload} the TUS body type, {@code Content-Digest} the {@code Upload-Checksum}.
  */
 final class IetfRequest extends HttpServletRequestWrapper {
 
@@ -32,8 +33,10 @@ final class IetfRequest extends HttpServletRequestWrapper {
     /** What iOS 18.1+ and tus-js-client's ietf-draft-05 send, and what drafts -09 to the latest declare. */
     static final Set<Integer> VERSIONS = Set.of(6, 8);
     static final int LATEST = 8;
-    private static final Pattern DIGEST = Pattern.compile("(sha-256|sha-512)\\s*=\\s*:([A-Za-z0-9+/]+={0,2}):");
-    private static final Pattern FILENAME = Pattern.compile("filename\\s*=\\s*\"?([^\";]+)\"?");
+    private static final Pattern DIGEST_VALUE = Pattern.compile(":([A-Za-z0-9+/]+={0,2}):");
+    private static final Pattern FILENAME = Pattern.compile("(?:^|;)\\s*filename\\s*=\\s*(?:\"([^\"]*)\"|([^;\\s]+))", Pattern.CASE_INSENSITIVE);
+    private static final Pattern FILENAME_UTF8 = Pattern.compile("(?:^|;)\\s*filename\\*\\s*=\\s*UTF-8''([^;\\s]+)", Pattern.CASE_INSENSITIVE);
+    private static final int MAX_FILENAME = 1024;
     private static final List<String> OFFSET_HEADERS = List.of("Upload-Offset", UPLOAD_COMPLETE, "Upload-Length");
 
     private final int version;
@@ -46,10 +49,40 @@ final class IetfRequest extends HttpServletRequestWrapper {
         this.method = method;
     }
 
-    /** Whether the request speaks the IETF protocol: it names an interop version, or a draft header without TUS's. */
+    /**
+     * Whether the request speaks the IETF protocol: it names an interop version or says whether it
+     * completes the upload, and is no TUS request (a TUS client on a platform that adds the draft's
+     * fields to every upload stays a TUS client).
+     */
     static boolean selects(HttpServletRequest request) {
-        return request.getHeader(INTEROP_VERSION) != null
-                || request.getHeader("Tus-Resumable") == null && request.getHeader(UPLOAD_COMPLETE) != null;
+        return request.getHeader("Tus-Resumable") == null
+                && (request.getHeader(INTEROP_VERSION) != null || request.getHeader(UPLOAD_COMPLETE) != null);
+    }
+
+    /**
+     * The TUS request for this IETF request, or 400 when it breaks its draft.
+     *
+     * @param path the request path below the context root
+     */
+    static IetfRequest of(HttpServletRequest request, String path) {
+        int version = versionOf(request);
+        boolean creation = path.equals(TusRequest.ROOT) || path.equals(TusRequest.ROOT + "/");
+        String override = request.getHeader(TusRequest.METHOD_OVERRIDE);
+        String asked = (override == null || override.isBlank() ? request.getMethod() : override.trim()).toUpperCase(Locale.ROOT);
+        // interop 8 allows GET for the offset; a GET means nothing else on an upload
+        String method = "GET".equals(asked) && version >= 8 && !creation ? "HEAD" : asked;
+        IetfRequest ietf = new IetfRequest(request, version, method);
+        ietf.tusHeaders.put("Tus-Resumable", "1.0.0");
+        if (override != null) {
+            ietf.tusHeaders.put(TusRequest.METHOD_OVERRIDE, method);
+        }
+        switch (method) {
+            case "POST" -> ietf.creation(creation);
+            case "PATCH" -> ietf.append();
+            case "HEAD", "DELETE" -> ietf.noUploadFields();
+            default -> { }
+        }
+        return ietf;
     }
 
     /** The interop version the request asks for (without one, the latest), or 400 for one we do not speak. */
@@ -69,29 +102,6 @@ final class IetfRequest extends HttpServletRequestWrapper {
         throw new ApiException(ErrorCode.UNSUPPORTED_INTEROP_VERSION);
     }
 
-    /**
-     * The TUS request for this IETF request, or 400/411 when it breaks its draft.
-     *
-     * @param path the request path below the context root
-     */
-    static IetfRequest of(HttpServletRequest request, String path) {
-        int version = versionOf(request);
-        boolean creation = path.equals(TusRequest.ROOT) || path.equals(TusRequest.ROOT + "/");
-        String override = request.getHeader(TusRequest.METHOD_OVERRIDE);
-        String asked = (override == null || override.isBlank() ? request.getMethod() : override.trim()).toUpperCase(Locale.ROOT);
-        // interop 8 allows GET for the offset; a GET means nothing else on an upload
-        String method = "GET".equals(asked) && version >= 8 && !creation ? "HEAD" : asked;
-        IetfRequest ietf = new IetfRequest(request, version, method);
-        ietf.tusHeaders.put("Tus-Resumable", "1.0.0");
-        switch (method) {
-            case "POST" -> ietf.creation(creation);
-            case "PATCH" -> ietf.append();
-            case "HEAD", "DELETE" -> ietf.noUploadFields();
-            default -> { }
-        }
-        return ietf;
-    }
-
     int version() {
         return version;
     }
@@ -101,7 +111,11 @@ final class IetfRequest extends HttpServletRequestWrapper {
         if (!onCollection) {
             return; // the TUS layer answers a POST to an upload URL
         }
-        boolean complete = complete(true);
+        String completeField = super.getHeader(UPLOAD_COMPLETE);
+        if (completeField == null) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "A creation says Upload-Complete: ?1 or ?0");
+        }
+        boolean complete = parseComplete(completeField);
         Long declared = number("Upload-Length");
         Long content = contentLength();
         if (complete && content != null) {
@@ -111,9 +125,6 @@ final class IetfRequest extends HttpServletRequestWrapper {
             }
             declared = content;
         }
-        if (complete && declared == null) {
-            throw new ApiException(ErrorCode.LENGTH_REQUIRED);
-        }
         if (declared != null) {
             tusHeaders.put("Upload-Length", Long.toString(declared));
         } else {
@@ -122,6 +133,9 @@ final class IetfRequest extends HttpServletRequestWrapper {
         if (hasBody()) {
             tusHeaders.put("Content-Type", CreationWithUpload.OCTET_STREAM);
             checksum(complete);
+            if (complete) {
+                UploadCore.endsUpload(this);
+            }
         }
         String metadata = metadata();
         if (super.getHeader("Upload-Metadata") == null && metadata != null) {
@@ -136,8 +150,12 @@ final class IetfRequest extends HttpServletRequestWrapper {
             throw new ApiException(ErrorCode.BAD_REQUEST, "An append is " + PARTIAL_UPLOAD);
         }
         tusHeaders.put("Content-Type", CreationWithUpload.OCTET_STREAM);
-        // interop 8 requires the field; interop 6 clients (as Apple's own server reads them) mean "complete" without it
-        boolean complete = complete(version < 8);
+        String completeField = super.getHeader(UPLOAD_COMPLETE);
+        if (completeField == null && version >= 8) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "An append says Upload-Complete: ?1 or ?0");
+        }
+        // interop 6 clients (as Apple's own server reads them) mean "complete" without the field
+        boolean complete = completeField == null || parseComplete(completeField);
         Long offset = number("Upload-Offset");
         Long content = contentLength();
         if (complete && offset != null && content != null) {
@@ -149,6 +167,9 @@ final class IetfRequest extends HttpServletRequestWrapper {
             }
             tusHeaders.put("Upload-Length", Long.toString(end));
         }
+        if (complete) {
+            UploadCore.endsUpload(this);
+        }
         checksum(false);
     }
 
@@ -159,18 +180,8 @@ final class IetfRequest extends HttpServletRequestWrapper {
         }
     }
 
-    /** Upload-Complete as a structured-field boolean; {@code absent} when the request has none and may omit it. */
-    private boolean complete(boolean absentMeansComplete) {
-        String value = super.getHeader(UPLOAD_COMPLETE);
-        if (value == null && "POST".equals(method)) {
-            throw new ApiException(ErrorCode.BAD_REQUEST, "A creation says Upload-Complete: ?1 or ?0");
-        }
-        if (value == null) {
-            if (version >= 8) {
-                throw new ApiException(ErrorCode.BAD_REQUEST, "An append says Upload-Complete: ?1 or ?0");
-            }
-            return absentMeansComplete;
-        }
+    /** Upload-Complete, a structured-field boolean. */
+    private static boolean parseComplete(String value) {
         return switch (value.trim()) {
             case "?1" -> true;
             case "?0" -> false;
@@ -180,35 +191,64 @@ final class IetfRequest extends HttpServletRequestWrapper {
 
     /**
      * Content-Digest covers this request's body, which is what TUS's Upload-Checksum checks; so does
-     * Repr-Digest when the body is the whole upload. Other algorithms are ignored, as RFC 9530 allows.
+     * Repr-Digest when the body is the whole upload. A sha-256 or sha-512 member that is no byte
+     * sequence is refused, as TUS refuses a malformed checksum; other algorithms are ignored, as
+     * RFC 9530 allows.
      */
     private void checksum(boolean bodyIsWholeUpload) {
-        String digest = super.getHeader("Content-Digest");
-        if (digest == null && bodyIsWholeUpload) {
-            digest = super.getHeader("Repr-Digest");
-        }
-        if (digest == null) {
-            return;
-        }
-        Matcher matcher = DIGEST.matcher(digest);
-        if (matcher.find()) {
-            tusHeaders.put("Upload-Checksum", matcher.group(1).replace("-", "") + " " + matcher.group(2));
+        String field = bodyIsWholeUpload && super.getHeader("Content-Digest") == null ? "Repr-Digest" : "Content-Digest";
+        for (String line : Collections.list(super.getHeaders(field))) {
+            for (String member : line.split(",")) {
+                int equals = member.indexOf('=');
+                String algorithm = (equals < 0 ? member : member.substring(0, equals)).trim();
+                if (!algorithm.equals("sha-256") && !algorithm.equals("sha-512")) {
+                    continue;
+                }
+                Matcher value = DIGEST_VALUE.matcher(equals < 0 ? "" : member.substring(equals + 1).trim());
+                if (!value.matches()) {
+                    throw new ApiException(ErrorCode.INVALID_CHECKSUM, field + " " + algorithm + " must be :<base64 digest>:");
+                }
+                tusHeaders.put("Upload-Checksum", algorithm.replace("-", "") + " " + value.group(1));
+                return;
+            }
         }
     }
 
     /** The representation's name and type, as TUS metadata, for the download. */
     private String metadata() {
         StringBuilder metadata = new StringBuilder();
-        String disposition = super.getHeader("Content-Disposition");
-        Matcher name = disposition == null ? null : FILENAME.matcher(disposition);
-        if (name != null && name.find()) {
-            metadata.append("filename ").append(base64(name.group(1).trim()));
+        String name = filename();
+        if (name != null && !name.isBlank() && name.length() <= MAX_FILENAME) {
+            metadata.append("filename ").append(base64(name.trim()));
         }
         String type = super.getHeader("Content-Type");
-        if (type != null && !type.isBlank() && !PARTIAL_UPLOAD.equalsIgnoreCase(type.split(";")[0].trim())) {
+        if (type != null && !type.isBlank() && type.length() <= MAX_FILENAME
+                && !PARTIAL_UPLOAD.equalsIgnoreCase(type.split(";")[0].trim())) {
             metadata.append(metadata.isEmpty() ? "" : ",").append("filetype ").append(base64(type.trim()));
         }
         return metadata.isEmpty() ? null : metadata.toString();
+    }
+
+    /** Content-Disposition's filename* (RFC 8187, UTF-8) or else its filename (header bytes read as UTF-8). */
+    private String filename() {
+        String disposition = super.getHeader("Content-Disposition");
+        if (disposition == null) {
+            return null;
+        }
+        Matcher extended = FILENAME_UTF8.matcher(disposition);
+        if (extended.find()) {
+            try {
+                return URLDecoder.decode(extended.group(1).replace("+", "%2B"), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException malformed) {
+                return null;
+            }
+        }
+        Matcher plain = FILENAME.matcher(disposition);
+        if (!plain.find()) {
+            return null;
+        }
+        String name = plain.group(1) != null ? plain.group(1) : plain.group(2);
+        return new String(name.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
     }
 
     private static String base64(String value) {

@@ -9,7 +9,9 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
 import me.desair.tus.server.upload.UploadInfo;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the TUS layer answered, told as the IETF draft's interop version asks: the statuses of the
@@ -19,15 +21,19 @@ import java.util.Map;
 final class IetfResponse extends HttpServletResponseWrapper implements ProblemResponse {
 
     private static final String PROBLEM_TYPES = "https://iana.org/assignments/http-problem-types#";
+    private static final Set<String> TUS_FIELDS = Set.of("upload-expires", "upload-defer-length", "upload-concat", "upload-metadata");
 
     private final HttpServletRequest request;
     private final UploadLimits limits;
+    private final boolean informational;
     private IetfRequest ietf;
 
-    IetfResponse(HttpServletRequest request, HttpServletResponse response, UploadLimits limits) {
+    /** @param informational whether a creation may answer 104 first (off behind a proxy that mishandles 1xx) */
+    IetfResponse(HttpServletRequest request, HttpServletResponse response, UploadLimits limits, boolean informational) {
         super(response);
         this.request = request;
         this.limits = limits;
+        this.informational = informational;
     }
 
     /** The request this answers, once it has been understood (until then, errors go out without a version). */
@@ -80,7 +86,8 @@ final class IetfResponse extends HttpServletResponseWrapper implements ProblemRe
         ErrorCode told = code;
         if (code == ErrorCode.TOO_LARGE && TusErrors.failure(request) instanceof UploadCore.PastLength past) {
             // past the length of an upload, not over the service's maximum
-            told = past.complete() ? ErrorCode.COMPLETED_UPLOAD : ErrorCode.INCONSISTENT_LENGTH;
+            // interop 6 names a complete upload's problem; 8 (draft -11) calls bytes for it an inconsistent length
+            told = past.complete() && (ietf == null || ietf.version() == 6) ? ErrorCode.COMPLETED_UPLOAD : ErrorCode.INCONSISTENT_LENGTH;
         } else if (code == ErrorCode.TOO_LARGE && ietf != null) {
             setHeader("Upload-Limit", limits.header(ietf.version(), null, System.currentTimeMillis()));
         }
@@ -123,7 +130,7 @@ final class IetfResponse extends HttpServletResponseWrapper implements ProblemRe
      * it now, in a 104, so that it can resume even if this request never ends.
      */
     private void resumptionSupported(String location) {
-        if (ietf == null || !"POST".equals(ietf.getMethod()) || request.getHeader(IetfRequest.INTEROP_VERSION) == null) {
+        if (!informational || ietf == null || !"POST".equals(ietf.getMethod()) || request.getHeader(IetfRequest.INTEROP_VERSION) == null) {
             return;
         }
         IetfInformational.send(request, Map.of("Location", location,
@@ -138,7 +145,8 @@ final class IetfResponse extends HttpServletResponseWrapper implements ProblemRe
         }
     }
 
+    /** TUS's own fields, which mean nothing to an IETF client. */
     private static boolean isTus(String name) {
-        return name.regionMatches(true, 0, "Tus-", 0, 4);
+        return name.regionMatches(true, 0, "Tus-", 0, 4) || TUS_FIELDS.contains(name.toLowerCase(Locale.ROOT));
     }
 }

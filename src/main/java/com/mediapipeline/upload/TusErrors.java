@@ -69,7 +69,7 @@ final class TusErrors {
 
     /** The offset a PATCH refused for its offset should resume from. */
     static OptionalLong offsetToResume(HttpServletRequest request) {
-        return request.getAttribute(FAILURE) instanceof UploadCore.OffsetMismatch mismatch
+        return request.getAttribute(FAILURE) instanceof OffsetMismatch mismatch
                 ? OptionalLong.of(mismatch.current()) : OptionalLong.empty();
     }
 

@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import me.desair.tus.server.TusFileUploadService;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
 import java.util.Collections;
@@ -44,6 +45,10 @@ public class TusFilter extends HttpFilter {
     @Inject
     UploadLimits limits;
 
+    @Inject
+    @ConfigProperty(name = "mediapipeline.upload.informational-104", defaultValue = "true")
+    boolean informational;
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
@@ -55,7 +60,7 @@ public class TusFilter extends HttpFilter {
         HttpServletResponse answer = response;
         try {
             if (IetfRequest.selects(request)) {
-                IetfResponse ietf = new IetfResponse(request, response, limits);
+                IetfResponse ietf = new IetfResponse(request, response, limits, informational);
                 answer = ietf;
                 IetfRequest understood = IetfRequest.of(request, path);
                 ietf.answers(understood);
@@ -95,6 +100,7 @@ public class TusFilter extends HttpFilter {
         } else {
             // for clients of the IETF protocol that ask what the endpoint takes without naming a version
             response.setHeader("Upload-Limit", limits.header(IetfRequest.LATEST, null, System.currentTimeMillis()));
+            response.setHeader("Accept-Patch", CreationWithUpload.OCTET_STREAM + ", " + IetfRequest.PARTIAL_UPLOAD);
         }
         try (StreamSlots.Slot slot = tusRequest.streams() ? slots.take(business) : null;
              UploadLocks.Held lock = tusRequest.writes() ? locks.lock(tusRequest.uploadId()) : null) {

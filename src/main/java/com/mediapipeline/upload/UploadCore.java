@@ -18,7 +18,6 @@ import me.desair.tus.server.core.validation.TusResumableValidator;
 import me.desair.tus.server.exception.MaxUploadLengthExceededException;
 import me.desair.tus.server.exception.TusException;
 import me.desair.tus.server.exception.UploadNotFoundException;
-import me.desair.tus.server.exception.UploadOffsetMismatchException;
 import me.desair.tus.server.upload.UploadInfo;
 import me.desair.tus.server.upload.UploadStorageService;
 import me.desair.tus.server.util.AbstractRequestHandler;
@@ -42,6 +41,7 @@ final class UploadCore extends CoreProtocol {
 
     /** The request attribute that holds the upload as the request left it, for the protocol answering it to describe. */
     private static final String OUTCOME = UploadCore.class.getName() + ".outcome";
+    private static final String ENDS = UploadCore.class.getName() + ".ends";
 
     @Override
     protected void initValidators(List<RequestValidator> validators) {
@@ -50,8 +50,7 @@ final class UploadCore extends CoreProtocol {
         validators.add(new IdExistsValidator());
         validators.add(new ContentTypeValidator());
         validators.add(new PatchFinalUploadValidator());
-        validators.add(new OffsetCheck());
-        validators.add(new LengthCheck());
+        validators.add(new PatchCheck());
     }
 
     @Override
@@ -72,10 +71,25 @@ final class UploadCore extends CoreProtocol {
         return (UploadInfo) request.getAttribute(OUTCOME);
     }
 
-    /** Appends the body to the upload and answers its new offset. */
+    /** Marks a request whose body ends its upload (when it arrives whole), whether or not its length was known. */
+    static void endsUpload(HttpServletRequest request) {
+        request.setAttribute(ENDS, Boolean.TRUE);
+    }
+
+    /**
+     * Appends the body to the upload and answers its new offset. A body said to end the upload that
+     * leaves it short of its length is refused after its bytes are kept (the client resumes from them).
+     */
     static UploadInfo append(UploadInfo info, TusServletRequest request, UploadStorageService storage)
             throws IOException, TusException {
-        return ((UploadFileStore) storage).append(info, request.getContentInputStream(), Checksums.of(request));
+        boolean ends = Boolean.TRUE.equals(request.getAttribute(ENDS));
+        UploadInfo appended = ((UploadFileStore) storage).append(info, request.getContentInputStream(), Checksums.of(request), ends);
+        if (ends && appended.isUploadInProgress()) {
+            outcome(request, appended);
+            throw new ApiException(ErrorCode.INCONSISTENT_LENGTH, "The upload is " + appended.getLength()
+                    + " bytes; the body said to end it stopped at " + appended.getOffset());
+        }
+        return appended;
     }
 
     private static final class Append extends AbstractRequestHandler {
@@ -118,23 +132,30 @@ final class UploadCore extends CoreProtocol {
         }
     }
 
-    /** A PATCH at another offset than the upload's: refused with the offset to resume from. */
-    private static final class OffsetCheck extends PatchCheck {
+    /**
+     * A PATCH checked against the upload it names, in one read of it (IdExistsValidator has answered
+     * 404 when there is none): at another offset than the upload's, it is refused with the offset to
+     * resume from; a body that would run past the declared length could never be stored (413).
+     */
+    private static final class PatchCheck implements RequestValidator {
 
         @Override
-        void check(UploadInfo info, HttpServletRequest request) throws OffsetMismatch {
-            String offset = request.getHeader(HttpHeader.UPLOAD_OFFSET);
-            if (!Long.toString(info.getOffset()).equals(offset == null ? null : offset.trim())) {
+        public boolean supports(HttpMethod method) {
+            return HttpMethod.PATCH.equals(method);
+        }
+
+        @Override
+        public void validate(HttpMethod method, HttpServletRequest request, UploadStorageService storage, String ownerKey)
+                throws IOException, TusException {
+            UploadInfo info = storage.getUploadInfo(request.getRequestURI(), ownerKey);
+            if (info == null) {
+                return;
+            }
+            // TusRequest let through only whole numbers that fit a long
+            String offset = request.getHeader(HttpHeader.UPLOAD_OFFSET).trim();
+            if (Long.parseLong(offset) != info.getOffset()) {
                 throw new OffsetMismatch(info.getOffset(), offset);
             }
-        }
-    }
-
-    /** A body that would run past the declared length could never be stored: too large for this upload. */
-    private static final class LengthCheck extends PatchCheck {
-
-        @Override
-        void check(UploadInfo info, HttpServletRequest request) throws PastLength {
             Long length = Utils.getLongHeader(request, HttpHeader.CONTENT_LENGTH);
             if (length != null && info.hasLength() && info.getOffset() + length > info.getLength()) {
                 throw new PastLength(info, length);
@@ -154,41 +175,6 @@ final class UploadCore extends CoreProtocol {
 
         boolean complete() {
             return complete;
-        }
-    }
-
-    /** A check of a PATCH against the upload it names (IdExistsValidator has answered 404 when there is none). */
-    private abstract static class PatchCheck implements RequestValidator {
-
-        @Override
-        public boolean supports(HttpMethod method) {
-            return HttpMethod.PATCH.equals(method);
-        }
-
-        @Override
-        public void validate(HttpMethod method, HttpServletRequest request, UploadStorageService storage, String ownerKey)
-                throws IOException, TusException {
-            UploadInfo info = storage.getUploadInfo(request.getRequestURI(), ownerKey);
-            if (info != null) {
-                check(info, request);
-            }
-        }
-
-        abstract void check(UploadInfo info, HttpServletRequest request) throws TusException;
-    }
-
-    /** The offset a refused PATCH should resume from, for the answer to carry. */
-    static final class OffsetMismatch extends UploadOffsetMismatchException {
-
-        private final long current;
-
-        OffsetMismatch(long current, String sent) {
-            super("The Upload-Offset was " + sent + " but expected " + current);
-            this.current = current;
-        }
-
-        long current() {
-            return current;
         }
     }
 

@@ -2,7 +2,6 @@ package com.mediapipeline.upload;
 
 import me.desair.tus.server.exception.TusException;
 import me.desair.tus.server.exception.UploadNotFoundException;
-import me.desair.tus.server.exception.UploadOffsetMismatchException;
 import me.desair.tus.server.upload.UploadInfo;
 import me.desair.tus.server.upload.UploadType;
 import me.desair.tus.server.upload.disk.DiskStorageService;
@@ -206,10 +205,10 @@ public class UploadFileStore extends DiskStorageService {
         Files.move(temp, dir.resolve(INFO_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** tus-java-server's append; our PATCH handlers call {@link #append(UploadInfo, InputStream, BodyCheck)}. */
+    /** tus-java-server's append; our PATCH handlers call {@link #append(UploadInfo, InputStream, BodyCheck, boolean)}. */
     @Override
     public UploadInfo append(UploadInfo info, InputStream body) throws IOException, TusException {
-        return append(info, body, BodyCheck.NONE);
+        return append(info, body, BodyCheck.NONE, false);
     }
 
     /**
@@ -218,8 +217,10 @@ public class UploadFileStore extends DiskStorageService {
      * way it ends. {@code check} decides before anything is recorded or announced.
      *
      * @param expected the upload as the request found it: its offset is the one the client sent
+     * @param ends     the client says the upload ends with this body: an upload whose length is not
+     *                 known yet gets the length it has once the whole body is in
      */
-    public UploadInfo append(UploadInfo expected, InputStream body, BodyCheck check) throws IOException, TusException {
+    public UploadInfo append(UploadInfo expected, InputStream body, BodyCheck check, boolean ends) throws IOException, TusException {
         String id = expected.getId().toString();
         long generation = guard.generation(id).orElseThrow(() -> new WriteGuard.LockLostException(id));
         try (Fence.Hold fenced = fence.hold(directory(expected.getId()), generation)) {
@@ -238,10 +239,9 @@ public class UploadFileStore extends DiskStorageService {
                 if (info.isUploadInProgress()) {
                     listener.reverted(info, fenced.generation());
                 }
-                throw new UploadOffsetMismatchException("The Upload-Offset was " + expected.getOffset()
-                        + " but expected " + info.getOffset());
+                throw new OffsetMismatch(info.getOffset(), Long.toString(expected.getOffset()));
             }
-            return appendFenced(info, body, check, fenced);
+            return appendFenced(info, body, check, ends, fenced);
         } catch (Fence.GoneException | NoSuchFileException e) {
             throw new UploadDeletedException(expected.getId());
         } catch (WriteGuard.LockLostException lost) {
@@ -262,7 +262,7 @@ public class UploadFileStore extends DiskStorageService {
         }
     }
 
-    private UploadInfo appendFenced(UploadInfo info, InputStream body, BodyCheck check, Fence.Hold fenced)
+    private UploadInfo appendFenced(UploadInfo info, InputStream body, BodyCheck check, boolean ends, Fence.Hold fenced)
             throws IOException, TusException {
         try (FileChannel file = disk.open(directory(info.getId()).resolve(DATA_FILE))) {
             // bytes past the recorded offset come from a PATCH that crashed before recording them
@@ -278,6 +278,9 @@ public class UploadFileStore extends DiskStorageService {
                     });
                 });
                 verify(info, check, file, fenced);
+                if (ends && clientFailure == null && !info.hasLength()) {
+                    CreationPost.setLength(info, writer.position());
+                }
                 record(info, writer.position(), fenced);
                 if (clientFailure != null) {
                     throw new ClientGoneException(clientFailure);

@@ -24,11 +24,12 @@ public class CorsFilter extends HttpFilter {
     private static final String METHODS = "GET, HEAD, POST, PATCH, DELETE, OPTIONS";
     private static final String ALLOWED_HEADERS = "Content-Type, Upload-Offset, Upload-Length, Upload-Metadata, "
             + "Upload-Defer-Length, Upload-Concat, Upload-Checksum, Tus-Resumable, X-HTTP-Method-Override, "
-            + "X-Requested-With, X-API-KEY, X-Username, Range, If-Range, If-None-Match, If-Modified-Since";
+            + "X-Requested-With, X-API-KEY, X-Username, Range, If-Range, If-None-Match, If-Modified-Since, "
+            + "Upload-Draft-Interop-Version, Upload-Complete, Content-Digest, Repr-Digest, Content-Disposition";
     private static final String EXPOSED_HEADERS = "Location, Upload-Offset, Upload-Length, Upload-Metadata, "
             + "Upload-Defer-Length, Upload-Concat, Upload-Expires, Tus-Version, Tus-Resumable, Tus-Extension, "
             + "Tus-Max-Size, Tus-Checksum-Algorithm, Content-Disposition, Content-Range, Content-Length, "
-            + "Accept-Ranges, ETag, Last-Modified, Retry-After";
+            + "Accept-Ranges, ETag, Last-Modified, Retry-After, Upload-Complete, Upload-Limit, Upload-Draft-Interop-Version";
 
     @Inject
     @ConfigProperty(name = SETTING, defaultValue = "*")

@@ -116,6 +116,60 @@ class IetfUploadIT extends ServiceIT {
         assertArrayEquals("helloworld".getBytes(StandardCharsets.UTF_8), acme.downloaded(upload));
     }
 
+    /** A body without Content-Length that says it ends the upload ends it where it ends, on creation and on append. */
+    @Test
+    void aChunkedBodyThatCompletesEndsTheUploadWhereItEnds() {
+        HttpResponse<String> created = send(acme.ietf(acme.uploadsUrl(), 8).POST(chunked(HELLO)).header("Upload-Complete", "?1"));
+        assertEquals(201, created.statusCode(), created.body());
+        assertEquals("?1", created.headers().firstValue("Upload-Complete").orElseThrow());
+        assertArrayEquals(HELLO, acme.downloaded(created.headers().firstValue("Location").orElseThrow()));
+
+        String upload = send(acme.ietf(acme.uploadsUrl(), 8).POST(HttpRequest.BodyPublishers.noBody())
+                .header("Upload-Complete", "?0")).headers().firstValue("Location").orElseThrow();
+        assertEquals(204, send(acme.ietf(upload, 8).method("PATCH", chunked(HELLO)).header("Upload-Offset", "0")
+                .header("Upload-Complete", "?0").header("Content-Type", PARTIAL)).statusCode());
+        HttpResponse<String> last = send(acme.ietf(upload, 8).method("PATCH", chunked(WORLD)).header("Upload-Offset", "5")
+                .header("Upload-Complete", "?1").header("Content-Type", PARTIAL));
+        assertEquals(204, last.statusCode(), last.body());
+        assertEquals("?1", last.headers().firstValue("Upload-Complete").orElseThrow());
+        assertEquals("completed", acme.statusJson(Api.idOf(upload)).get("status"));
+        assertEquals("10", head(upload, 8).headers().firstValue("Upload-Length").orElseThrow());
+    }
+
+    /** A chunked ?1 body that stops short of the known length is an inconsistent length; its bytes are kept to resume from. */
+    @Test
+    void aChunkedBodyThatCompletesShortOfTheLengthIsRefused() {
+        String upload = createIncomplete(8);
+        HttpResponse<String> cutShort = send(acme.ietf(upload, 8).method("PATCH", chunked(HELLO)).header("Upload-Offset", "0")
+                .header("Upload-Complete", "?1").header("Content-Type", PARTIAL));
+        assertProblem(cutShort, 400, "inconsistent-upload-length", "inconsistent_length");
+        assertEquals("5", head(upload, 8).headers().firstValue("Upload-Offset").orElseThrow());
+        assertEquals(204, append(upload, 8, 5, WORLD, "?1").statusCode());
+    }
+
+    /** A TUS client whose platform adds the draft's fields to every upload is still served as TUS. */
+    @Test
+    void aTusRequestStaysTusWhateverElseItCarries() {
+        HttpResponse<String> created = send(acme.request(acme.uploadsUrl()).POST(HttpRequest.BodyPublishers.noBody())
+                .header("Upload-Length", "5").header("Upload-Draft-Interop-Version", "5").header("Upload-Complete", "?0"));
+        assertEquals(201, created.statusCode(), created.body());
+        assertEquals("1.0.0", created.headers().firstValue("Tus-Resumable").orElseThrow());
+        String upload = created.headers().firstValue("Location").orElseThrow();
+        assertEquals(204, send(acme.patchRequest(upload, 0, HELLO).header("Upload-Draft-Interop-Version", "6")).statusCode());
+    }
+
+    /** A final upload made over IETF is complete from its creation, and says so. */
+    @Test
+    void aConcatenatedUploadSaysItIsComplete() {
+        String part = acme.createWith("Upload-Length", "5", "Upload-Concat", "partial");
+        assertEquals(204, acme.patch(part, 0, HELLO).statusCode());
+        HttpResponse<String> fin = send(acme.ietf(acme.uploadsUrl(), 6).POST(HttpRequest.BodyPublishers.noBody())
+                .header("Upload-Complete", "?0").header("Upload-Concat", "final;" + part));
+        assertEquals(201, fin.statusCode(), fin.body());
+        assertEquals("?1", fin.headers().firstValue("Upload-Complete").orElseThrow());
+        assertEquals("5", fin.headers().firstValue("Upload-Offset").orElseThrow());
+    }
+
     @Test
     void aWrongOffsetIsTheMismatchingOffsetProblem() {
         String upload = createIncomplete(8);
@@ -174,7 +228,11 @@ class IetfUploadIT extends ServiceIT {
         assertEquals(460, refused.statusCode(), refused.body());
         assertEquals("0", head(upload, 8).headers().firstValue("Upload-Offset").orElseThrow());
         String right = "sha-512=:" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-512").digest(HELLO)) + ":";
-        assertEquals(204, send(appendRequest(upload, 8, 0, HELLO, "?0").header("Content-Digest", right)).statusCode());
+        assertProblem(send(appendRequest(upload, 8, 0, HELLO, "?0").header("Content-Digest", "sha-256=:AAAA")), 400,
+                null, "invalid_checksum");
+        assertEquals(204, send(appendRequest(upload, 8, 0, HELLO, "?0")
+                .header("Content-Digest", "md5=:AAAA:, sha-512=" + right.substring("sha-512=".length()))).statusCode(),
+                "an algorithm we do not check is passed over");
     }
 
     @Test
@@ -245,6 +303,10 @@ class IetfUploadIT extends ServiceIT {
         return "POST " + uploads.getRawPath() + " " + protocol + "\r\nHost: 127.0.0.1:" + uploads.getPort() + "\r\n"
                 + credentials[0] + ": " + credentials[1] + "\r\n" + credentials[2] + ": " + credentials[3] + "\r\n"
                 + "Upload-Draft-Interop-Version: 6\r\nUpload-Complete: ?1\r\nContent-Length: " + length + "\r\n\r\n";
+    }
+
+    private static HttpRequest.BodyPublisher chunked(byte[] bytes) {
+        return HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes));
     }
 
     private String createIncomplete(int version) {

@@ -227,7 +227,7 @@ class UploadFileStoreTest {
         assertThrows(me.desair.tus.server.exception.UploadChecksumMismatchException.class,
                 () -> store.append(store.getUploadInfo(info.getId()), stream("world"), () -> {
                     throw new me.desair.tus.server.exception.UploadChecksumMismatchException("mismatch");
-                }));
+                }, false));
         assertEquals(5, store.getUploadInfo(info.getId()).getOffset());
         assertEquals(5, Files.size(data(info)));
         assertEquals("reverted 5", events.get(events.size() - 1), "the status goes back to the recorded offset");
@@ -299,6 +299,18 @@ class UploadFileStoreTest {
         assertFalse(Files.exists(dir.resolve("uploads").resolve(info.getId().toString())));
         assertNull(store.getUploadInfo(info.getId()));
         assertEquals("removed " + info.getId() + " deleted", events.get(events.size() - 1));
+    }
+
+    /** A body said to end an upload of unknown length gives it the length it has, and completes it. */
+    @Test
+    void aBodyThatEndsAnUploadOfUnknownLengthCompletesIt() throws Exception {
+        UploadInfo info = store.create(new UploadInfo(), "acme");
+        store.append(info, stream("hello"), BodyCheck.NONE, false);
+        assertTrue(store.getUploadInfo(info.getId()).isUploadInProgress(), "a body that does not say so ends nothing");
+        UploadInfo ended = store.append(store.getUploadInfo(info.getId()), stream("world"), BodyCheck.NONE, true);
+        assertEquals(10, ended.getLength());
+        assertFalse(store.getUploadInfo(info.getId()).isUploadInProgress());
+        assertEquals(10, store.getUploadInfo(info.getId()).getLength());
     }
 
     private UploadInfo created(long length) throws IOException {

@@ -31,4 +31,24 @@ class CorsIT extends ServiceIT {
         String exposed = created.headers().firstValue("Access-Control-Expose-Headers").orElseThrow();
         assertTrue(exposed.contains("Location") && exposed.contains("Upload-Offset") && exposed.contains("Tus-Resumable"));
     }
+
+    /** tus-js-client in a browser, speaking IETF Resumable Uploads: its fields pass the preflight and the answers' are readable. */
+    @Test
+    void ietfFieldsPassThePreflightAndAreExposed() {
+        HttpResponse<String> preflight = send(Api.anonymous(base).request(acme.uploadsUrl())
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://app.example.com").header("Access-Control-Request-Method", "PATCH")
+                .header("Access-Control-Request-Headers", "upload-draft-interop-version, upload-complete, content-digest"));
+        String allowed = preflight.headers().firstValue("Access-Control-Allow-Headers").orElseThrow();
+        for (String field : new String[] {"Upload-Draft-Interop-Version", "Upload-Complete", "Content-Digest", "Repr-Digest"}) {
+            assertTrue(allowed.contains(field), field + " in " + allowed);
+        }
+        HttpResponse<String> created = send(acme.ietf(acme.uploadsUrl(), 6).POST(HttpRequest.BodyPublishers.noBody())
+                .header("Upload-Complete", "?0").header("Origin", "https://app.example.com"));
+        assertEquals(201, created.statusCode(), created.body());
+        String exposed = created.headers().firstValue("Access-Control-Expose-Headers").orElseThrow();
+        for (String field : new String[] {"Location", "Upload-Offset", "Upload-Complete", "Upload-Limit", "Upload-Draft-Interop-Version"}) {
+            assertTrue(exposed.contains(field), field + " in " + exposed);
+        }
+    }
 }
