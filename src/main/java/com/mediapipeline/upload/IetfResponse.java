@@ -145,6 +145,20 @@ final class IetfResponse extends HttpServletResponseWrapper implements ProblemRe
         }
     }
 
+    @Override
+    public void setDateHeader(String name, long date) {
+        if (!isTus(name)) {
+            super.setDateHeader(name, date);
+        }
+    }
+
+    @Override
+    public void addDateHeader(String name, long date) {
+        if (!isTus(name)) {
+            super.addDateHeader(name, date);
+        }
+    }
+
     /** TUS's own fields, which mean nothing to an IETF client. */
     private static boolean isTus(String name) {
         return name.regionMatches(true, 0, "Tus-", 0, 4) || TUS_FIELDS.contains(name.toLowerCase(Locale.ROOT));

@@ -50,7 +50,9 @@ class IetfUploadIT extends ServiceIT {
         assertEquals("?1", created.headers().firstValue("Upload-Complete").orElseThrow());
         assertEquals("11", created.headers().firstValue("Upload-Offset").orElseThrow());
         assertEquals(Integer.toString(version), created.headers().firstValue("Upload-Draft-Interop-Version").orElseThrow());
-        assertTrue(created.headers().firstValue("Tus-Resumable").isEmpty(), "no TUS fields: " + created.headers().map());
+        for (String tusField : new String[] {"Tus-Resumable", "Upload-Expires", "Upload-Defer-Length"}) {
+            assertTrue(created.headers().firstValue(tusField).isEmpty(), "no TUS fields: " + created.headers().map());
+        }
         HttpResponse<byte[]> download = acme.download(Api.idOf(upload));
         assertArrayEquals("hello world".getBytes(StandardCharsets.UTF_8), download.body());
         assertTrue(download.headers().firstValue("Content-Disposition").orElseThrow().contains("greeting.txt"));
@@ -82,6 +84,7 @@ class IetfUploadIT extends ServiceIT {
         assertEquals("10", head.headers().firstValue("Upload-Length").orElseThrow());
         assertEquals("no-store", head.headers().firstValue("Cache-Control").orElseThrow());
         assertTrue(head.headers().firstValue("Upload-Limit").orElseThrow().contains("expires="));
+        assertTrue(head.headers().firstValue("Upload-Expires").isEmpty(), "the lifetime is in Upload-Limit, not TUS's field");
 
         HttpResponse<String> last = append(upload, 6, 5, WORLD, "?1");
         assertEquals(201, last.statusCode(), last.body());
