@@ -34,9 +34,7 @@ final class IetfRequest extends HttpServletRequestWrapper {
     static final Set<Integer> VERSIONS = Set.of(6, 8);
     static final int LATEST = 8;
     private static final Pattern DIGEST_VALUE = Pattern.compile(":([A-Za-z0-9+/]+={0,2}):");
-    private static final Pattern FILENAME = Pattern.compile("(?:^|;)\\s*filename\\s*=\\s*(?:\"([^\"]*)\"|([^;\\s]+))", Pattern.CASE_INSENSITIVE);
-    private static final Pattern FILENAME_UTF8 = Pattern.compile("(?:^|;)\\s*filename\\*\\s*=\\s*UTF-8''([^;\\s]+)", Pattern.CASE_INSENSITIVE);
-    private static final int MAX_FILENAME = 1024;
+    private static final Pattern FILENAME_UTF8 = Pattern.compile("UTF-8'[^']*'(\\S+)", Pattern.CASE_INSENSITIVE);
     private static final List<String> OFFSET_HEADERS = List.of("Upload-Offset", UPLOAD_COMPLETE, "Upload-Length");
 
     private final int version;
@@ -204,7 +202,8 @@ final class IetfRequest extends HttpServletRequestWrapper {
                 if (!algorithm.equals("sha-256") && !algorithm.equals("sha-512")) {
                     continue;
                 }
-                Matcher value = DIGEST_VALUE.matcher(equals < 0 ? "" : member.substring(equals + 1).trim());
+                // a member's parameters (";key=value") do not change its digest
+                Matcher value = DIGEST_VALUE.matcher(equals < 0 ? "" : member.substring(equals + 1).split(";")[0].trim());
                 if (!value.matches()) {
                     throw new ApiException(ErrorCode.INVALID_CHECKSUM, field + " " + algorithm + " must be :<base64 digest>:");
                 }
@@ -218,37 +217,68 @@ final class IetfRequest extends HttpServletRequestWrapper {
     private String metadata() {
         StringBuilder metadata = new StringBuilder();
         String name = filename();
-        if (name != null && !name.isBlank() && name.length() <= MAX_FILENAME) {
+        if (name != null && !name.isBlank()) {
             metadata.append("filename ").append(base64(name.trim()));
         }
         String type = super.getHeader("Content-Type");
-        if (type != null && !type.isBlank() && type.length() <= MAX_FILENAME
-                && !PARTIAL_UPLOAD.equalsIgnoreCase(type.split(";")[0].trim())) {
+        if (type != null && !type.isBlank() && !PARTIAL_UPLOAD.equalsIgnoreCase(type.split(";")[0].trim())) {
             metadata.append(metadata.isEmpty() ? "" : ",").append("filetype ").append(base64(type.trim()));
         }
-        return metadata.isEmpty() ? null : metadata.toString();
+        // past TUS's cap the name and type are dropped: they are not worth refusing the upload for
+        return metadata.isEmpty() || metadata.length() > TusRequest.MAX_METADATA ? null : metadata.toString();
     }
 
-    /** Content-Disposition's filename* (RFC 8187, UTF-8) or else its filename (header bytes read as UTF-8). */
+    /** Content-Disposition's filename* (RFC 8187, UTF-8) or else its filename. */
     private String filename() {
         String disposition = super.getHeader("Content-Disposition");
         if (disposition == null) {
             return null;
         }
-        Matcher extended = FILENAME_UTF8.matcher(disposition);
-        if (extended.find()) {
+        Map<String, String> parameters = parameters(disposition);
+        String extended = parameters.get("filename*");
+        Matcher utf8 = extended == null ? null : FILENAME_UTF8.matcher(extended);
+        if (utf8 != null && utf8.matches()) {
             try {
-                return URLDecoder.decode(extended.group(1).replace("+", "%2B"), StandardCharsets.UTF_8);
+                return URLDecoder.decode(utf8.group(1).replace("+", "%2B"), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException malformed) {
-                return null;
+                // the plain filename, if any, stands in
             }
         }
-        Matcher plain = FILENAME.matcher(disposition);
-        if (!plain.find()) {
-            return null;
+        return parameters.get("filename");
+    }
+
+    /** The parameters after a header value's first ';', by lowercase name; quoted values unquoted, ';' inside them kept. */
+    private static Map<String, String> parameters(String header) {
+        Map<String, String> parameters = new TreeMap<>();
+        int at = header.indexOf(';');
+        while (at >= 0 && at < header.length()) {
+            int equals = header.indexOf('=', at + 1);
+            if (equals < 0) {
+                break;
+            }
+            String name = header.substring(at + 1, equals).trim().toLowerCase(Locale.ROOT);
+            StringBuilder value = new StringBuilder();
+            int next = equals + 1;
+            while (next < header.length() && header.charAt(next) == ' ') {
+                next++;
+            }
+            if (next < header.length() && header.charAt(next) == '"') {
+                for (next++; next < header.length() && header.charAt(next) != '"'; next++) {
+                    if (header.charAt(next) == '\\' && next + 1 < header.length()) {
+                        next++;
+                    }
+                    value.append(header.charAt(next));
+                }
+                next = header.indexOf(';', next);
+            } else {
+                int end = header.indexOf(';', next);
+                value.append(header, next, end < 0 ? header.length() : end);
+                next = end;
+            }
+            parameters.putIfAbsent(name, value.toString().trim());
+            at = next;
         }
-        String name = plain.group(1) != null ? plain.group(1) : plain.group(2);
-        return new String(name.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        return parameters;
     }
 
     private static String base64(String value) {

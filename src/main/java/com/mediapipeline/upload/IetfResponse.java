@@ -84,19 +84,22 @@ final class IetfResponse extends HttpServletResponseWrapper implements ProblemRe
     public Problem problem(ErrorCode code, String message) {
         Map<String, Object> members = new LinkedHashMap<>();
         ErrorCode told = code;
-        if (code == ErrorCode.TOO_LARGE && TusErrors.failure(request) instanceof UploadCore.PastLength past) {
+        if (code == ErrorCode.TOO_LARGE && TusErrors.failure(request) instanceof PastLength past) {
             // past the length of an upload, not over the service's maximum
             // interop 6 names a complete upload's problem; 8 (draft -11) calls bytes for it an inconsistent length
-            told = past.complete() && (ietf == null || ietf.version() == 6) ? ErrorCode.COMPLETED_UPLOAD : ErrorCode.INCONSISTENT_LENGTH;
+            told = past.alreadyComplete() && (ietf == null || ietf.version() == 6) ? ErrorCode.COMPLETED_UPLOAD : ErrorCode.INCONSISTENT_LENGTH;
         } else if (code == ErrorCode.TOO_LARGE && ietf != null) {
             setHeader("Upload-Limit", limits.header(ietf.version(), null, System.currentTimeMillis()));
         }
         String type = switch (told) {
             case OFFSET_MISMATCH -> "mismatching-upload-offset";
             case COMPLETED_UPLOAD -> "completed-upload";
-            case INCONSISTENT_LENGTH -> "inconsistent-upload-length";
+            // interop 6 has no type for it: a plain 400
+            case INCONSISTENT_LENGTH -> ietf != null && ietf.version() == 6 ? null : "inconsistent-upload-length";
             default -> null;
         };
+        // a request that got to the upload says where it stands, failed or not (interop 6 asks it of every answer)
+        describe(UploadCore.outcome(request));
         if (told == ErrorCode.OFFSET_MISMATCH) {
             TusErrors.offsetToResume(request).ifPresent(offset -> members.put("expected-offset", offset));
             members.put("provided-offset", providedOffset());

@@ -23,7 +23,7 @@ public record TusRequest(String method, String uploadId, boolean carriesBytes) {
     private static final Pattern CHECKSUM = Pattern.compile("(md5|sha1|sha256|sha384|sha512) [A-Za-z0-9+/]+={0,2}");
     private static final Pattern NUMBER = Pattern.compile("\\d{1,19}");
     private static final Pattern METADATA = Pattern.compile("[!-+\\--~]+( [A-Za-z0-9+/]*={0,2})?(,[!-+\\--~]+( [A-Za-z0-9+/]*={0,2})?)*");
-    private static final int MAX_METADATA = 4096;
+    static final int MAX_METADATA = 4096;
 
     /**
      * @param path    the request path below the context root, starting with {@link #ROOT}

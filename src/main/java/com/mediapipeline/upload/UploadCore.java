@@ -83,7 +83,14 @@ final class UploadCore extends CoreProtocol {
     static UploadInfo append(UploadInfo info, TusServletRequest request, UploadStorageService storage)
             throws IOException, TusException {
         boolean ends = Boolean.TRUE.equals(request.getAttribute(ENDS));
-        UploadInfo appended = ((UploadFileStore) storage).append(info, request.getContentInputStream(), Checksums.of(request), ends);
+        UploadInfo appended;
+        try {
+            appended = ((UploadFileStore) storage).append(info, request.getContentInputStream(), Checksums.of(request), ends);
+        } catch (MaxUploadLengthExceededException overran) {
+            // the bytes within the limit were kept: the answer says where the upload stands
+            outcome(request, storage.getUploadInfo(info.getId()));
+            throw overran;
+        }
         if (ends && appended.isUploadInProgress()) {
             outcome(request, appended);
             throw new ApiException(ErrorCode.INCONSISTENT_LENGTH, "The upload is " + appended.getLength()
@@ -125,6 +132,10 @@ final class UploadCore extends CoreProtocol {
             }
             if (info.isUploadInProgress() || declaring) {
                 info = append(info, request, storage);
+            } else if (request.getContentInputStream().read() >= 0) {
+                // a body without Content-Length for an upload that has all its bytes (one with it was refused before)
+                outcome(request, info);
+                throw new PastLength("The upload has all its " + info.getLength() + " bytes", true);
             }
             outcome(request, info);
             response.setHeader(HttpHeader.UPLOAD_OFFSET, Long.toString(info.getOffset()));
@@ -158,23 +169,9 @@ final class UploadCore extends CoreProtocol {
             }
             Long length = Utils.getLongHeader(request, HttpHeader.CONTENT_LENGTH);
             if (length != null && info.hasLength() && info.getOffset() + length > info.getLength()) {
-                throw new PastLength(info, length);
+                throw new PastLength("The " + length + " bytes from offset " + info.getOffset()
+                        + " run past the upload's length of " + info.getLength(), !info.isUploadInProgress());
             }
-        }
-    }
-
-    /** Bytes past the upload's length; whether it was already complete tells the IETF protocol's problem. */
-    static final class PastLength extends MaxUploadLengthExceededException {
-
-        private final boolean complete;
-
-        PastLength(UploadInfo info, long length) {
-            super("The " + length + " bytes from offset " + info.getOffset() + " run past the upload's length of " + info.getLength());
-            this.complete = !info.isUploadInProgress();
-        }
-
-        boolean complete() {
-            return complete;
         }
     }
 

@@ -1,5 +1,6 @@
 package com.mediapipeline.upload;
 
+import me.desair.tus.server.exception.MaxUploadLengthExceededException;
 import me.desair.tus.server.exception.TusException;
 import me.desair.tus.server.exception.UploadNotFoundException;
 import me.desair.tus.server.upload.UploadInfo;
@@ -270,6 +271,15 @@ public class UploadFileStore extends DiskStorageService {
             AlignedWriter writer = storing(info, fenced, file, () -> disk.writer(file, info.getOffset(), fenced));
             try {
                 IOException clientFailure = copy(info, body, file, writer, fenced);
+                boolean overran = false;
+                if (ends && clientFailure == null && writer.position() == limit(info)) {
+                    // a body said to end the upload ends it only if it ends here, at the upload's limit
+                    try {
+                        overran = body.read() >= 0;
+                    } catch (IOException clientGone) {
+                        clientFailure = clientGone;
+                    }
+                }
                 storing(info, fenced, file, () -> {
                     writer.finish();
                     return fenced.run(() -> {
@@ -278,12 +288,17 @@ public class UploadFileStore extends DiskStorageService {
                     });
                 });
                 verify(info, check, file, fenced);
-                if (ends && clientFailure == null && !info.hasLength()) {
+                if (ends && clientFailure == null && !overran && !info.hasLength()) {
                     CreationPost.setLength(info, writer.position());
                 }
                 record(info, writer.position(), fenced);
                 if (clientFailure != null) {
                     throw new ClientGoneException(clientFailure);
+                }
+                if (overran) {
+                    // the bytes within the limit are kept: a length's are the upload, a maximum's can be resumed from
+                    throw info.hasLength() ? new PastLength("The body runs past the upload's length of " + info.getLength(), false)
+                            : new MaxUploadLengthExceededException("The body runs past the maximum of " + getMaxUploadSize());
                 }
             } finally {
                 disk.release(writer);

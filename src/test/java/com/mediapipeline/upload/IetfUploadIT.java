@@ -150,6 +150,27 @@ class IetfUploadIT extends ServiceIT {
         assertEquals(204, append(upload, 8, 5, WORLD, "?1").statusCode());
     }
 
+    /**
+     * A chunked ?1 body that goes on past the upload's length: the bytes within it are the upload, the
+     * rest is refused (the draft: "stop writing at the size and respond 400"); for a complete upload,
+     * any byte is refused. Interop 6 has no type for the first and says where the upload stands.
+     */
+    @Test
+    void aChunkedBodyPastTheLengthIsRefusedAfterTheLength() {
+        String upload = createIncomplete(6);
+        HttpResponse<String> overrun = send(acme.ietf(upload, 6).method("PATCH", chunked("helloworld and more".getBytes(StandardCharsets.UTF_8)))
+                .header("Upload-Offset", "0").header("Upload-Complete", "?1").header("Content-Type", PARTIAL));
+        assertProblem(overrun, 400, null, "inconsistent_length");
+        assertEquals("10", overrun.headers().firstValue("Upload-Offset").orElseThrow());
+        assertArrayEquals("helloworld".getBytes(StandardCharsets.UTF_8), acme.downloaded(upload));
+
+        HttpResponse<String> more = send(acme.ietf(upload, 6).method("PATCH", chunked(HELLO))
+                .header("Upload-Offset", "10").header("Upload-Complete", "?1").header("Content-Type", PARTIAL));
+        assertProblem(more, 400, "completed-upload", "completed_upload");
+        assertEquals("?1", more.headers().firstValue("Upload-Complete").orElseThrow());
+        assertArrayEquals("helloworld".getBytes(StandardCharsets.UTF_8), acme.downloaded(upload));
+    }
+
     /** A TUS client whose platform adds the draft's fields to every upload is still served as TUS. */
     @Test
     void aTusRequestStaysTusWhateverElseItCarries() {
