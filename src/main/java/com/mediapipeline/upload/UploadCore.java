@@ -2,6 +2,7 @@ package com.mediapipeline.upload;
 
 import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
+import jakarta.servlet.http.HttpServletRequest;
 import me.desair.tus.server.HttpHeader;
 import me.desair.tus.server.HttpMethod;
 import me.desair.tus.server.RequestHandler;
@@ -24,8 +25,6 @@ import me.desair.tus.server.util.AbstractRequestHandler;
 import me.desair.tus.server.util.TusServletRequest;
 import me.desair.tus.server.util.TusServletResponse;
 import me.desair.tus.server.util.Utils;
-
-import jakarta.servlet.http.HttpServletRequest;
 
 import java.io.IOException;
 import java.util.List;
