@@ -21,7 +21,19 @@ public class StoredFiles {
     UploadFileStore store;
 
     public StoredFile find(UploadId id, String business) throws IOException {
-        UploadInfo info = owned(id, business);
+        return stored(id, owned(id, business));
+    }
+
+    /** A file by its id alone, for a signed link: its signature, made for its owner, stands for the owner's key. */
+    public StoredFile linked(UploadId id) throws IOException {
+        UploadInfo info = store.info(id);
+        if (info == null) {
+            throw new ApiException(ErrorCode.NOT_FOUND);
+        }
+        return stored(id, info);
+    }
+
+    private StoredFile stored(UploadId id, UploadInfo info) throws IOException {
         if (info.isUploadInProgress()) {
             throw new ApiException(ErrorCode.UPLOAD_INCOMPLETE);
         }
