@@ -6,7 +6,7 @@ import jakarta.enterprise.context.RequestScoped;
 
 import java.util.Optional;
 
-/** The authenticated caller of the current request, set by {@link AuthenticationFilter}. */
+/** Who the current request comes from, set by {@link AuthenticationFilter}: a caller with a key, or a signed link. */
 @RequestScoped
 public class CurrentCaller {
 

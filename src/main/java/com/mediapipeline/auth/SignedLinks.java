@@ -36,7 +36,10 @@ public class SignedLinks {
     public static final String SIGNATURE = "signature";
     private static final int MIN_SECRET = 32;
     private static final Pattern KID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
-    private static final Pattern EPOCH_SECONDS = Pattern.compile("\\d{1,12}");
+    /** As the link spells it, so that one link has one spelling (and a CDN one cache key). */
+    private static final Pattern EPOCH_SECONDS = Pattern.compile("[1-9]\\d{0,11}");
+    /** What the signature is for, so that these secrets can never sign anything a link could pass for. */
+    private static final String PURPOSE = "media-pipeline download link v1";
 
     @Inject
     @ConfigProperty(name = SETTING)
@@ -46,7 +49,7 @@ public class SignedLinks {
     private final Map<String, byte[]> secrets = new LinkedHashMap<>();
 
     /** What a valid link grants: one file, until a time, shown inline or as an attachment. */
-    public record Grant(String fileId, Instant expiresAt, String disposition) {
+    public record Grant(String fileId, Instant expiresAt, String disposition, String kid) {
     }
 
     /** The query of a signed link. */
@@ -74,10 +77,17 @@ public class SignedLinks {
         }
     }
 
+    /** Answers 503 when no secret is set, before anything else is asked of a link's creation. */
+    public void requireEnabled() {
+        if (secrets.isEmpty()) {
+            throw new ApiException(ErrorCode.LINKS_DISABLED);
+        }
+    }
+
     /** Signs a link with the first secret; 503 when there is none. */
     public Signed sign(String fileId, Instant expiresAt, String disposition) {
-        Map.Entry<String, byte[]> signing = secrets.entrySet().stream().findFirst()
-                .orElseThrow(() -> new ApiException(ErrorCode.LINKS_DISABLED));
+        requireEnabled();
+        Map.Entry<String, byte[]> signing = secrets.entrySet().iterator().next();
         Instant expiry = Instant.ofEpochSecond(expiresAt.getEpochSecond());
         return new Signed(fileId, expiry, disposition, signing.getKey(),
                 signature(signing.getValue(), fileId, expiry.getEpochSecond(), disposition, signing.getKey()));
@@ -97,12 +107,12 @@ public class SignedLinks {
         if (!now.isBefore(expiresAt)) {
             throw new ApiException(ErrorCode.LINK_EXPIRED);
         }
-        return new Grant(fileId, expiresAt, disposition);
+        return new Grant(fileId, expiresAt, disposition, kid);
     }
 
     /** Over what does not depend on the method, so that one link serves GET and HEAD alike. */
     private static String signature(byte[] secret, String fileId, long expires, String disposition, String kid) {
-        String signed = "/api/v1/storage/" + fileId + "\n" + expires + "\n" + disposition + "\n" + kid;
+        String signed = PURPOSE + "\n/api/v1/storage/" + fileId + "\n" + expires + "\n" + disposition + "\n" + kid;
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));

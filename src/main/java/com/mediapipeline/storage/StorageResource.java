@@ -52,12 +52,8 @@ public class StorageResource {
     public Response download(@PathParam("fileId") String fileId, @HeaderParam("Range") String range,
                              @HeaderParam("If-Range") String ifRange, @Context Request request) throws IOException {
         Optional<SignedLinks.Grant> link = caller.link();
-        if (link.isPresent() && !link.get().fileId().equals(fileId)) {
-            throw new ApiException(ErrorCode.LINK_INVALID);
-        }
-        StoredFile file = link.isPresent() ? files.linked(parse(fileId)) : files.find(parse(fileId), caller.get().business());
-        String cacheControl = link.map(grant -> "public, max-age=" + Math.max(0, Duration.between(Instant.now(), grant.expiresAt()).toSeconds())
-                + ", immutable").orElse("private, no-cache");
+        StoredFile file = link.isPresent() ? files.linked(link.get()) : files.find(parse(fileId), caller.get().business());
+        String cacheControl = link.map(StorageResource::cachedUntilExpiry).orElse("private, no-cache");
         EntityTag etag = new EntityTag(file.etag());
         Date lastModified = Date.from(file.lastModified());
         Response.ResponseBuilder precondition = request.evaluatePreconditions(lastModified, etag);
@@ -98,7 +94,15 @@ public class StorageResource {
         return Response.noContent().build();
     }
 
-    /** The 200 or 206 answer, its bytes streamed from disk as the client reads them. */
+    private static String cachedUntilExpiry(SignedLinks.Grant link) {
+        return "public, max-age=" + Math.max(0, Duration.between(Instant.now(), link.expiresAt()).toSeconds()) + ", immutable";
+    }
+
+    /**
+     * The 200 or 206 answer, its bytes streamed from disk as the client reads them. Whatever a client
+     * uploaded is shown sandboxed (no script of it runs with this origin's rights, should a browser
+     * render it) and sends no Referer that could carry a link's signature on.
+     */
     private static Response.ResponseBuilder answer(StoredFile file, Optional<ByteRange> part, String disposition) {
         ByteRange range = part.orElse(new ByteRange(0, file.size() - 1));
         Response.ResponseBuilder response = part.isPresent()
@@ -110,6 +114,8 @@ public class StorageResource {
                 .header("Content-Length", Math.max(0, range.length()))
                 .header("Accept-Ranges", "bytes")
                 .header("X-Content-Type-Options", "nosniff")
+                .header("Content-Security-Policy", "sandbox; default-src 'none'")
+                .header("Referrer-Policy", "no-referrer")
                 .entity((StreamingOutput) out -> file.copy(range, out));
     }
 

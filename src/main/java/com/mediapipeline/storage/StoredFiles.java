@@ -1,5 +1,6 @@
 package com.mediapipeline.storage;
 
+import com.mediapipeline.auth.SignedLinks;
 import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
 import com.mediapipeline.upload.UploadFileStore;
@@ -24,8 +25,9 @@ public class StoredFiles {
         return stored(id, owned(id, business));
     }
 
-    /** A file by its id alone, for a signed link: its signature, made for its owner, stands for the owner's key. */
-    public StoredFile linked(UploadId id) throws IOException {
+    /** The file a signed link grants: its signature, made for the file's owner, stands for the owner's key. */
+    public StoredFile linked(SignedLinks.Grant link) throws IOException {
+        UploadId id = UploadId.parse(link.fileId()).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
         UploadInfo info = store.info(id);
         if (info == null) {
             throw new ApiException(ErrorCode.NOT_FOUND);

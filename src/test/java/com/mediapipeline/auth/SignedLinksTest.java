@@ -24,7 +24,7 @@ class SignedLinksTest {
         SignedLinks links = links(NEW);
         SignedLinks.Signed signed = links.sign(FILE, NOW.plusSeconds(3600), "inline");
         SignedLinks.Grant grant = verify(links, signed, NOW.plusSeconds(3599));
-        assertEquals(new SignedLinks.Grant(FILE, NOW.plusSeconds(3600), "inline"), grant);
+        assertEquals(new SignedLinks.Grant(FILE, NOW.plusSeconds(3600), "inline", "new"), grant);
         assertEquals(ErrorCode.LINK_EXPIRED, refusal(() -> verify(links, signed, NOW.plusSeconds(3600))));
     }
 
@@ -41,6 +41,8 @@ class SignedLinksTest {
         assertEquals(ErrorCode.LINK_INVALID, refusal(() -> links.verify(FILE, expires(s), s.disposition(), s.kid(),
                 s.signature().substring(1) + "A", NOW)));
         assertEquals(ErrorCode.LINK_INVALID, refusal(() -> links.verify(FILE, "soon", s.disposition(), s.kid(), s.signature(), NOW)));
+        assertEquals(ErrorCode.LINK_INVALID, refusal(() -> links.verify(FILE, "0" + expires(s), s.disposition(), s.kid(), s.signature(), NOW)),
+                "one link, one spelling");
         assertEquals(ErrorCode.LINK_INVALID, refusal(() -> links.verify(FILE, null, null, null, null, NOW)));
     }
 

@@ -77,6 +77,11 @@ class SignedLinksIT extends ServiceIT {
         String flipped = (signature.charAt(0) == 'A' ? "B" : "A") + signature.substring(1);
         assertError(Api.send(anonymous(url.replace(signature, flipped)).GET()), 403, "link_invalid");
         assertError(Api.send(anonymous(url).DELETE()), 401, "unauthorized");
+        assertError(Api.send(anonymous(url.replace("expires=", "expires=0")).GET()), 403, "link_invalid");
+        assertError(Api.send(anonymous(url + "&signature=AAAA").GET()), 403, "link_invalid");
+        HttpResponse<String> extra = Api.send(anonymous(url + "&cb=1").GET());
+        assertError(extra, 403, "link_invalid");
+        assertEquals("no-store", extra.headers().firstValue("Cache-Control").orElseThrow(), "no cache keeps a refusal");
         assertEquals(200, Api.send(anonymous(url).GET()).statusCode(), "the link itself still works");
     }
 
@@ -106,6 +111,23 @@ class SignedLinksIT extends ServiceIT {
         assertError(link(id, "{\"expires_in\": \"soon\"}"), 400, "bad_request");
         assertError(link(id, "{\"expires_in\": \"P3650D\"}"), 400, "bad_request");
         assertError(link(id, "{\"expires_in\": \"PT1H\", \"disposition\": \"download\"}"), 400, "bad_request");
+    }
+
+    /**
+     * What a browser would run (HTML, SVG, …) is never shown inline from this origin, where it could
+     * read the page's stored key: such a link is an attachment, and every download is sandboxed.
+     */
+    @Test
+    void onlyMediaIsShownInline() {
+        String upload = acme.create(5, "page.html", "text/html");
+        assertEquals(204, acme.patch(upload, 0, "<b>x</b>".substring(0, 5).getBytes()).statusCode());
+        HttpResponse<String> created = link(Api.idOf(upload), "{\"expires_in\": \"PT1H\", \"disposition\": \"inline\"}");
+        String url = (String) Api.json(created.body()).get("url");
+        assertTrue(url.contains("disposition=attachment"), url);
+        HttpResponse<byte[]> download = Api.sendForBytes(anonymous(url).GET());
+        assertTrue(download.headers().firstValue("Content-Disposition").orElseThrow().startsWith("attachment;"));
+        assertEquals("sandbox; default-src 'none'", download.headers().firstValue("Content-Security-Policy").orElseThrow());
+        assertEquals("no-referrer", download.headers().firstValue("Referrer-Policy").orElseThrow());
     }
 
     /** A keyed download is the caller's own: no shared cache may keep it, and it is revalidated each time. */
