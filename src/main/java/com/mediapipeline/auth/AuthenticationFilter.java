@@ -1,6 +1,7 @@
 package com.mediapipeline.auth;
 
 import com.mediapipeline.errors.ApiException;
+import com.mediapipeline.errors.ErrorCode;
 import com.mediapipeline.errors.ErrorResponses;
 import com.mediapipeline.web.AccessLogFilter;
 import jakarta.inject.Inject;
@@ -11,6 +12,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -28,6 +31,10 @@ public class AuthenticationFilter extends HttpFilter {
     private static final Pattern HANDSHAKE = Pattern.compile("/api/v1/ws/[0-9a-f-]+");
     /** The TUS routes, as the TUS filter takes them: the uploads but not the JAX-RS resources under meta/. */
     private static final Pattern TUS = Pattern.compile("/api/v1/uploads(/(?!meta/)[^;%]*)?");
+    /** {@code /api/v1/storage/{file_id}}, as a signed link names it. */
+    private static final Pattern STORED_FILE = Pattern.compile("/api/v1/storage/([0-9a-f-]+)");
+    private static final Set<String> LINK_PARAMETERS =
+            Set.of(SignedLinks.EXPIRES, SignedLinks.DISPOSITION, SignedLinks.KEY_ID, SignedLinks.SIGNATURE);
 
     @Inject
     Authentication authentication;
@@ -40,10 +47,22 @@ public class AuthenticationFilter extends HttpFilter {
             return;
         }
         try {
-            Caller caller = authentication.ofRequest(request.getHeader(Authentication.API_KEY_HEADER),
-                    request.getHeader(Authentication.USERNAME_HEADER));
-            request.setAttribute(AccessLogFilter.BUSINESS, caller.business());
-            request.setAttribute(AccessLogFilter.USER, caller.username());
+            if (isSignedDownload(request)) {
+                // a link decides alone, whatever key comes with it: the query is the link, exactly as signed
+                if (!request.getParameterMap().keySet().equals(LINK_PARAMETERS)
+                        || request.getParameterMap().values().stream().anyMatch(values -> values.length != 1)) {
+                    throw new ApiException(ErrorCode.LINK_INVALID);
+                }
+                SignedLinks.Grant grant = authentication.ofLink(fileIdOf(request), request.getParameter(SignedLinks.EXPIRES),
+                        request.getParameter(SignedLinks.DISPOSITION), request.getParameter(SignedLinks.KEY_ID),
+                        request.getParameter(SignedLinks.SIGNATURE));
+                request.setAttribute(AccessLogFilter.USER, "link:" + grant.kid());
+            } else {
+                Caller caller = authentication.ofRequest(request.getHeader(Authentication.API_KEY_HEADER),
+                        request.getHeader(Authentication.USERNAME_HEADER));
+                request.setAttribute(AccessLogFilter.BUSINESS, caller.business());
+                request.setAttribute(AccessLogFilter.USER, caller.username());
+            }
         } catch (ApiException e) {
             ErrorResponses.write(response, e);
             return;
@@ -57,6 +76,17 @@ public class AuthenticationFilter extends HttpFilter {
             return "OPTIONS".equals(request.getMethod());
         }
         return "OPTIONS".equalsIgnoreCase(override.trim());
+    }
+
+    /** A GET or HEAD of one stored file that brings a signature: the link, not a key, decides. */
+    private static boolean isSignedDownload(HttpServletRequest request) {
+        return ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()))
+                && onBothPaths(request, STORED_FILE) && request.getParameter(SignedLinks.SIGNATURE) != null;
+    }
+
+    private static String fileIdOf(HttpServletRequest request) {
+        Matcher file = STORED_FILE.matcher(request.getRequestURI().substring(request.getContextPath().length()));
+        return file.matches() ? file.group(1) : null;
     }
 
     private static boolean isHandshake(HttpServletRequest request) {

@@ -16,6 +16,8 @@ public enum ErrorCode {
     BODY_INCOMPLETE(400, "body_incomplete",
             "The body stopped before its end (dropped, or silent for the idle timeout); the bytes received are kept: ask HEAD and resume"),
     UNAUTHORIZED(401, "unauthorized", "A valid X-API-KEY header is required"),
+    LINK_INVALID(403, "link_invalid", "The link is not one this service signed, or a part of it was changed"),
+    LINK_EXPIRED(403, "link_expired", "The link has expired"),
     FINAL_UPLOAD_NOT_PATCHABLE(403, "final_upload_not_patchable", "A final upload is assembled from its partial uploads; it takes no PATCH"),
     NOT_FOUND(404, "not_found", "No such upload"),
     ROUTE_NOT_FOUND(404, "not_found", "No such resource"),
@@ -38,6 +40,7 @@ public enum ErrorCode {
     INTERNAL_ERROR(500, "internal_error", "The server failed to handle the request"),
     STORAGE_FAILED(500, "storage_failed", "The server could not store the bytes"),
     REDIS_UNAVAILABLE(503, "redis_unavailable", "The progress store is unreachable; retry shortly"),
+    LINKS_DISABLED(503, "links_disabled", "Signed links are off: mediapipeline.links.secrets is not set"),
     UNAVAILABLE(503, "unavailable", "The service cannot answer now; retry shortly");
 
     private final int status;

@@ -17,6 +17,9 @@ import java.util.logging.Logger;
 public final class ErrorResponses {
 
     private static final String RETRY_AFTER = "Retry-After";
+    /** An error is about one moment: no cache (a CDN in front of signed links included) may keep it. */
+    private static final String CACHE_CONTROL = "Cache-Control";
+    private static final String NO_STORE = "no-store";
     private static final Logger LOG = Logger.getLogger(ErrorResponses.class.getName());
 
     private ErrorResponses() {
@@ -30,6 +33,7 @@ public final class ErrorResponses {
 
     public static Response response(ErrorCode code, String message) {
         return Response.status(code.status())
+                .header(CACHE_CONTROL, NO_STORE)
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(json(code, message))
                 .build();
@@ -52,6 +56,7 @@ public final class ErrorResponses {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         response.resetBuffer();
         response.setStatus(status);
+        response.setHeader(CACHE_CONTROL, NO_STORE);
         response.setContentType(type);
         response.setCharacterEncoding("UTF-8");
         response.setContentLength(body.length);

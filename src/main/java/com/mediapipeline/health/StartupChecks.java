@@ -1,6 +1,7 @@
 package com.mediapipeline.health;
 
 import com.mediapipeline.auth.ApiKeys;
+import com.mediapipeline.auth.SignedLinks;
 import com.mediapipeline.config.Retention;
 import com.mediapipeline.progress.ProgressRecorder;
 import com.mediapipeline.progress.SocketSlots;
@@ -26,9 +27,9 @@ class StartupChecks {
 
     void check(@Observes Startup startup, Retention retention, StorageFolder storage, RedisConnection redis,
                ApiKeys keys, TrustedProxies proxies, StalledReads stalls, RateLimiter limiter, StreamSlots streams,
-               UploadLocks locks, ProgressRecorder recorder, SocketSlots sockets) {
+               UploadLocks locks, ProgressRecorder recorder, SocketSlots sockets, SignedLinks links) {
         // injected as client proxies: the first call on one creates its bean, and every bean has toString
-        Stream.of(retention, storage, redis, keys, proxies, stalls, limiter, streams, locks, recorder, sockets)
+        Stream.of(retention, storage, redis, keys, proxies, stalls, limiter, streams, locks, recorder, sockets, links)
                 .forEach(Object::toString);
     }
 }

@@ -23,8 +23,12 @@ public final class DownloadHeaders {
         return filetype != null && MEDIA_TYPE.matcher(filetype).matches() ? filetype : DEFAULT_TYPE;
     }
 
-    /** {@code attachment} with an ASCII {@code filename} fallback and the exact name as RFC 5987 {@code filename*}. */
-    public static String contentDisposition(String filename) {
+    /**
+     * The disposition with an ASCII {@code filename} fallback and the exact name as RFC 5987 {@code filename*}.
+     *
+     * @param type {@code attachment} (save it) or {@code inline} (show it, as a {@code <video>} does)
+     */
+    public static String contentDisposition(String type, String filename) {
         StringBuilder ascii = new StringBuilder();
         StringBuilder encoded = new StringBuilder();
         filename.codePoints().forEach(c -> ascii.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '/' ? (char) c : '_'));
@@ -37,6 +41,6 @@ public final class DownloadHeaders {
                         .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
             }
         }
-        return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+        return type + "; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
     }
 }

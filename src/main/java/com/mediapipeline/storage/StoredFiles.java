@@ -1,5 +1,6 @@
 package com.mediapipeline.storage;
 
+import com.mediapipeline.auth.SignedLinks;
 import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
 import com.mediapipeline.upload.UploadFileStore;
@@ -21,7 +22,20 @@ public class StoredFiles {
     UploadFileStore store;
 
     public StoredFile find(UploadId id, String business) throws IOException {
-        UploadInfo info = owned(id, business);
+        return stored(id, owned(id, business));
+    }
+
+    /** The file a signed link grants: its signature, made for the file's owner, stands for the owner's key. */
+    public StoredFile linked(SignedLinks.Grant link) throws IOException {
+        UploadId id = UploadId.parse(link.fileId()).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
+        UploadInfo info = store.info(id);
+        if (info == null) {
+            throw new ApiException(ErrorCode.NOT_FOUND);
+        }
+        return stored(id, info);
+    }
+
+    private StoredFile stored(UploadId id, UploadInfo info) throws IOException {
         if (info.isUploadInProgress()) {
             throw new ApiException(ErrorCode.UPLOAD_INCOMPLETE);
         }

@@ -19,6 +19,12 @@ public final class PublicUrl {
         return value != null && HOST.matcher(value).matches();
     }
 
+    /** As {@link #of(String, String, String, String, String)}, the host being the request's Host header if it is one, else its server's name and port. */
+    public static String of(String path, String scheme, String hostHeader, String serverName, int serverPort,
+                            String forwardedProto, String forwardedHost) {
+        return of(path, scheme, isHost(hostHeader) ? hostHeader : serverName + ":" + serverPort, forwardedProto, forwardedHost);
+    }
+
     public static String of(String path, String scheme, String host, String forwardedProto, String forwardedHost) {
         if (path.startsWith("http://") || path.startsWith("https://")) {
             return path;

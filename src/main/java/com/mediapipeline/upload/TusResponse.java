@@ -50,9 +50,7 @@ class TusResponse extends HttpServletResponseWrapper {
     }
 
     private String absolute(String path) {
-        String host = request.getHeader("Host");
-        return PublicUrl.of(path, request.getScheme(),
-                PublicUrl.isHost(host) ? host : request.getServerName() + ":" + request.getServerPort(),
+        return PublicUrl.of(path, request.getScheme(), request.getHeader("Host"), request.getServerName(), request.getServerPort(),
                 request.getHeader("X-Forwarded-Proto"), request.getHeader("X-Forwarded-Host"));
     }
 }

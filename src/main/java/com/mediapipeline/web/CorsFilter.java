@@ -47,12 +47,13 @@ public class CorsFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String origin = request.getHeader("Origin");
+        // the answer depends on the Origin, with or without one: a shared cache (a CDN before signed links) keeps them apart
+        response.addHeader("Vary", "Origin");
         if (origin == null || !allows(origin)) {
             chain.doFilter(request, response);
             return;
         }
         response.setHeader("Access-Control-Allow-Origin", origins.contains("*") ? "*" : origin);
-        response.addHeader("Vary", "Origin");
         if ("OPTIONS".equals(request.getMethod()) && request.getHeader("Access-Control-Request-Method") != null) {
             response.setHeader("Access-Control-Allow-Methods", METHODS);
             response.setHeader("Access-Control-Allow-Headers", ALLOWED_HEADERS);

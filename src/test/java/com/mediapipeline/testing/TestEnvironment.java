@@ -22,6 +22,8 @@ public final class TestEnvironment implements BeforeAllCallback {
     public static final long MAX_UPLOAD_SIZE = 256L * 1024 * 1024;
     public static final int PROGRESS_INTERVAL_MS = 100;
     public static final int LOCK_TIMEOUT_SECONDS = 2;
+    /** The signing secret first, then one that only verifies (as during a rotation). */
+    public static final String LINK_SECRETS = "k2:" + "s".repeat(32) + ",k1:" + "t".repeat(32);
 
     private static String redisUrl;
 
@@ -68,7 +70,8 @@ public final class TestEnvironment implements BeforeAllCallback {
                 "-Dmediapipeline.upload.lock-timeout=PT" + LOCK_TIMEOUT_SECONDS + "S",
                 "-Dmediapipeline.rate-limit.per-second=100000",
                 "-Dmediapipeline.rate-limit.burst=100000",
-                "-Dmediapipeline.health.min-free-bytes=1048576");
+                "-Dmediapipeline.health.min-free-bytes=1048576",
+                "-Dmediapipeline.links.secrets=" + LINK_SECRETS);
     }
 
     private static String startRedis() {
