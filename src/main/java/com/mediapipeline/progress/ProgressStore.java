@@ -9,12 +9,16 @@ import com.mediapipeline.upload.UploadListener;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -127,7 +131,23 @@ public class ProgressStore {
     /** The upload's status if it exists and belongs to the business; empty otherwise. */
     @Idempotent
     public Optional<UploadStatus> find(UploadId id, String business) {
-        Map<String, String> hash = redis.hgetAll(RedisKeys.upload(id.value()));
+        return statusOf(id, redis.hgetAll(RedisKeys.upload(id.value())), business);
+    }
+
+    /** Each upload's status as {@link #find} answers it, all read in one pipelined round trip. */
+    @Idempotent
+    public Map<UploadId, Optional<UploadStatus>> findAll(Collection<UploadId> ids, String business) {
+        Map<UploadId, Response<Map<String, String>>> replies = new LinkedHashMap<>();
+        try (Pipeline pipeline = redis.pipelined()) {
+            ids.forEach(id -> replies.putIfAbsent(id, pipeline.hgetAll(RedisKeys.upload(id.value()))));
+            pipeline.sync();
+        }
+        Map<UploadId, Optional<UploadStatus>> statuses = new LinkedHashMap<>();
+        replies.forEach((id, reply) -> statuses.put(id, statusOf(id, reply.get(), business)));
+        return statuses;
+    }
+
+    private static Optional<UploadStatus> statusOf(UploadId id, Map<String, String> hash, String business) {
         if (hash.get("status") == null || !business.equals(hash.get("business"))) {
             return Optional.empty();
         }
