@@ -16,9 +16,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** The status of one upload, GET /api/v1/uploads/meta/{token}/status, and of many, POST /api/v1/uploads/meta/status. */
 @Path("uploads/meta")
@@ -52,14 +55,15 @@ public class StatusResource {
     // a thousand ids of 36 characters, quoted and separated, with room for spaces
     @MaxBodyBytes(64 * 1024)
     public Statuses statuses(Tokens body) {
-        if (body == null || body.tokens() == null || body.tokens().size() > MAX_TOKENS) {
+        if (body == null || body.tokens() == null || body.tokens().size() > MAX_TOKENS || body.tokens().contains(null)) {
             throw new ApiException(ErrorCode.BAD_REQUEST, "The body is {\"tokens\": [at most " + MAX_TOKENS + " upload ids]}");
         }
-        List<UploadId> ids = body.tokens().stream().map(UploadId::parse).flatMap(Optional::stream).toList();
+        Map<String, Optional<UploadId>> tokens = new LinkedHashMap<>();
+        body.tokens().forEach(token -> tokens.computeIfAbsent(token, UploadId::parse));
+        Set<UploadId> ids = tokens.values().stream().flatMap(Optional::stream).collect(Collectors.toCollection(LinkedHashSet::new));
         Map<UploadId, Optional<UploadStatus>> found = store.findAll(ids, caller.get().business());
         Map<String, UploadStatus> uploads = new LinkedHashMap<>();
-        body.tokens().forEach(token -> uploads.put(String.valueOf(token),
-                UploadId.parse(token).flatMap(id -> found.getOrDefault(id, Optional.empty())).orElse(null)));
+        tokens.forEach((token, id) -> uploads.put(token, id.flatMap(found::get).orElse(null)));
         return new Statuses(uploads);
     }
 
