@@ -9,16 +9,21 @@ import com.mediapipeline.upload.UploadListener;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * The Redis hash {@code upload:<id>} and the progress channel. Every write of the hash publishes
@@ -31,6 +36,8 @@ import java.util.Set;
 @ApplicationScoped
 @RedisCall
 public class ProgressStore {
+
+    private static final Logger LOG = Logger.getLogger(ProgressStore.class.getName());
 
     /**
      * KEYS: hash, tombstone. ARGV: channel, event, kind (progress, final, restore), ttl ms, writer
@@ -127,7 +134,36 @@ public class ProgressStore {
     /** The upload's status if it exists and belongs to the business; empty otherwise. */
     @Idempotent
     public Optional<UploadStatus> find(UploadId id, String business) {
-        Map<String, String> hash = redis.hgetAll(RedisKeys.upload(id.value()));
+        return statusOf(id, redis.hgetAll(RedisKeys.upload(id.value())), business);
+    }
+
+    /**
+     * Each upload's status as {@link #find} answers it, all read in one pipelined round trip; an
+     * upload whose hash cannot be read as a status is answered as missing, not as the batch's failure.
+     */
+    @Idempotent
+    public Map<UploadId, Optional<UploadStatus>> findAll(Set<UploadId> ids, String business) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<UploadId, Response<Map<String, String>>> replies = new LinkedHashMap<>();
+        try (Pipeline pipeline = redis.pipelined()) {
+            ids.forEach(id -> replies.put(id, pipeline.hgetAll(RedisKeys.upload(id.value()))));
+            pipeline.sync();
+        }
+        Map<UploadId, Optional<UploadStatus>> statuses = new LinkedHashMap<>();
+        replies.forEach((id, reply) -> {
+            try {
+                statuses.put(id, statusOf(id, reply.get(), business));
+            } catch (JedisDataException | NumberFormatException unreadable) {
+                LOG.warning("The status of " + id.value() + " cannot be read: " + unreadable);
+                statuses.put(id, Optional.empty());
+            }
+        });
+        return statuses;
+    }
+
+    private static Optional<UploadStatus> statusOf(UploadId id, Map<String, String> hash, String business) {
         if (hash.get("status") == null || !business.equals(hash.get("business"))) {
             return Optional.empty();
         }

@@ -4,6 +4,7 @@ import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.ReaderInterceptor;
@@ -13,8 +14,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 
 /**
- * Every request body the JSON API reads is at most {@value #MAX_BYTES} bytes; a larger one is
- * answered 413 having read at most that much (a 300 MB ticket request used to fill the heap).
+ * Every request body the JSON API reads is at most {@value #MAX_BYTES} bytes, or what its method
+ * allows with {@link MaxBodyBytes}; a larger one is answered 413 having read at most that much (a
+ * 300 MB ticket request used to fill the heap).
  * The one place for all of them: JAX-RS reads bodies only through interceptors like this one. TUS
  * bodies are not JAX-RS bodies: they stream to disk.
  */
@@ -29,23 +31,28 @@ public class BodyLimit implements ReaderInterceptor {
     @Context
     HttpServletResponse response;
 
+    @Context
+    ResourceInfo resource;
+
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
-        if (request.getContentLengthLong() > MAX_BYTES) {
-            throw tooLarge();
+        MaxBodyBytes allowed = resource.getResourceMethod() == null ? null : resource.getResourceMethod().getAnnotation(MaxBodyBytes.class);
+        int max = allowed == null ? MAX_BYTES : allowed.value();
+        if (request.getContentLengthLong() > max) {
+            throw tooLarge(max);
         }
         // a chunked body announces no length: read one byte past the cap to know it goes on
-        byte[] body = context.getInputStream().readNBytes(MAX_BYTES + 1);
-        if (body.length > MAX_BYTES) {
-            throw tooLarge();
+        byte[] body = context.getInputStream().readNBytes(max + 1);
+        if (body.length > max) {
+            throw tooLarge(max);
         }
         context.setInputStream(new ByteArrayInputStream(body));
         return context.proceed();
     }
 
     /** The rest of the body stays unread, so the connection cannot serve another request: it closes. */
-    private ApiException tooLarge() {
+    private ApiException tooLarge(int max) {
         response.setHeader("Connection", "close");
-        return new ApiException(ErrorCode.TOO_LARGE, "A request body here may have at most " + MAX_BYTES + " bytes");
+        return new ApiException(ErrorCode.TOO_LARGE, "A request body here may have at most " + max + " bytes");
     }
 }
