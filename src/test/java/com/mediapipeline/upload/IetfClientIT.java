@@ -36,9 +36,12 @@ class IetfClientIT extends ServiceIT {
     static void installClient() throws IOException, InterruptedException {
         Requirements.require(runs("node", "--version") && runs("npm", "--version"), "Node.js with npm");
         if (!Files.isDirectory(CLIENT.resolve("node_modules/tus-js-client"))) {
+            // its own pipes, never the test JVM's: node makes the stdio it inherits non-blocking, and the
+            // test JVM then fails to read its commands from the build ("std/in stream corrupted")
             Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(CLIENT.toFile())
-                    .inheritIO().start();
-            assertTrue(npm.waitFor(5, TimeUnit.MINUTES) && npm.exitValue() == 0, "npm ci in " + CLIENT);
+                    .redirectErrorStream(true).start();
+            String output = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(npm.waitFor(5, TimeUnit.MINUTES) && npm.exitValue() == 0, "npm ci in " + CLIENT + ": " + output);
         }
     }
 
