@@ -15,11 +15,16 @@ public enum ErrorCode {
     UNSUPPORTED_INTEROP_VERSION(400, "unsupported_interop_version", "Upload-Draft-Interop-Version must be 6 or 8"),
     BODY_INCOMPLETE(400, "body_incomplete",
             "The body stopped before its end (dropped, or silent for the idle timeout); the bytes received are kept: ask HEAD and resume"),
+    INVALID_WEBHOOK(400, "invalid_webhook", "A webhook needs a url and a list of known events"),
+    INVALID_WEBHOOK_URL(400, "invalid_webhook_url", "The webhook url is not one webhooks may be sent to"),
     UNAUTHORIZED(401, "unauthorized", "A valid X-API-KEY header is required"),
     LINK_INVALID(403, "link_invalid", "The link is not one this service signed, or a part of it was changed"),
     LINK_EXPIRED(403, "link_expired", "The link has expired"),
     FINAL_UPLOAD_NOT_PATCHABLE(403, "final_upload_not_patchable", "A final upload is assembled from its partial uploads; it takes no PATCH"),
+    REJECTED(403, "rejected", "The pre-create hook refused the upload"),
     NOT_FOUND(404, "not_found", "No such upload"),
+    WEBHOOK_NOT_FOUND(404, "not_found", "No such webhook"),
+    DELIVERY_NOT_FOUND(404, "not_found", "No such delivery"),
     ROUTE_NOT_FOUND(404, "not_found", "No such resource"),
     METHOD_NOT_ALLOWED(405, "method_not_allowed", "This method is not allowed here"),
     NOT_ACCEPTABLE(406, "not_acceptable", "The requested representation is not available"),
@@ -41,6 +46,7 @@ public enum ErrorCode {
     STORAGE_FAILED(500, "storage_failed", "The server could not store the bytes"),
     REDIS_UNAVAILABLE(503, "redis_unavailable", "The progress store is unreachable; retry shortly"),
     LINKS_DISABLED(503, "links_disabled", "Signed links are off: mediapipeline.links.secrets is not set"),
+    HOOK_UNAVAILABLE(503, "hook_unavailable", "The pre-create hook did not answer in time; retry shortly"),
     UNAVAILABLE(503, "unavailable", "The service cannot answer now; retry shortly");
 
     private final int status;
