@@ -30,8 +30,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 class ArchitectureTest {
 
     private static final String[] BUSINESS = {"..auth..", "..cleanup..", "..health..", "..progress..", "..ratelimit..",
-            "..storage..", "..upload.."};
-    private static final String[] INFRASTRUCTURE = {"..config..", "..errors..", "..redis..", "..web.."};
+            "..storage..", "..upload..", "..webhooks..", "..hooks.."};
+    private static final String[] INFRASTRUCTURE = {"..config..", "..errors..", "..outbound..", "..redis..", "..web.."};
 
     @ArchTest
     static final ArchRule componentsDependOneWay = slices().matching("com.mediapipeline.(*)..")

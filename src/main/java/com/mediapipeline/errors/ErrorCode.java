@@ -29,6 +29,7 @@ public enum ErrorCode {
     METHOD_NOT_ALLOWED(405, "method_not_allowed", "This method is not allowed here"),
     NOT_ACCEPTABLE(406, "not_acceptable", "The requested representation is not available"),
     UPLOAD_INCOMPLETE(409, "upload_incomplete", "The upload is not complete yet"),
+    DELIVERY_PENDING(409, "delivery_pending", "The delivery is still pending; it is retried on its schedule"),
     OFFSET_MISMATCH(409, "offset_mismatch", "Upload-Offset does not match the stored offset"),
     GONE(410, "gone", "The upload was deleted or has expired"),
     PRECONDITION_FAILED(412, "precondition_failed", "The file does not match the request's If-Match or If-Unmodified-Since"),

@@ -8,6 +8,7 @@ import com.mediapipeline.upload.UploadId;
 import com.mediapipeline.upload.UploadListener;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
@@ -15,12 +16,14 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -40,27 +43,58 @@ public class ProgressStore {
     private static final Logger LOG = Logger.getLogger(ProgressStore.class.getName());
 
     /**
-     * KEYS: hash, tombstone. ARGV: channel, event, kind (progress, final, restore), ttl ms, writer
-     * generation (0: not a write of bytes), identity pair count, identity pairs, field pairs.
+     * Records webhook event {@code hook} of {@code upload} at {@code at}, with the status it leaves, numbered
+     * in the upload's sequence; marked unsent until fanned out, so that its successors wait for it.
+     */
+    private static final String RECORD = """
+            local sequence = redis.call('HINCRBY', KEYS[1], 'hook_sequence', 1)
+            redis.call('XADD', KEYS[4], '*', 'event_type', hook, 'event_upload', upload, 'event_sequence', sequence,
+                'event_at', at, unpack(redis.call('HGETALL', KEYS[1])))
+            redis.call('ZADD', KEYS[5], sequence, sequence)
+            redis.call('PEXPIRE', KEYS[5], 600000)
+            """;
+    /**
+     * KEYS: hash, tombstone, the business's webhook types, the webhook event stream, the upload's unsent
+     * events. ARGV: channel, event, kind (progress, final, restore), ttl ms, writer generation (0: not a
+     * write of bytes), webhook event type ('' for none), now ms, webhook progress interval ms, timestamp,
+     * upload id, identity pair count, identity pairs, field pairs.
      */
     private static final String WRITE = """
             if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-            if ARGV[3] == 'progress' and redis.call('HGET', KEYS[1], 'status') == 'completed' then return 0 end
-            if ARGV[3] == 'restore' and redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            local before = redis.call('HGET', KEYS[1], 'status')
+            if ARGV[3] == 'progress' and before == 'completed' then return 0 end
+            if ARGV[3] == 'restore' and before then return 0 end
             local generation = tonumber(ARGV[5])
             if generation > 0 then
               local writer = redis.call('HGET', KEYS[1], 'writer')
               if writer and tonumber(writer) > generation then return 0 end
               redis.call('HSET', KEYS[1], 'writer', ARGV[5])
             end
-            local identity = tonumber(ARGV[6])
-            for i = 7, 6 + identity * 2, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
-            redis.call('HSET', KEYS[1], unpack(ARGV, 7 + identity * 2))
+            local identity = tonumber(ARGV[11])
+            for i = 12, 11 + identity * 2, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            redis.call('HSET', KEYS[1], unpack(ARGV, 12 + identity * 2))
             if tonumber(ARGV[4]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
             redis.call('PUBLISH', ARGV[1], ARGV[2])
+            local hook, at, upload = ARGV[6], ARGV[9], ARGV[10]
+            -- 'upload.completed' when it was completed already (a repair), and the like, is no news
+            if hook == '' or hook == 'upload.' .. (before or '') or redis.call('SISMEMBER', KEYS[3], hook) == 0 then return 1 end
+            if hook == 'upload.progress' then
+              local last = tonumber(redis.call('HGET', KEYS[1], 'hook_progress_at') or '0')
+              if tonumber(ARGV[7]) - last < tonumber(ARGV[8]) then return 1 end
+              redis.call('HSET', KEYS[1], 'hook_progress_at', ARGV[7])
+            end
+            """ + RECORD + """
             return 1
             """;
+    /**
+     * KEYS as {@link #WRITE}'s. ARGV: channel, event, tombstone ttl ms, webhook event type, timestamp
+     * (also the deletion time), upload id.
+     */
     private static final String REMOVE = """
+            local hook, at, upload = ARGV[4], ARGV[5], ARGV[6]
+            if redis.call('EXISTS', KEYS[1]) == 1 and redis.call('SISMEMBER', KEYS[3], hook) == 1 then
+            """ + RECORD + """
+            end
             redis.call('DEL', KEYS[1])
             redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
             redis.call('PUBLISH', ARGV[1], ARGV[2])
@@ -75,6 +109,11 @@ public class ProgressStore {
 
     @Inject
     Retention retention;
+
+    /** Validated with the other webhook settings, in webhooks/; read here since the throttle runs in the status write. */
+    @Inject
+    @ConfigProperty(name = "mediapipeline.webhooks.progress-interval", defaultValue = "PT5S")
+    Duration hookProgressInterval;
 
     public void create(UploadFacts upload, Instant now) {
         write(upload, FINAL, UploadListener.NO_LEASE, new ProgressEvent(ProgressEvent.CREATED, upload.id(), 0.0, 0, upload.size(), UploadStatus.CREATED, null),
@@ -127,8 +166,9 @@ public class ProgressStore {
 
     /** Gone for good: watchers hear an error with the reason ("deleted", "expired"). */
     public void remove(String id, String reason) {
-        redis.eval(REMOVE, List.of(RedisKeys.upload(id), RedisKeys.deleted(id)), List.of(RedisKeys.PROGRESS_CHANNEL,
-                ProgressEvent.removed(id, reason).toJson(), Long.toString(retention.incomplete().toMillis())));
+        String business = Objects.requireNonNullElse(redis.hget(RedisKeys.upload(id), "business"), "");
+        redis.eval(REMOVE, hookKeys(id, business), List.of(RedisKeys.PROGRESS_CHANNEL, ProgressEvent.removed(id, reason).toJson(),
+                Long.toString(retention.incomplete().toMillis()), "upload." + reason, Instant.now().toString(), id));
     }
 
     /** The upload's status if it exists and belongs to the business; empty otherwise. */
@@ -167,12 +207,7 @@ public class ProgressStore {
         if (hash.get("status") == null || !business.equals(hash.get("business"))) {
             return Optional.empty();
         }
-        return Optional.of(new UploadStatus(id.value(), hash.get("status"), Double.parseDouble(hash.getOrDefault("progress", "0")),
-                Long.parseLong(hash.getOrDefault("offset", "0")),
-                blankToNull(hash.get("size")) == null ? null : Long.valueOf(hash.get("size")),
-                hash.get("created_at"), hash.get("updated_at"), blankToNull(hash.get("completed_at")),
-                blankToNull(hash.get("filename")), blankToNull(hash.get("content_type")),
-                blankToNull(hash.get("username")), blankToNull(hash.get("message"))));
+        return Optional.of(UploadStatus.of(id.value(), hash));
     }
 
     /** When the status says the upload completed, for the cleanup sweep. */
@@ -229,12 +264,31 @@ public class ProgressStore {
     }
 
     private void write(UploadFacts upload, String kind, long generation, ProgressEvent event, long ttlMillis, String... fields) {
+        Instant now = Instant.now();
         List<String> args = new ArrayList<>(List.of(RedisKeys.PROGRESS_CHANNEL, event.toJson(), kind,
-                Long.toString(ttlMillis), Long.toString(generation), "6", "business", upload.business(), "username", text(upload.username()),
+                Long.toString(ttlMillis), Long.toString(generation), hookType(kind, event.status()), Long.toString(now.toEpochMilli()),
+                Long.toString(hookProgressInterval.toMillis()), now.toString(), upload.id(),
+                "6", "business", upload.business(), "username", text(upload.username()),
                 "filename", text(upload.filename()), "content_type", text(upload.contentType()),
                 "created_at", upload.createdAt().toString(), "size", text(upload.size())));
         args.addAll(List.of(fields));
-        redis.eval(WRITE, List.of(RedisKeys.upload(upload.id()), RedisKeys.deleted(upload.id())), args);
+        redis.eval(WRITE, hookKeys(upload.id(), upload.business()), args);
+    }
+
+    /**
+     * The webhook event a write is: "upload." and the status it sets ("upload.progress" while uploading);
+     * none for the sweep's restoration of a lost hash, since the events of what it restores were recorded then.
+     */
+    private static String hookType(String kind, String status) {
+        if (RESTORE.equals(kind)) {
+            return "";
+        }
+        return "upload." + (UploadStatus.UPLOADING.equals(status) ? "progress" : status);
+    }
+
+    private static List<String> hookKeys(String id, String business) {
+        return List.of(RedisKeys.upload(id), RedisKeys.deleted(id), RedisKeys.webhookTypes(business),
+                RedisKeys.WEBHOOK_EVENTS, RedisKeys.unsentEvents(id));
     }
 
     private static String text(Object value) {

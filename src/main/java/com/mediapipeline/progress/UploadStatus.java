@@ -1,5 +1,7 @@
 package com.mediapipeline.progress;
 
+import java.util.Map;
+
 /** An upload's status as the API shows it (snake_case in JSON). */
 public record UploadStatus(
         String token,
@@ -19,6 +21,19 @@ public record UploadStatus(
     public static final String UPLOADING = "uploading";
     public static final String COMPLETED = "completed";
     public static final String FAILED = "failed";
+
+    /** The status that the hash {@code upload:<id>} holds (one with a status field). */
+    public static UploadStatus of(String id, Map<String, String> hash) {
+        return new UploadStatus(id, hash.get("status"), Double.parseDouble(hash.getOrDefault("progress", "0")),
+                Long.parseLong(hash.getOrDefault("offset", "0")), blankToNull(hash.get("size")) == null ? null : Long.valueOf(hash.get("size")),
+                hash.get("created_at"), hash.get("updated_at"), blankToNull(hash.get("completed_at")),
+                blankToNull(hash.get("filename")), blankToNull(hash.get("content_type")),
+                blankToNull(hash.get("username")), blankToNull(hash.get("message")));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
 
     /** offset/size x 100, cut (not rounded) to one decimal so that 100 means every byte is stored. */
     public static double percent(long offset, Long size) {

@@ -44,6 +44,50 @@ public final class RedisKeys {
         return "deleted:" + uploadId;
     }
 
+    /** A webhook endpoint: its business, url, events, secrets and whether it is disabled. */
+    public static String webhook(String webhookId) {
+        return "webhook:" + webhookId;
+    }
+
+    /** Set of the ids of a business's webhook endpoints. */
+    public static String webhooks(String business) {
+        return "webhooks:" + business;
+    }
+
+    /** Set of the event types some enabled endpoint of the business takes: status writes record only these. */
+    public static String webhookTypes(String business) {
+        return "webhooks:types:" + business;
+    }
+
+    /** The stream of recorded events, written with the status change; instances fan it out as a consumer group. */
+    public static final String WEBHOOK_EVENTS = "webhooks:events";
+
+    /** The consumer group of {@link #WEBHOOK_EVENTS}. */
+    public static final String WEBHOOK_EVENTS_GROUP = "fan-out";
+
+    /** Sorted set of an upload's recorded events not yet fanned out, by sequence: later ones wait for them. */
+    public static String unsentEvents(String uploadId) {
+        return "webhooks:unsent:" + uploadId;
+    }
+
+    /** One event for one endpoint: its body, status, attempts and last outcome (the delivery log's entry). */
+    public static String delivery(String deliveryId) {
+        return "delivery:" + deliveryId;
+    }
+
+    /** Sorted set of the deliveries of one upload (or of pings, or replays) to one endpoint, by sequence: only the first is due. */
+    public static String deliveryQueue(String webhookId, String queue) {
+        return "webhook:queue:" + webhookId + ":" + queue;
+    }
+
+    /** Sorted set of deliveries to attempt, by when; one being attempted is scored with the end of its lease. */
+    public static final String DELIVERIES_DUE = "webhooks:due";
+
+    /** Sorted set of an endpoint's deliveries by creation time: its delivery log. */
+    public static String deliveryLog(String webhookId) {
+        return "webhook:log:" + webhookId;
+    }
+
     /** Held by the instance running the current cleanup sweep. */
     public static final String SWEEP_LOCK = "lock:cleanup-sweep";
 }

@@ -25,6 +25,10 @@ public final class TestEnvironment implements BeforeAllCallback {
     /** The signing secret first, then one that only verifies (as during a rotation). */
     public static final String LINK_SECRETS = "k2:" + "s".repeat(32) + ",k1:" + "t".repeat(32);
 
+    /** Webhooks to the tests' receivers (on 127.0.0.1), retried quickly. */
+    public static final int WEBHOOK_RETRY_BASE_MS = 200;
+    public static final int WEBHOOK_MAX_ATTEMPTS = 5;
+
     private static String redisUrl;
 
     @Override
@@ -71,7 +75,12 @@ public final class TestEnvironment implements BeforeAllCallback {
                 "-Dmediapipeline.rate-limit.per-second=100000",
                 "-Dmediapipeline.rate-limit.burst=100000",
                 "-Dmediapipeline.health.min-free-bytes=1048576",
-                "-Dmediapipeline.links.secrets=" + LINK_SECRETS);
+                "-Dmediapipeline.links.secrets=" + LINK_SECRETS,
+                "-Dmediapipeline.webhooks.allowed-hosts=127.0.0.1",
+                "-Dmediapipeline.webhooks.retry-base=PT" + WEBHOOK_RETRY_BASE_MS / 1000.0 + "S",
+                "-Dmediapipeline.webhooks.max-attempts=" + WEBHOOK_MAX_ATTEMPTS,
+                "-Dmediapipeline.webhooks.progress-interval=PT0.3S",
+                "-Dmediapipeline.webhooks.timeout=PT2S");
     }
 
     private static String startRedis() {

@@ -1,4 +1,4 @@
-package com.mediapipeline.webhooks;
+package com.mediapipeline.outbound;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package com.mediapipeline.webhooks;
+package com.mediapipeline.outbound;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;

@@ -1,4 +1,4 @@
-package com.mediapipeline.webhooks;
+package com.mediapipeline.outbound;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
@@ -32,7 +32,7 @@ import com.mediapipeline.config.InvalidSettingException;
 @ApplicationScoped
 public class HookSender {
 
-    static final String TIMEOUT_SETTING = "mediapipeline.webhooks.timeout";
+    public static final String TIMEOUT_SETTING = "mediapipeline.webhooks.timeout";
     static final int MAX_ANSWER_BYTES = 4096;
 
     @Inject

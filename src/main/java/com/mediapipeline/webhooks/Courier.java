@@ -1,0 +1,198 @@
+package com.mediapipeline.webhooks;
+
+import com.mediapipeline.outbound.Destinations;
+import com.mediapipeline.outbound.HookSender;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.annotation.Metric;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * This instance's share of the attempts: leases due deliveries, sends each signed, and records the
+ * outcome. A 2xx delivers; 410 Gone disables the endpoint; anything else (or no answer in time) is
+ * tried again after a backoff until the attempts run out, and the event is then marked failed.
+ */
+@ApplicationScoped
+public class Courier {
+
+    private static final Logger LOG = Logger.getLogger(Courier.class.getName());
+    /** Attempts in flight on this instance at once; a slow receiver holds one for up to the timeout. */
+    private static final int PARALLEL = 8;
+    private static final long IDLE_POLL_MILLIS = 250;
+    /** How soon a delivery that waits for an earlier event of its upload looks again. */
+    private static final long WAIT_FOR_EARLIER_MILLIS = 500;
+
+    @Inject
+    DeliveryStore deliveries;
+
+    @Inject
+    WebhookStore webhooks;
+
+    @Inject
+    WebhookSettings settings;
+
+    @Inject
+    Destinations destinations;
+
+    @Inject
+    HookSender sender;
+
+    @Resource
+    ManagedThreadFactory threads;
+
+    @Inject
+    @Metric(name = "webhooks.deliveries", tags = "outcome=delivered", absolute = true, description = "Webhook events delivered")
+    Counter delivered;
+
+    @Inject
+    @Metric(name = "webhooks.deliveries", tags = "outcome=failed", absolute = true,
+            description = "Webhook events given up on (attempts exhausted, or the endpoint gone or disabled)")
+    Counter failed;
+
+    @Inject
+    @Metric(name = "webhooks.attempts", absolute = true, description = "Webhook delivery attempts, first and retries")
+    Counter attempts;
+
+    private final Semaphore slots = new Semaphore(PARALLEL);
+    private final Semaphore wake = new Semaphore(0);
+    private ExecutorService pool;
+    private Thread thread;
+    private volatile boolean running = true;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object start) {
+        pool = Executors.newFixedThreadPool(PARALLEL, threads);
+        thread = threads.newThread(this::run);
+        thread.setName("webhook-courier");
+        thread.start();
+    }
+
+    @PreDestroy
+    void stop() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            pool.shutdownNow();
+        }
+    }
+
+    /** Looks for due deliveries now rather than at the next poll: events were just fanned out. */
+    void wake() {
+        wake.release();
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                int free = slots.availablePermits();
+                if (free > 0) {
+                    DeliveryStore.Leased leased = deliveries.take(System.currentTimeMillis(), settings.lease(), free);
+                    for (String id : leased.ids()) {
+                        slots.acquire();
+                        pool.submit(() -> attemptReleasing(id, leased.lease()));
+                    }
+                }
+                wake.tryAcquire(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Webhook deliveries paused: " + e.getMessage());
+                sleep();
+            }
+        }
+    }
+
+    private void attemptReleasing(String id, long lease) {
+        try {
+            deliveries.find(id).ifPresent(delivery -> attempt(delivery, lease));
+        } catch (RuntimeException e) {
+            // the lease runs out and another attempt follows
+            LOG.log(Level.WARNING, "Webhook delivery " + id + " not attempted: " + e.getMessage());
+        } finally {
+            slots.release();
+            wake();
+        }
+    }
+
+    private void attempt(Delivery delivery, long lease) {
+        if (!deliveries.start(delivery, lease, System.currentTimeMillis() + WAIT_FOR_EARLIER_MILLIS)) {
+            return;
+        }
+        Optional<StoredWebhook> endpoint = webhooks.find(delivery.webhook());
+        if (endpoint.isEmpty() || endpoint.get().webhook().disabled()) {
+            giveUp(delivery, lease, null, endpoint.isEmpty() ? "the endpoint was deleted" : "the endpoint is disabled", null);
+            return;
+        }
+        attempts.inc();
+        HookSender.Reply reply = send(delivery, endpoint.get());
+        int made = delivery.attempts() + 1;
+        if (reply.success()) {
+            record(delivery, lease, null, Delivery.DELIVERED, made, reply);
+            delivered.inc();
+        } else if (reply.status() == 410) {
+            webhooks.update(endpoint.get().business(), delivery.webhook(), Map.of("disabled", "true"));
+            giveUp(delivery, lease, reply, "410 Gone: the endpoint is disabled", made);
+        } else if (made >= settings.maxAttempts()) {
+            giveUp(delivery, lease, reply, reply.error(), made);
+        } else {
+            long next = System.currentTimeMillis() + Backoff.after(made, settings.retryBase(), ThreadLocalRandom.current()).toMillis();
+            record(delivery, lease, next, Delivery.PENDING, made, reply);
+        }
+    }
+
+    private HookSender.Reply send(Delivery delivery, StoredWebhook endpoint) {
+        try {
+            URI url = destinations.parse(endpoint.webhook().url());
+            destinations.checkAddresses(url);
+            return sender.post(url, delivery.id(), delivery.body(), endpoint.signingSecrets(Instant.now()));
+        } catch (Destinations.RefusedDestination refused) {
+            return new HookSender.Reply(0, "", "refused: " + refused.getMessage(), 0);
+        }
+    }
+
+    private void giveUp(Delivery delivery, long lease, HookSender.Reply reply, String why, Integer made) {
+        HookSender.Reply last = reply == null ? new HookSender.Reply(0, "", why, 0) : new HookSender.Reply(reply.status(), reply.body(),
+                why == null ? "HTTP " + reply.status() : why, reply.latencyMillis());
+        record(delivery, lease, null, Delivery.FAILED, made == null ? delivery.attempts() : made, last);
+        failed.inc();
+        LOG.warning(() -> "Webhook " + delivery.id() + " to " + delivery.webhook() + " failed: " + last.error());
+    }
+
+    private void record(Delivery delivery, long lease, Long next, String status, int made, HookSender.Reply reply) {
+        long now = System.currentTimeMillis();
+        deliveries.finish(delivery, lease, now, settings.logRetention(), next, "status", status, "attempts", Integer.toString(made),
+                "last_status_code", reply.status() == 0 ? "" : Integer.toString(reply.status()),
+                "last_error", reply.success() ? "" : errorOf(reply), "latency_ms", Long.toString(reply.latencyMillis()),
+                "next_attempt_at", next == null ? "" : Instant.ofEpochMilli(next).toString());
+    }
+
+    private static String errorOf(HookSender.Reply reply) {
+        return reply.error() != null ? reply.error() : "HTTP " + reply.status();
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package com.mediapipeline.webhooks;
+
+import com.mediapipeline.redis.Idempotent;
+import com.mediapipeline.redis.RedisCall;
+import com.mediapipeline.redis.RedisKeys;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.XAutoClaimParams;
+import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.resps.Tuple;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The recorded events and their deliveries. Events wait in a stream that the instances read as one
+ * consumer group; fanned out, each becomes a delivery per endpoint, in line behind the earlier events
+ * of its upload to that endpoint. Only the first of a line is due; an instance attempting one holds it
+ * by its score in the due set (the end of its lease), and every outcome is written only if that lease
+ * is still the one in the set: a lease checked with the write, not before it.
+ */
+@ApplicationScoped
+@RedisCall
+public class DeliveryStore {
+
+    /** KEYS: delivery, queue, log, due. ARGV: id, place in line, now ms, retention ms, field pairs. */
+    private static final String ENQUEUE = """
+            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+            redis.call('PEXPIRE', KEYS[1], ARGV[4])
+            redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
+            redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', tonumber(ARGV[3]) - tonumber(ARGV[4]))
+            redis.call('PEXPIRE', KEYS[3], ARGV[4])
+            redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+            redis.call('PEXPIRE', KEYS[2], ARGV[4])
+            if redis.call('ZRANGE', KEYS[2], 0, 0)[1] == ARGV[1] then
+              -- fanned out late (its instance died): the one it now precedes waits again
+              local displaced = redis.call('ZRANGE', KEYS[2], 1, 1)[1]
+              if displaced then redis.call('ZREM', KEYS[4], displaced) end
+              redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
+            end
+            return 1
+            """;
+    /** KEYS: due. ARGV: now ms, lease ms, count. Leases the due deliveries; they all share one lease end. */
+    private static final String TAKE = """
+            local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
+            local lease = tonumber(ARGV[1]) + tonumber(ARGV[2])
+            for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], lease, id) end
+            return ids
+            """;
+    /**
+     * KEYS: due, queue, the upload's unsent events. ARGV: id, lease, sequence, when to look again (ms).
+     * 1 when the delivery may go now: still leased here, first in line, no earlier event unsent.
+     */
+    private static final String START = """
+            if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]) or '-1') ~= tonumber(ARGV[2]) then return 0 end
+            if redis.call('ZRANGE', KEYS[2], 0, 0)[1] ~= ARGV[1] then redis.call('ZREM', KEYS[1], ARGV[1]) return 0 end
+            local first = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+            if first[2] and tonumber(first[2]) < tonumber(ARGV[3]) then redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1]) return 0 end
+            return 1
+            """;
+    /**
+     * KEYS: due, delivery, queue. ARGV: id, lease, now ms, retention ms, next attempt ms ('' when it is
+     * over), field pairs. Over, it leaves the line and the next one of the line is due.
+     */
+    private static final String FINISH = """
+            if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]) or '-1') ~= tonumber(ARGV[2]) then return 0 end
+            redis.call('HSET', KEYS[2], unpack(ARGV, 6))
+            redis.call('PEXPIRE', KEYS[2], ARGV[4])
+            if ARGV[5] ~= '' then redis.call('ZADD', KEYS[1], ARGV[5], ARGV[1]) return 1 end
+            redis.call('ZREM', KEYS[1], ARGV[1])
+            redis.call('ZREM', KEYS[3], ARGV[1])
+            local next = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
+            if next then redis.call('ZADD', KEYS[1], 'NX', ARGV[3], next) end
+            return 1
+            """;
+    /** KEYS: delivery, replay line, due. ARGV: id, now ms, retention ms, field pairs. -1 unknown, 0 still pending. */
+    private static final String REPLAY = """
+            local status = redis.call('HGET', KEYS[1], 'status')
+            if not status then return -1 end
+            if status == 'pending' then return 0 end
+            redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+            redis.call('PEXPIRE', KEYS[2], ARGV[3])
+            if redis.call('ZRANGE', KEYS[2], 0, 0)[1] == ARGV[1] then redis.call('ZADD', KEYS[3], 'NX', ARGV[2], ARGV[1]) end
+            return 1
+            """;
+    /** KEYS: stream, the upload's unsent events. ARGV: group, entry id, sequence. */
+    private static final String FANNED_OUT = """
+            redis.call('ZREM', KEYS[2], ARGV[3])
+            redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+            redis.call('XDEL', KEYS[1], ARGV[2])
+            return 1
+            """;
+
+    @Inject
+    JedisPooled redis;
+
+    /** Creates the consumer group, from the stream's start, unless it exists. */
+    @Idempotent
+    public void createGroup() {
+        try {
+            redis.xgroupCreate(RedisKeys.WEBHOOK_EVENTS, RedisKeys.WEBHOOK_EVENTS_GROUP, new StreamEntryID(0, 0), true);
+        } catch (JedisDataException e) {
+            if (!String.valueOf(e.getMessage()).startsWith("BUSYGROUP")) {
+                throw e;
+            }
+        }
+    }
+
+    /** Events no instance of the group has read yet, waiting up to {@code block} for some. */
+    public List<RecordedEvent> read(String consumer, int count, Duration block) {
+        List<Map.Entry<String, List<StreamEntry>>> read = redis.xreadGroup(RedisKeys.WEBHOOK_EVENTS_GROUP, consumer,
+                XReadGroupParams.xReadGroupParams().count(count).block((int) block.toMillis()),
+                Map.of(RedisKeys.WEBHOOK_EVENTS, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+        return read == null || read.isEmpty() ? List.of() : events(read.get(0).getValue());
+    }
+
+    /** Events read by an instance that has not finished them for {@code idle}: taken over by this one. */
+    public List<RecordedEvent> takeOver(String consumer, Duration idle, int count) {
+        return events(redis.xautoclaim(RedisKeys.WEBHOOK_EVENTS, RedisKeys.WEBHOOK_EVENTS_GROUP, consumer, idle.toMillis(),
+                new StreamEntryID(0, 0), XAutoClaimParams.xAutoClaimParams().count(count)).getValue());
+    }
+
+    /** Puts a delivery in its line (once: a second fan-out of one event changes nothing). */
+    @Idempotent
+    public void enqueue(Delivery delivery, double place, long nowMillis, Duration retention, String business) {
+        redis.eval(ENQUEUE, List.of(RedisKeys.delivery(delivery.id()), delivery.queue(), RedisKeys.deliveryLog(delivery.webhook()),
+                        RedisKeys.DELIVERIES_DUE),
+                args(List.of(delivery.id(), Double.toString(place), Long.toString(nowMillis), Long.toString(retention.toMillis())),
+                        "webhook", delivery.webhook(), "business", business, "type", delivery.type(),
+                        "upload_id", text(delivery.uploadId()), "sequence", Long.toString(delivery.sequence()), "body", delivery.body(),
+                        "queue", delivery.queue(), "status", Delivery.PENDING, "attempts", "0", "created_at", delivery.createdAt(),
+                        "next_attempt_at", delivery.createdAt()));
+    }
+
+    /** Marks the event fanned out: its upload's later events may go, and the stream forgets it. */
+    @Idempotent
+    public void fannedOut(String entry, String uploadId, long sequence) {
+        redis.eval(FANNED_OUT, List.of(RedisKeys.WEBHOOK_EVENTS, RedisKeys.unsentEvents(uploadId)),
+                List.of(RedisKeys.WEBHOOK_EVENTS_GROUP, entry, Long.toString(sequence)));
+    }
+
+    /** Up to {@code count} due deliveries, leased to the caller until {@code lease} ms. */
+    @SuppressWarnings("unchecked")
+    public Leased take(long nowMillis, Duration lease, int count) {
+        List<String> ids = (List<String>) redis.eval(TAKE, List.of(RedisKeys.DELIVERIES_DUE),
+                List.of(Long.toString(nowMillis), Long.toString(lease.toMillis()), Integer.toString(count)));
+        return new Leased(ids, nowMillis + lease.toMillis());
+    }
+
+    /** Whether the leased delivery may be attempted now; if an earlier event is still unsent, it is due again at {@code later}. */
+    public boolean start(Delivery delivery, long lease, long laterMillis) {
+        String unsent = delivery.uploadId() == null ? RedisKeys.unsentEvents("") : RedisKeys.unsentEvents(delivery.uploadId());
+        return Long.valueOf(1).equals(redis.eval(START, List.of(RedisKeys.DELIVERIES_DUE, delivery.queue(), unsent),
+                List.of(delivery.id(), Long.toString(lease), Long.toString(delivery.sequence()), Long.toString(laterMillis))));
+    }
+
+    /** Records an attempt's outcome if the lease still holds: due again at {@code nextMillis}, or over when null. */
+    public boolean finish(Delivery delivery, long lease, long nowMillis, Duration retention, Long nextMillis, String... fields) {
+        return Long.valueOf(1).equals(redis.eval(FINISH, List.of(RedisKeys.DELIVERIES_DUE, RedisKeys.delivery(delivery.id()), delivery.queue()),
+                args(List.of(delivery.id(), Long.toString(lease), Long.toString(nowMillis), Long.toString(retention.toMillis()),
+                        nextMillis == null ? "" : Long.toString(nextMillis)), fields)));
+    }
+
+    /** Sends a delivery that is over once more, at the end of its endpoint's replay line; false if it is still pending. */
+    public Optional<Boolean> replay(String id, String webhook, long nowMillis, Duration retention, String nowText) {
+        String line = RedisKeys.deliveryQueue(webhook, "replay");
+        Object result = redis.eval(REPLAY, List.of(RedisKeys.delivery(id), line, RedisKeys.DELIVERIES_DUE),
+                args(List.of(id, Long.toString(nowMillis), Long.toString(retention.toMillis())), "status", Delivery.PENDING,
+                        "attempts", "0", "queue", line, "next_attempt_at", nowText));
+        long code = (Long) result;
+        return code < 0 ? Optional.empty() : Optional.of(code == 1);
+    }
+
+    @Idempotent
+    public Optional<Delivery> find(String id) {
+        Map<String, String> hash = redis.hgetAll(RedisKeys.delivery(id));
+        return hash.get("webhook") == null ? Optional.empty() : Optional.of(Delivery.of(id, hash));
+    }
+
+    /**
+     * Up to {@code count} entries of an endpoint's log, newest first, from a position: those created
+     * before {@code beforeMillis}, or at it with an id below {@code beforeId} (all at it when null).
+     */
+    @Idempotent
+    public LogChunk log(String webhook, long beforeMillis, String beforeId, int count) {
+        String key = RedisKeys.deliveryLog(webhook);
+        List<Tuple> chunk = new ArrayList<>();
+        String below = Long.toString(beforeMillis);
+        if (beforeId != null) {
+            // the rest of the millisecond the last page ended in, in the order a reverse range has: ids descending
+            redis.zrangeByScoreWithScores(key, beforeMillis, beforeMillis).stream().filter(entry -> entry.getElement().compareTo(beforeId) < 0)
+                    .sorted(Comparator.comparing(Tuple::getElement).reversed()).limit(count).forEach(chunk::add);
+            below = "(" + beforeMillis;
+        }
+        if (chunk.size() < count) {
+            chunk.addAll(redis.zrevrangeByScoreWithScores(key, below, "-inf", 0, count - chunk.size()));
+        }
+        List<Response<Map<String, String>>> replies = new ArrayList<>();
+        try (Pipeline pipeline = redis.pipelined()) {
+            chunk.forEach(entry -> replies.add(pipeline.hgetAll(RedisKeys.delivery(entry.getElement()))));
+            pipeline.sync();
+        }
+        List<Delivery> deliveries = new ArrayList<>();
+        for (int i = 0; i < chunk.size(); i++) {
+            Map<String, String> hash = replies.get(i).get();
+            if (hash.get("webhook") != null) {
+                deliveries.add(Delivery.of(chunk.get(i).getElement(), hash));
+            }
+        }
+        Tuple last = chunk.isEmpty() ? null : chunk.get(chunk.size() - 1);
+        return new LogChunk(deliveries, chunk.size() == count, last == null ? 0 : (long) last.getScore(), last == null ? null : last.getElement());
+    }
+
+    /** Deliveries waiting (due or in backoff, one per line), and the longest any has waited, for metrics. */
+    @Idempotent
+    public long due() {
+        return redis.zcard(RedisKeys.DELIVERIES_DUE);
+    }
+
+    private static List<RecordedEvent> events(List<StreamEntry> entries) {
+        // a claimed entry that was deleted meanwhile comes back without fields
+        return entries.stream().filter(entry -> entry.getFields() != null)
+                .map(entry -> new RecordedEvent(entry.getID().toString(), entry.getFields())).toList();
+    }
+
+    private static List<String> args(List<String> head, String... pairs) {
+        List<String> args = new ArrayList<>(head);
+        args.addAll(List.of(pairs));
+        return args;
+    }
+
+    private static String text(Object value) {
+        return value == null ? "" : value.toString();
+    }
+
+    /** An event as the status write recorded it: its stream entry's id, and its fields (event_* and the status hash's). */
+    public record RecordedEvent(String id, Map<String, String> fields) {
+    }
+
+    /** Log entries read, whether more may follow, and the position of the last one read. */
+    public record LogChunk(List<Delivery> deliveries, boolean more, long lastMillis, String lastId) {
+    }
+
+    /** Deliveries leased together, and the end of their lease, which is also the lease's token. */
+    public record Leased(List<String> ids, long lease) {
+    }
+}

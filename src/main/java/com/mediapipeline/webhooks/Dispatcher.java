@@ -1,0 +1,144 @@
+package com.mediapipeline.webhooks;
+
+import com.mediapipeline.config.JsonMapping;
+import com.mediapipeline.progress.UploadStatus;
+import com.mediapipeline.redis.RedisKeys;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * This instance's share of the fan-out: reads recorded events as a member of the consumer group,
+ * turns each into one delivery per endpoint that takes it, and takes over the events of an instance
+ * that read them and died before it finished.
+ */
+@ApplicationScoped
+public class Dispatcher {
+
+    private static final Logger LOG = Logger.getLogger(Dispatcher.class.getName());
+    private static final int BATCH = 100;
+    private static final Duration BLOCK = Duration.ofMillis(500);
+    /** An event read this long ago and still not fanned out belongs to an instance that died. */
+    private static final Duration ABANDONED = Duration.ofSeconds(30);
+    private static final Duration PAUSE_AFTER_FAILURE = Duration.ofSeconds(1);
+
+    @Inject
+    DeliveryStore deliveries;
+
+    @Inject
+    WebhookStore webhooks;
+
+    @Inject
+    WebhookSettings settings;
+
+    @Inject
+    Courier courier;
+
+    @Resource
+    ManagedThreadFactory threads;
+
+    private final String consumer = UUID.randomUUID().toString();
+    private volatile boolean running = true;
+    private Thread thread;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object start) {
+        thread = threads.newThread(this::run);
+        thread.setName("webhook-fan-out");
+        thread.start();
+    }
+
+    @PreDestroy
+    void stop() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    private void run() {
+        boolean grouped = false;
+        long tookOverAt = 0;
+        while (running) {
+            try {
+                if (!grouped) {
+                    // again after every failure: a Redis that restarted without its data has no group
+                    deliveries.createGroup();
+                    grouped = true;
+                }
+                if (System.currentTimeMillis() - tookOverAt > ABANDONED.toMillis() / 2) {
+                    tookOverAt = System.currentTimeMillis();
+                    fanOut(deliveries.takeOver(consumer, ABANDONED, BATCH));
+                }
+                fanOut(deliveries.read(consumer, BATCH, BLOCK));
+            } catch (RuntimeException e) {
+                grouped = false;
+                if (running) {
+                    LOG.log(Level.WARNING, "Webhook fan-out paused: " + e.getMessage());
+                    pause();
+                }
+            }
+        }
+    }
+
+    private void fanOut(List<DeliveryStore.RecordedEvent> entries) {
+        for (DeliveryStore.RecordedEvent entry : entries) {
+            Map<String, String> fields = entry.fields();
+            String type = fields.get("event_type");
+            String upload = fields.get("event_upload");
+            long sequence = Long.parseLong(fields.get("event_sequence"));
+            String business = fields.getOrDefault("business", "");
+            String body = payload(type, fields.get("event_at"), upload, sequence, fields);
+            long createdMillis = Instant.parse(fields.get("event_at")).toEpochMilli();
+            for (StoredWebhook stored : webhooks.all(business)) {
+                Webhook webhook = stored.webhook();
+                if (webhook.takes(type)) {
+                    String id = "msg_" + UUID.nameUUIDFromBytes((entry.id() + "/" + webhook.id()).getBytes(StandardCharsets.UTF_8))
+                            .toString().replace("-", "");
+                    deliveries.enqueue(new Delivery(id, webhook.id(), type, upload, sequence, body,
+                                    RedisKeys.deliveryQueue(webhook.id(), upload), Delivery.PENDING, 0, null, null, null,
+                                    null, fields.get("event_at")),
+                            sequence, createdMillis, settings.logRetention(), business);
+                }
+            }
+            deliveries.fannedOut(entry.id(), upload, sequence);
+        }
+        if (!entries.isEmpty()) {
+            courier.wake();
+        }
+    }
+
+    /** {@code {"type", "timestamp", "data": {the upload's status, "sequence"[, "deleted_at"]}}}. */
+    static String payload(String type, String at, String upload, long sequence, Map<String, String> hash) {
+        JsonObject status = Json.createReader(new StringReader(JsonMapping.JSONB.toJson(UploadStatus.of(upload, hash)))).readObject();
+        JsonObjectBuilder data = Json.createObjectBuilder(status).add("sequence", sequence);
+        if (EventTypes.removal(type)) {
+            data.add("deleted_at", at);
+        }
+        return Json.createObjectBuilder().add("type", type).add("timestamp", at).add("data", data).build().toString();
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(PAUSE_AFTER_FAILURE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package com.mediapipeline.webhooks;
+
+import com.mediapipeline.redis.Idempotent;
+import com.mediapipeline.redis.RedisCall;
+import com.mediapipeline.redis.RedisKeys;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The endpoints: a hash {@code webhook:<id>} each, the set of a business's ids, and the set of event
+ * types its enabled endpoints take, rewritten with every change so that status writes record only
+ * events someone wants.
+ */
+@ApplicationScoped
+@RedisCall
+public class WebhookStore {
+
+    /**
+     * KEYS: endpoint, the business's set, its types. ARGV: endpoint key prefix, id, create, update or
+     * delete, field pairs. An update changes only its fields, and only of an endpoint that still exists.
+     */
+    private static final String SAVE = """
+            if ARGV[3] == 'delete' then
+              redis.call('DEL', KEYS[1])
+              redis.call('SREM', KEYS[2], ARGV[2])
+            else
+              if ARGV[3] == 'update' and redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+              redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+              redis.call('SADD', KEYS[2], ARGV[2])
+            end
+            redis.call('DEL', KEYS[3])
+            for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+              local endpoint = redis.call('HMGET', ARGV[1] .. id, 'events', 'disabled')
+              if endpoint[1] and endpoint[2] ~= 'true' then
+                for event in string.gmatch(endpoint[1], '[^,]+') do redis.call('SADD', KEYS[3], event) end
+              end
+            end
+            return 1
+            """;
+
+    @Inject
+    JedisPooled redis;
+
+    @Idempotent
+    public void create(StoredWebhook stored) {
+        Webhook webhook = stored.webhook();
+        save(stored.business(), webhook.id(), "create", "business", stored.business(), "url", webhook.url(),
+                "events", String.join(",", webhook.events()), "description", webhook.description(), "created_at", webhook.createdAt(),
+                "disabled", Boolean.toString(webhook.disabled()), "secret", stored.secret(), "previous_secret", "", "previous_until", "");
+    }
+
+    /** Sets these fields of an endpoint that still exists; false if it is gone. */
+    @Idempotent
+    public boolean update(String business, String id, Map<String, String> fields) {
+        List<String> pairs = new ArrayList<>();
+        fields.forEach((field, value) -> pairs.addAll(List.of(field, value)));
+        return save(business, id, "update", pairs.toArray(String[]::new));
+    }
+
+    @Idempotent
+    public void delete(String business, String id) {
+        save(business, id, "delete");
+    }
+
+    private boolean save(String business, String id, String mode, String... pairs) {
+        List<String> args = new ArrayList<>(List.of(RedisKeys.webhook(""), id, mode));
+        args.addAll(List.of(pairs));
+        return Long.valueOf(1).equals(redis.eval(SAVE, keys(business, id), args));
+    }
+
+    /** The endpoint, whoever it belongs to: for deliveries, which carry no caller. */
+    @Idempotent
+    public Optional<StoredWebhook> find(String id) {
+        return parse(id, redis.hgetAll(RedisKeys.webhook(id)));
+    }
+
+    /** The endpoint, if it exists and belongs to the business. */
+    @Idempotent
+    public Optional<StoredWebhook> find(String business, String id) {
+        return parse(id, redis.hgetAll(RedisKeys.webhook(id))).filter(stored -> stored.business().equals(business));
+    }
+
+    /** The business's endpoints, oldest first. */
+    @Idempotent
+    public List<StoredWebhook> all(String business) {
+        List<String> ids = new ArrayList<>(redis.smembers(RedisKeys.webhooks(business)));
+        List<Response<Map<String, String>>> replies = new ArrayList<>();
+        try (Pipeline pipeline = redis.pipelined()) {
+            ids.forEach(id -> replies.add(pipeline.hgetAll(RedisKeys.webhook(id))));
+            pipeline.sync();
+        }
+        List<StoredWebhook> found = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            parse(ids.get(i), replies.get(i).get()).filter(stored -> stored.business().equals(business)).ifPresent(found::add);
+        }
+        found.sort(Comparator.comparing((StoredWebhook stored) -> stored.webhook().createdAt()).thenComparing(stored -> stored.webhook().id()));
+        return found;
+    }
+
+    private static List<String> keys(String business, String id) {
+        return List.of(RedisKeys.webhook(id), RedisKeys.webhooks(business), RedisKeys.webhookTypes(business));
+    }
+
+    private static Optional<StoredWebhook> parse(String id, Map<String, String> hash) {
+        if (hash.get("business") == null) {
+            return Optional.empty();
+        }
+        String events = hash.getOrDefault("events", "");
+        Webhook webhook = new Webhook(id, hash.get("url"), events.isEmpty() ? List.of() : Arrays.asList(events.split(",")),
+                hash.getOrDefault("description", ""), hash.get("created_at"), Boolean.parseBoolean(hash.get("disabled")));
+        String until = hash.getOrDefault("previous_until", "");
+        return Optional.of(new StoredWebhook(webhook, hash.get("business"), hash.get("secret"),
+                blankToNull(hash.get("previous_secret")), until.isEmpty() ? null : Instant.parse(until)));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+}
