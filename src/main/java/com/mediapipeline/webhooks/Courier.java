@@ -33,6 +33,7 @@ import java.util.logging.Logger;
 public class Courier {
 
     private static final Logger LOG = Logger.getLogger(Courier.class.getName());
+    private static final String DELIVERIES = "Webhook events by outcome: delivered, or failed (attempts exhausted, endpoint deleted or disabled)";
     /** Attempts in flight on this instance at once; a slow receiver holds one for up to the timeout. */
     private static final int PARALLEL = 8;
     private static final long IDLE_POLL_MILLIS = 250;
@@ -58,12 +59,11 @@ public class Courier {
     ManagedThreadFactory threads;
 
     @Inject
-    @Metric(name = "webhooks.deliveries", tags = "outcome=delivered", absolute = true, description = "Webhook events delivered")
+    @Metric(name = "webhooks.deliveries", tags = "outcome=delivered", absolute = true, description = DELIVERIES)
     Counter delivered;
 
     @Inject
-    @Metric(name = "webhooks.deliveries", tags = "outcome=failed", absolute = true,
-            description = "Webhook events given up on (attempts exhausted, or the endpoint gone or disabled)")
+    @Metric(name = "webhooks.deliveries", tags = "outcome=failed", absolute = true, description = DELIVERIES)
     Counter failed;
 
     @Inject

@@ -86,9 +86,9 @@ public final class WebhookReceiver implements AutoCloseable {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         int status;
         synchronized (this) {
-            calls.add(new Call(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()),
-                    body, System.currentTimeMillis()));
             status = answers.isEmpty() ? otherwise : answers.poll();
+            calls.add(new Call(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()),
+                    body, System.currentTimeMillis(), status));
         }
         try {
             Thread.sleep(delay.toMillis());
@@ -105,7 +105,7 @@ public final class WebhookReceiver implements AutoCloseable {
     }
 
     /** One request the receiver got. */
-    public record Call(String method, String path, Map<String, List<String>> headers, String body, long receivedAtMillis) {
+    public record Call(String method, String path, Map<String, List<String>> headers, String body, long receivedAtMillis, int answered) {
 
         public String header(String name) {
             return headers.entrySet().stream().filter(entry -> entry.getKey().equalsIgnoreCase(name))
