@@ -54,6 +54,14 @@ public final class RedisKeys {
         return "webhooks:" + business;
     }
 
+    /** Set of the ids of every webhook endpoint, of every business: for the queue metrics. */
+    public static final String ALL_WEBHOOKS = "webhooks:all";
+
+    /** Sorted set of an endpoint's deliveries not yet over (pending), by when they were created: its queue depth and age. */
+    public static String pendingDeliveries(String webhookId) {
+        return "webhook:pending:" + webhookId;
+    }
+
     /** Set of the event types some enabled endpoint of the business takes: status writes record only these. */
     public static String webhookTypes(String business) {
         return "webhooks:types:" + business;

@@ -18,6 +18,7 @@ import redis.clients.jedis.resps.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +34,7 @@ import java.util.Optional;
 @RedisCall
 public class DeliveryStore {
 
-    /** KEYS: delivery, queue, log, due. ARGV: id, place in line, now ms, retention ms, field pairs. */
+    /** KEYS: delivery, queue, log, due, the endpoint's pending. ARGV: id, place in line, now ms, retention ms, field pairs. */
     private static final String ENQUEUE = """
             if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
             redis.call('HSET', KEYS[1], unpack(ARGV, 5))
@@ -43,6 +44,8 @@ public class DeliveryStore {
             redis.call('PEXPIRE', KEYS[3], ARGV[4])
             redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
             redis.call('PEXPIRE', KEYS[2], ARGV[4])
+            redis.call('ZADD', KEYS[5], ARGV[3], ARGV[1])
+            redis.call('PEXPIRE', KEYS[5], ARGV[4])
             if redis.call('ZRANGE', KEYS[2], 0, 0)[1] == ARGV[1] then
               -- fanned out late (its instance died): the one it now precedes waits again
               local displaced = redis.call('ZRANGE', KEYS[2], 1, 1)[1]
@@ -70,8 +73,8 @@ public class DeliveryStore {
             return 1
             """;
     /**
-     * KEYS: due, delivery, queue. ARGV: id, lease, now ms, retention ms, next attempt ms ('' when it is
-     * over), field pairs. Over, it leaves the line and the next one of the line is due.
+     * KEYS: due, delivery, queue, the endpoint's pending. ARGV: id, lease, now ms, retention ms, next
+     * attempt ms ('' when it is over), field pairs. Over, it leaves the line and the next one of the line is due.
      */
     private static final String FINISH = """
             if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]) or '-1') ~= tonumber(ARGV[2]) then return 0 end
@@ -80,11 +83,12 @@ public class DeliveryStore {
             if ARGV[5] ~= '' then redis.call('ZADD', KEYS[1], ARGV[5], ARGV[1]) return 1 end
             redis.call('ZREM', KEYS[1], ARGV[1])
             redis.call('ZREM', KEYS[3], ARGV[1])
+            redis.call('ZREM', KEYS[4], ARGV[1])
             local next = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
             if next then redis.call('ZADD', KEYS[1], 'NX', ARGV[3], next) end
             return 1
             """;
-    /** KEYS: delivery, replay line, due. ARGV: id, now ms, retention ms, field pairs. -1 unknown, 0 still pending. */
+    /** KEYS: delivery, replay line, due, the endpoint's pending. ARGV: id, now ms, retention ms, field pairs. -1 unknown, 0 still pending. */
     private static final String REPLAY = """
             local status = redis.call('HGET', KEYS[1], 'status')
             if not status then return -1 end
@@ -93,6 +97,8 @@ public class DeliveryStore {
             redis.call('PEXPIRE', KEYS[1], ARGV[3])
             redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
             redis.call('PEXPIRE', KEYS[2], ARGV[3])
+            redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
+            redis.call('PEXPIRE', KEYS[4], ARGV[3])
             if redis.call('ZRANGE', KEYS[2], 0, 0)[1] == ARGV[1] then redis.call('ZADD', KEYS[3], 'NX', ARGV[2], ARGV[1]) end
             return 1
             """;
@@ -137,7 +143,7 @@ public class DeliveryStore {
     @Idempotent
     public void enqueue(Delivery delivery, double place, long nowMillis, Duration retention, String business) {
         redis.eval(ENQUEUE, List.of(RedisKeys.delivery(delivery.id()), delivery.queue(), RedisKeys.deliveryLog(delivery.webhook()),
-                        RedisKeys.DELIVERIES_DUE),
+                        RedisKeys.DELIVERIES_DUE, RedisKeys.pendingDeliveries(delivery.webhook())),
                 args(List.of(delivery.id(), Double.toString(place), Long.toString(nowMillis), Long.toString(retention.toMillis())),
                         "webhook", delivery.webhook(), "business", business, "type", delivery.type(),
                         "upload_id", text(delivery.uploadId()), "sequence", Long.toString(delivery.sequence()), "body", delivery.body(),
@@ -169,7 +175,8 @@ public class DeliveryStore {
 
     /** Records an attempt's outcome if the lease still holds: due again at {@code nextMillis}, or over when null. */
     public boolean finish(Delivery delivery, long lease, long nowMillis, Duration retention, Long nextMillis, String... fields) {
-        return Long.valueOf(1).equals(redis.eval(FINISH, List.of(RedisKeys.DELIVERIES_DUE, RedisKeys.delivery(delivery.id()), delivery.queue()),
+        return Long.valueOf(1).equals(redis.eval(FINISH, List.of(RedisKeys.DELIVERIES_DUE, RedisKeys.delivery(delivery.id()), delivery.queue(),
+                        RedisKeys.pendingDeliveries(delivery.webhook())),
                 args(List.of(delivery.id(), Long.toString(lease), Long.toString(nowMillis), Long.toString(retention.toMillis()),
                         nextMillis == null ? "" : Long.toString(nextMillis)), fields)));
     }
@@ -177,7 +184,7 @@ public class DeliveryStore {
     /** Sends a delivery that is over once more, at the end of its endpoint's replay line; false if it is still pending. */
     public Optional<Boolean> replay(String id, String webhook, long nowMillis, Duration retention, String nowText) {
         String line = RedisKeys.deliveryQueue(webhook, "replay");
-        Object result = redis.eval(REPLAY, List.of(RedisKeys.delivery(id), line, RedisKeys.DELIVERIES_DUE),
+        Object result = redis.eval(REPLAY, List.of(RedisKeys.delivery(id), line, RedisKeys.DELIVERIES_DUE, RedisKeys.pendingDeliveries(webhook)),
                 args(List.of(id, Long.toString(nowMillis), Long.toString(retention.toMillis())), "status", Delivery.PENDING,
                         "attempts", "0", "queue", line, "next_attempt_at", nowText));
         long code = (Long) result;
@@ -224,10 +231,25 @@ public class DeliveryStore {
         return new LogChunk(deliveries, chunk.size() == count, last == null ? 0 : (long) last.getScore(), last == null ? null : last.getElement());
     }
 
-    /** Deliveries waiting (due or in backoff, one per line), and the longest any has waited, for metrics. */
+    /** Every endpoint's pending deliveries: how many, and when the oldest was created (null when none), in one round trip. */
     @Idempotent
-    public long due() {
-        return redis.zcard(RedisKeys.DELIVERIES_DUE);
+    public Map<String, Queue> queues() {
+        List<String> ids = new ArrayList<>(redis.smembers(RedisKeys.ALL_WEBHOOKS));
+        List<Response<Long>> depths = new ArrayList<>();
+        List<Response<List<Tuple>>> oldest = new ArrayList<>();
+        try (Pipeline pipeline = redis.pipelined()) {
+            for (String id : ids) {
+                depths.add(pipeline.zcard(RedisKeys.pendingDeliveries(id)));
+                oldest.add(pipeline.zrangeWithScores(RedisKeys.pendingDeliveries(id), 0, 0));
+            }
+            pipeline.sync();
+        }
+        Map<String, Queue> queues = new HashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            List<Tuple> first = oldest.get(i).get();
+            queues.put(ids.get(i), new Queue(depths.get(i).get(), first.isEmpty() ? null : (long) first.get(0).getScore()));
+        }
+        return queues;
     }
 
     private static List<RecordedEvent> events(List<StreamEntry> entries) {
@@ -252,6 +274,10 @@ public class DeliveryStore {
 
     /** Log entries read, whether more may follow, and the position of the last one read. */
     public record LogChunk(List<Delivery> deliveries, boolean more, long lastMillis, String lastId) {
+    }
+
+    /** An endpoint's pending deliveries: how many, and since when the oldest waits (ms; null when none). */
+    public record Queue(long depth, Long oldestMillis) {
     }
 
     /** Deliveries leased together, and the end of their lease, which is also the lease's token. */

@@ -27,17 +27,19 @@ import java.util.Optional;
 public class WebhookStore {
 
     /**
-     * KEYS: endpoint, the business's set, its types. ARGV: endpoint key prefix, id, create, update or
+     * KEYS: endpoint, the business's set, its types, every endpoint's set. ARGV: endpoint key prefix, id, create, update or
      * delete, field pairs. An update changes only its fields, and only of an endpoint that still exists.
      */
     private static final String SAVE = """
             if ARGV[3] == 'delete' then
               redis.call('DEL', KEYS[1])
               redis.call('SREM', KEYS[2], ARGV[2])
+              redis.call('SREM', KEYS[4], ARGV[2])
             else
               if ARGV[3] == 'update' and redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
               redis.call('HSET', KEYS[1], unpack(ARGV, 4))
               redis.call('SADD', KEYS[2], ARGV[2])
+              redis.call('SADD', KEYS[4], ARGV[2])
             end
             redis.call('DEL', KEYS[3])
             for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do
@@ -109,7 +111,7 @@ public class WebhookStore {
     }
 
     private static List<String> keys(String business, String id) {
-        return List.of(RedisKeys.webhook(id), RedisKeys.webhooks(business), RedisKeys.webhookTypes(business));
+        return List.of(RedisKeys.webhook(id), RedisKeys.webhooks(business), RedisKeys.webhookTypes(business), RedisKeys.ALL_WEBHOOKS);
     }
 
     private static Optional<StoredWebhook> parse(String id, Map<String, String> hash) {

@@ -235,6 +235,21 @@ class WebhooksIT extends ServiceIT {
         assertError(Api.send(acme.request("/api/v1/webhooks/" + webhookId + "/deliveries?cursor=bm90LWEtY3Vyc29y")), 400, "bad_request");
     }
 
+    /** Queue depth and the oldest pending event's age per endpoint; health stays up while the receiver is down. */
+    @Test
+    void metricsShowEachEndpointsQueueAndHealthIgnoresReceivers() throws Exception {
+        Map<String, Object> webhook = register(acme, receiver.url("/backlog"), List.of(EventTypes.CREATED));
+        receiver.answerOtherwise(503);
+        acme.create(10, null, null);
+        receiver.await(now -> !now.isEmpty(), WAIT);
+        String depth = "webhooks_queue_depth{mp_scope=\"application\",webhook=\"" + webhook.get("id") + "\"}";
+        String metrics = com.mediapipeline.testing.Await.until(WAIT, depth + " to count the pending delivery", () -> Api.send(
+                HttpRequest.newBuilder(root("/metrics")).GET()).body(), text -> text.lines().anyMatch(line -> line.startsWith(depth + " 1")));
+        assertTrue(metrics.contains("webhooks_queue_oldest_seconds{mp_scope=\"application\",webhook=\"" + webhook.get("id") + "\"}"), metrics);
+        assertTrue(metrics.contains("webhooks_attempts_total"), metrics);
+        assertEquals(200, Api.send(HttpRequest.newBuilder(root("/health/ready")).GET()).statusCode());
+    }
+
     @Test
     void anotherBusinessSeesNothing() {
         String webhookId = (String) register(acme, receiver.url("/private"), List.of(EventTypes.CREATED)).get("id");
@@ -286,6 +301,10 @@ class WebhooksIT extends ServiceIT {
         HttpResponse<String> log = Api.send(caller.request("/api/v1/webhooks/" + webhookId + "/deliveries" + query));
         assertEquals(200, log.statusCode(), log.body());
         return (List<Map<String, Object>>) Api.json(log.body()).get("deliveries");
+    }
+
+    private java.net.URI root(String path) {
+        return java.net.URI.create(acme.url("").replaceFirst("(//[^/]+)/.*", "$1") + path);
     }
 
     private static HttpResponse<String> sendJson(Api caller, String method, String path, String json) {
