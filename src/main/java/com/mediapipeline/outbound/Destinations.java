@@ -88,14 +88,38 @@ public class Destinations {
             return true;
         }
         byte[] bytes = address.getAddress();
-        if (address instanceof Inet6Address) {
-            boolean uniqueLocal = (bytes[0] & 0xfe) == 0xfc;
-            boolean mappedV4 = Arrays.equals(Arrays.copyOf(bytes, 12), new byte[]{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff});
-            return uniqueLocal || mappedV4 && internal(v4(Arrays.copyOfRange(bytes, 12, 16)));
+        return address instanceof Inet6Address ? internalV6(bytes) : internalV4(bytes);
+    }
+
+    /** Shared (CGNAT), "this network", IETF protocol assignments, benchmarking, reserved and broadcast. */
+    private static boolean internalV4(byte[] bytes) {
+        int first = bytes[0] & 0xff;
+        int second = bytes[1] & 0xff;
+        return first == 0 || first == 100 && (second & 0xc0) == 64 || first == 192 && second == 0 && (bytes[2] & 0xff) == 0
+                || first == 198 && (second & 0xfe) == 18 || first >= 240;
+    }
+
+    /**
+     * Unique local, and every form that carries an IPv4 address inside (mapped, compatible, NAT64, 6to4,
+     * Teredo): judged by the address inside, or refused when it cannot be read out.
+     */
+    private static boolean internalV6(byte[] bytes) {
+        if ((bytes[0] & 0xfe) == 0xfc) {
+            return true;
         }
-        boolean sharedAddressSpace = (bytes[0] & 0xff) == 100 && (bytes[1] & 0xc0) == 64;
-        boolean thisNetwork = bytes[0] == 0;
-        return sharedAddressSpace || thisNetwork;
+        boolean mapped = Arrays.equals(Arrays.copyOf(bytes, 12), new byte[]{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff});
+        boolean compatible = Arrays.equals(Arrays.copyOf(bytes, 12), new byte[12]);
+        boolean nat64 = Arrays.equals(Arrays.copyOf(bytes, 12), new byte[]{0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0});
+        if (mapped || compatible || nat64) {
+            return internal(v4(Arrays.copyOfRange(bytes, 12, 16)));
+        }
+        boolean sixToFour = (bytes[0] & 0xff) == 0x20 && (bytes[1] & 0xff) == 0x02;
+        if (sixToFour) {
+            return internal(v4(Arrays.copyOfRange(bytes, 2, 6)));
+        }
+        boolean teredo = (bytes[0] & 0xff) == 0x20 && bytes[1] == 0x01 && bytes[2] == 0 && bytes[3] == 0;
+        boolean otherNat64 = (bytes[0] & 0xff) == 0 && (bytes[1] & 0xff) == 0x64 && (bytes[2] & 0xff) == 0xff && (bytes[3] & 0xff) == 0x9b;
+        return teredo || otherNat64;
     }
 
     private static InetAddress v4(byte[] bytes) {

@@ -51,7 +51,6 @@ public class ProgressStore {
             redis.call('XADD', KEYS[4], '*', 'event_type', hook, 'event_upload', upload, 'event_sequence', sequence,
                 'event_at', at, unpack(redis.call('HGETALL', KEYS[1])))
             redis.call('ZADD', KEYS[5], sequence, sequence)
-            redis.call('PEXPIRE', KEYS[5], 600000)
             """;
     /**
      * KEYS: hash, tombstone, the business's webhook types, the webhook event stream, the upload's unsent

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.logging.Logger;
 
 /**
@@ -30,6 +32,7 @@ public class RedisConnection {
     static final String URL_SETTING = "mediapipeline.redis.url";
     private static final Logger LOG = Logger.getLogger(RedisConnection.class.getName());
     private static final int TIMEOUT_MS = 2000;
+    private static final int POOL_SIZE = 64;
 
     @Inject
     @ConfigProperty(name = URL_SETTING, defaultValue = "embedded")
@@ -53,9 +56,22 @@ public class RedisConnection {
                 .database(JedisURIHelper.getDBIndex(uri))
                 .ssl(JedisURIHelper.isRedisSSLScheme(uri))
                 .build();
-        client = new JedisPooled(new HostAndPort(uri.getHost(), uri.getPort()), config);
+        client = new JedisPooled(new HostAndPort(uri.getHost(), uri.getPort()), config, pool());
         client.ping();
         LOG.info("Connected to Redis at " + uri.getHost() + ":" + uri.getPort());
+    }
+
+    /**
+     * Room for the request threads' short calls beside the long-held connections (the progress
+     * subscription, the webhook fan-out's blocking read); a call that finds none free within the
+     * timeout fails as Redis being unavailable, rather than waiting without end (the pool's default).
+     */
+    private static ConnectionPoolConfig pool() {
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(POOL_SIZE);
+        pool.setMaxIdle(POOL_SIZE);
+        pool.setMaxWait(Duration.ofMillis(TIMEOUT_MS));
+        return pool;
     }
 
     @Produces

@@ -16,6 +16,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -35,10 +36,17 @@ public class Courier {
     private static final Logger LOG = Logger.getLogger(Courier.class.getName());
     private static final String DELIVERIES = "Webhook events by outcome: delivered, or failed (attempts exhausted, endpoint deleted or disabled)";
     /** Attempts in flight on this instance at once; a slow receiver holds one for up to the timeout. */
-    private static final int PARALLEL = 8;
+    private static final int PARALLEL = 32;
+    /**
+     * Attempts in flight on this instance for one business: one whose receivers hang holds at most these
+     * slots, and the others' deliveries go on in the rest.
+     */
+    private static final int PARALLEL_PER_BUSINESS = 4;
+    /** How soon a delivery put back because its business had all its slots looks again. */
+    private static final long BUSY_BUSINESS_MILLIS = 1000;
     private static final long IDLE_POLL_MILLIS = 250;
     /** How soon a delivery that waits for an earlier event of its upload looks again. */
-    private static final long WAIT_FOR_EARLIER_MILLIS = 500;
+    private static final long WAIT_FOR_EARLIER_MILLIS = 1000;
 
     @Inject
     DeliveryStore deliveries;
@@ -71,6 +79,7 @@ public class Courier {
     Counter attempts;
 
     private final Semaphore slots = new Semaphore(PARALLEL);
+    private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
     private final Semaphore wake = new Semaphore(0);
     private ExecutorService pool;
     private Thread thread;
@@ -83,12 +92,14 @@ public class Courier {
         thread.start();
     }
 
+    /** Attempts cut short here are not recorded: their leases lapse and another instance makes them again. */
     @PreDestroy
-    void stop() {
+    void stop() throws InterruptedException {
         running = false;
         if (thread != null) {
             thread.interrupt();
             pool.shutdownNow();
+            pool.awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 
@@ -122,7 +133,18 @@ public class Courier {
 
     private void attemptReleasing(String id, long lease) {
         try {
-            deliveries.find(id).ifPresent(delivery -> attempt(delivery, lease));
+            Optional<Delivery> delivery = deliveries.find(id);
+            if (delivery.isEmpty()) {
+                deliveries.forget(id);
+            } else if (claim(delivery.get().business())) {
+                try {
+                    attempt(delivery.get(), lease);
+                } finally {
+                    inFlight.computeIfPresent(delivery.get().business(), (business, count) -> count == 1 ? null : count - 1);
+                }
+            } else {
+                deliveries.postpone(delivery.get(), lease, System.currentTimeMillis() + BUSY_BUSINESS_MILLIS);
+            }
         } catch (RuntimeException e) {
             // the lease runs out and another attempt follows
             LOG.log(Level.WARNING, "Webhook delivery " + id + " not attempted: " + e.getMessage());
@@ -130,6 +152,17 @@ public class Courier {
             slots.release();
             wake();
         }
+    }
+
+    /** One of the business's slots, if it has one free. */
+    private boolean claim(String business) {
+        boolean[] claimed = {false};
+        inFlight.compute(business, (key, count) -> {
+            int now = count == null ? 0 : count;
+            claimed[0] = now < PARALLEL_PER_BUSINESS;
+            return claimed[0] ? now + 1 : count;
+        });
+        return claimed[0];
     }
 
     private void attempt(Delivery delivery, long lease) {
@@ -143,13 +176,18 @@ public class Courier {
         }
         attempts.inc();
         HookSender.Reply reply = send(delivery, endpoint.get());
+        if (Thread.currentThread().isInterrupted()) {
+            return;
+        }
         int made = delivery.attempts() + 1;
         if (reply.success()) {
-            record(delivery, lease, null, Delivery.DELIVERED, made, reply);
-            delivered.inc();
+            if (record(delivery, lease, null, Delivery.DELIVERED, made, reply)) {
+                delivered.inc();
+            }
         } else if (reply.status() == 410) {
-            webhooks.update(endpoint.get().business(), delivery.webhook(), Map.of("disabled", "true"));
-            giveUp(delivery, lease, reply, "410 Gone: the endpoint is disabled", made);
+            if (giveUp(delivery, lease, reply, "410 Gone: the endpoint is disabled", made)) {
+                webhooks.update(endpoint.get().business(), delivery.webhook(), Map.of("disabled", "true"));
+            }
         } else if (made >= settings.maxAttempts()) {
             giveUp(delivery, lease, reply, reply.error(), made);
         } else {
@@ -168,17 +206,21 @@ public class Courier {
         }
     }
 
-    private void giveUp(Delivery delivery, long lease, HookSender.Reply reply, String why, Integer made) {
+    /** Marks the delivery failed, if the lease still holds; whether it did. */
+    private boolean giveUp(Delivery delivery, long lease, HookSender.Reply reply, String why, Integer made) {
         HookSender.Reply last = reply == null ? new HookSender.Reply(0, "", why, 0) : new HookSender.Reply(reply.status(), reply.body(),
                 why == null ? "HTTP " + reply.status() : why, reply.latencyMillis());
-        record(delivery, lease, null, Delivery.FAILED, made == null ? delivery.attempts() : made, last);
-        failed.inc();
-        LOG.warning(() -> "Webhook " + delivery.id() + " to " + delivery.webhook() + " failed: " + last.error());
+        boolean recorded = record(delivery, lease, null, Delivery.FAILED, made == null ? delivery.attempts() : made, last);
+        if (recorded) {
+            failed.inc();
+            LOG.warning(() -> "Webhook " + delivery.id() + " to " + delivery.webhook() + " failed: " + last.error());
+        }
+        return recorded;
     }
 
-    private void record(Delivery delivery, long lease, Long next, String status, int made, HookSender.Reply reply) {
+    private boolean record(Delivery delivery, long lease, Long next, String status, int made, HookSender.Reply reply) {
         long now = System.currentTimeMillis();
-        deliveries.finish(delivery, lease, now, settings.logRetention(), next, "status", status, "attempts", Integer.toString(made),
+        return deliveries.finish(delivery, lease, now, settings.logRetention(), next, "status", status, "attempts", Integer.toString(made),
                 "last_status_code", reply.status() == 0 ? "" : Integer.toString(reply.status()),
                 "last_error", reply.success() ? "" : errorOf(reply), "latency_ms", Long.toString(reply.latencyMillis()),
                 "next_attempt_at", next == null ? "" : Instant.ofEpochMilli(next).toString());

@@ -6,7 +6,7 @@ import java.util.Map;
  * One event for one endpoint, as stored: its body (the same bytes on every attempt), where it waits in
  * line ({@code queue}, ordered by {@code sequence}) and how its attempts went.
  */
-record Delivery(String id, String webhook, String type, String uploadId, long sequence, String body, String queue,
+record Delivery(String id, String webhook, String business, String type, String uploadId, long sequence, String body, String queue,
                 String status, int attempts, Integer lastStatusCode, String lastError, Long latencyMs, String nextAttemptAt,
                 String createdAt) {
 
@@ -15,7 +15,7 @@ record Delivery(String id, String webhook, String type, String uploadId, long se
     static final String FAILED = "failed";
 
     static Delivery of(String id, Map<String, String> hash) {
-        return new Delivery(id, hash.get("webhook"), hash.get("type"), blankToNull(hash.get("upload_id")),
+        return new Delivery(id, hash.get("webhook"), hash.get("business"), hash.get("type"), blankToNull(hash.get("upload_id")),
                 Long.parseLong(hash.getOrDefault("sequence", "0")), hash.get("body"), hash.get("queue"), hash.get("status"),
                 Integer.parseInt(hash.getOrDefault("attempts", "0")), number(hash.get("last_status_code"), Integer::valueOf),
                 blankToNull(hash.get("last_error")), number(hash.get("latency_ms"), Long::valueOf), blankToNull(hash.get("next_attempt_at")),

@@ -11,12 +11,14 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** An endpoint's deliveries, newest first and pageable by an opaque cursor; and their replay. */
 @ApplicationScoped
 public class DeliveryLog {
 
     static final int PAGE = 50;
+    private static final Pattern DELIVERY_ID = Pattern.compile("msg_[0-9a-f]{32}");
     /** Entries one request reads at most while it filters by status: a page may come back short, with a cursor. */
     private static final int SCAN_LIMIT = 1000;
     private static final Set<String> STATUSES = Set.of(Delivery.PENDING, Delivery.DELIVERED, Delivery.FAILED);
@@ -26,9 +28,6 @@ public class DeliveryLog {
 
     @Inject
     DeliveryStore deliveries;
-
-    @Inject
-    WebhookSettings settings;
 
     @Inject
     Courier courier;
@@ -58,10 +57,13 @@ public class DeliveryLog {
     /** Sends the delivery again, with its webhook-id, once every earlier replay of the endpoint is done. */
     public Delivery.Entry retry(String business, String webhookId, String deliveryId) {
         webhooks.find(business, webhookId);
+        if (deliveryId == null || !DELIVERY_ID.matcher(deliveryId).matches()) {
+            throw new ApiException(ErrorCode.DELIVERY_NOT_FOUND);
+        }
         deliveries.find(deliveryId).filter(delivery -> delivery.webhook().equals(webhookId))
                 .orElseThrow(() -> new ApiException(ErrorCode.DELIVERY_NOT_FOUND));
         Instant now = Instant.now();
-        boolean replayed = deliveries.replay(deliveryId, webhookId, now.toEpochMilli(), settings.logRetention(), now.toString())
+        boolean replayed = deliveries.replay(deliveryId, webhookId, now.toEpochMilli(), now.toString())
                 .orElseThrow(() -> new ApiException(ErrorCode.DELIVERY_NOT_FOUND));
         if (!replayed) {
             throw new ApiException(ErrorCode.DELIVERY_PENDING);

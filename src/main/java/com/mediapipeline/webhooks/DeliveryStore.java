@@ -28,7 +28,8 @@ import java.util.Optional;
  * consumer group; fanned out, each becomes a delivery per endpoint, in line behind the earlier events
  * of its upload to that endpoint. Only the first of a line is due; an instance attempting one holds it
  * by its score in the due set (the end of its lease), and every outcome is written only if that lease
- * is still the one in the set: a lease checked with the write, not before it.
+ * is still the one in the set: a lease checked with the write, not before it. What is pending has no
+ * TTL, so that no wait, however long, loses it; a delivery that is over is kept for the log's retention.
  */
 @ApplicationScoped
 @RedisCall
@@ -38,14 +39,11 @@ public class DeliveryStore {
     private static final String ENQUEUE = """
             if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
             redis.call('HSET', KEYS[1], unpack(ARGV, 5))
-            redis.call('PEXPIRE', KEYS[1], ARGV[4])
             redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
             redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', tonumber(ARGV[3]) - tonumber(ARGV[4]))
             redis.call('PEXPIRE', KEYS[3], ARGV[4])
             redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
-            redis.call('PEXPIRE', KEYS[2], ARGV[4])
             redis.call('ZADD', KEYS[5], ARGV[3], ARGV[1])
-            redis.call('PEXPIRE', KEYS[5], ARGV[4])
             if redis.call('ZRANGE', KEYS[2], 0, 0)[1] == ARGV[1] then
               -- fanned out late (its instance died): the one it now precedes waits again
               local displaced = redis.call('ZRANGE', KEYS[2], 1, 1)[1]
@@ -79,8 +77,8 @@ public class DeliveryStore {
     private static final String FINISH = """
             if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]) or '-1') ~= tonumber(ARGV[2]) then return 0 end
             redis.call('HSET', KEYS[2], unpack(ARGV, 6))
-            redis.call('PEXPIRE', KEYS[2], ARGV[4])
             if ARGV[5] ~= '' then redis.call('ZADD', KEYS[1], ARGV[5], ARGV[1]) return 1 end
+            redis.call('PEXPIRE', KEYS[2], ARGV[4])
             redis.call('ZREM', KEYS[1], ARGV[1])
             redis.call('ZREM', KEYS[3], ARGV[1])
             redis.call('ZREM', KEYS[4], ARGV[1])
@@ -88,17 +86,21 @@ public class DeliveryStore {
             if next then redis.call('ZADD', KEYS[1], 'NX', ARGV[3], next) end
             return 1
             """;
-    /** KEYS: delivery, replay line, due, the endpoint's pending. ARGV: id, now ms, retention ms, field pairs. -1 unknown, 0 still pending. */
+    /** KEYS: due. ARGV: id, lease, when it is due again. */
+    private static final String POSTPONE = """
+            if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]) or '-1') ~= tonumber(ARGV[2]) then return 0 end
+            redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+            return 1
+            """;
+    /** KEYS: delivery, replay line, due, the endpoint's pending. ARGV: id, now ms, field pairs. -1 unknown, 0 still pending. */
     private static final String REPLAY = """
             local status = redis.call('HGET', KEYS[1], 'status')
             if not status then return -1 end
             if status == 'pending' then return 0 end
-            redis.call('HSET', KEYS[1], unpack(ARGV, 4))
-            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+            redis.call('PERSIST', KEYS[1])
             redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
-            redis.call('PEXPIRE', KEYS[2], ARGV[3])
             redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
-            redis.call('PEXPIRE', KEYS[4], ARGV[3])
             if redis.call('ZRANGE', KEYS[2], 0, 0)[1] == ARGV[1] then redis.call('ZADD', KEYS[3], 'NX', ARGV[2], ARGV[1]) end
             return 1
             """;
@@ -109,6 +111,10 @@ public class DeliveryStore {
             redis.call('XDEL', KEYS[1], ARGV[2])
             return 1
             """;
+
+    /** The fields of a log entry: all but the body. */
+    private static final String[] ENTRY_FIELDS = {"webhook", "business", "type", "upload_id", "sequence", "queue", "status", "attempts",
+        "last_status_code", "last_error", "latency_ms", "next_attempt_at", "created_at"};
 
     @Inject
     JedisPooled redis;
@@ -133,19 +139,23 @@ public class DeliveryStore {
         return read == null || read.isEmpty() ? List.of() : events(read.get(0).getValue());
     }
 
-    /** Events read by an instance that has not finished them for {@code idle}: taken over by this one. */
-    public List<RecordedEvent> takeOver(String consumer, Duration idle, int count) {
-        return events(redis.xautoclaim(RedisKeys.WEBHOOK_EVENTS, RedisKeys.WEBHOOK_EVENTS_GROUP, consumer, idle.toMillis(),
-                new StreamEntryID(0, 0), XAutoClaimParams.xAutoClaimParams().count(count)).getValue());
+    /**
+     * Events read by an instance that has not finished them for {@code idle}: taken over by this one,
+     * scanning the pending ones from {@code from} (a stream id); the answer says where the scan goes on.
+     */
+    public Claimed takeOver(String consumer, Duration idle, int count, String from) {
+        Map.Entry<StreamEntryID, List<StreamEntry>> claimed = redis.xautoclaim(RedisKeys.WEBHOOK_EVENTS, RedisKeys.WEBHOOK_EVENTS_GROUP,
+                consumer, idle.toMillis(), new StreamEntryID(from), XAutoClaimParams.xAutoClaimParams().count(count));
+        return new Claimed(events(claimed.getValue()), claimed.getKey().toString());
     }
 
     /** Puts a delivery in its line (once: a second fan-out of one event changes nothing). */
     @Idempotent
-    public void enqueue(Delivery delivery, double place, long nowMillis, Duration retention, String business) {
+    public void enqueue(Delivery delivery, double place, long nowMillis, Duration retention) {
         redis.eval(ENQUEUE, List.of(RedisKeys.delivery(delivery.id()), delivery.queue(), RedisKeys.deliveryLog(delivery.webhook()),
                         RedisKeys.DELIVERIES_DUE, RedisKeys.pendingDeliveries(delivery.webhook())),
                 args(List.of(delivery.id(), Double.toString(place), Long.toString(nowMillis), Long.toString(retention.toMillis())),
-                        "webhook", delivery.webhook(), "business", business, "type", delivery.type(),
+                        "webhook", delivery.webhook(), "business", delivery.business(), "type", delivery.type(),
                         "upload_id", text(delivery.uploadId()), "sequence", Long.toString(delivery.sequence()), "body", delivery.body(),
                         "queue", delivery.queue(), "status", Delivery.PENDING, "attempts", "0", "created_at", delivery.createdAt(),
                         "next_attempt_at", delivery.createdAt()));
@@ -181,12 +191,28 @@ public class DeliveryStore {
                         nextMillis == null ? "" : Long.toString(nextMillis)), fields)));
     }
 
+    /** Puts a leased delivery back, due at {@code laterMillis}, if the lease still holds; nothing was attempted. */
+    public void postpone(Delivery delivery, long lease, long laterMillis) {
+        redis.eval(POSTPONE, List.of(RedisKeys.DELIVERIES_DUE), List.of(delivery.id(), Long.toString(lease), Long.toString(laterMillis)));
+    }
+
+    /** Drops an id from the due set whose delivery is gone (Redis lost it): nothing is left to attempt. */
+    public void forget(String id) {
+        redis.zrem(RedisKeys.DELIVERIES_DUE, id);
+    }
+
+    /** How many deliveries wait in a line. */
+    @Idempotent
+    public long waiting(String queue) {
+        return redis.zcard(queue);
+    }
+
     /** Sends a delivery that is over once more, at the end of its endpoint's replay line; false if it is still pending. */
-    public Optional<Boolean> replay(String id, String webhook, long nowMillis, Duration retention, String nowText) {
+    public Optional<Boolean> replay(String id, String webhook, long nowMillis, String nowText) {
         String line = RedisKeys.deliveryQueue(webhook, "replay");
         Object result = redis.eval(REPLAY, List.of(RedisKeys.delivery(id), line, RedisKeys.DELIVERIES_DUE, RedisKeys.pendingDeliveries(webhook)),
-                args(List.of(id, Long.toString(nowMillis), Long.toString(retention.toMillis())), "status", Delivery.PENDING,
-                        "attempts", "0", "queue", line, "next_attempt_at", nowText));
+                args(List.of(id, Long.toString(nowMillis)), "status", Delivery.PENDING,
+                        "attempts", "0", "queue", line, "next_attempt_at", nowText, "last_status_code", "", "last_error", "", "latency_ms", ""));
         long code = (Long) result;
         return code < 0 ? Optional.empty() : Optional.of(code == 1);
     }
@@ -215,14 +241,20 @@ public class DeliveryStore {
         if (chunk.size() < count) {
             chunk.addAll(redis.zrevrangeByScoreWithScores(key, below, "-inf", 0, count - chunk.size()));
         }
-        List<Response<Map<String, String>>> replies = new ArrayList<>();
+        List<Response<List<String>>> replies = new ArrayList<>();
         try (Pipeline pipeline = redis.pipelined()) {
-            chunk.forEach(entry -> replies.add(pipeline.hgetAll(RedisKeys.delivery(entry.getElement()))));
+            chunk.forEach(entry -> replies.add(pipeline.hmget(RedisKeys.delivery(entry.getElement()), ENTRY_FIELDS)));
             pipeline.sync();
         }
         List<Delivery> deliveries = new ArrayList<>();
         for (int i = 0; i < chunk.size(); i++) {
-            Map<String, String> hash = replies.get(i).get();
+            Map<String, String> hash = new HashMap<>();
+            List<String> values = replies.get(i).get();
+            for (int field = 0; field < ENTRY_FIELDS.length; field++) {
+                if (values.get(field) != null) {
+                    hash.put(ENTRY_FIELDS[field], values.get(field));
+                }
+            }
             if (hash.get("webhook") != null) {
                 deliveries.add(Delivery.of(chunk.get(i).getElement(), hash));
             }
@@ -266,6 +298,10 @@ public class DeliveryStore {
 
     private static String text(Object value) {
         return value == null ? "" : value.toString();
+    }
+
+    /** Events taken over, and the stream id the next scan starts from ("0-0": from the start again). */
+    public record Claimed(List<RecordedEvent> events, String next) {
     }
 
     /** An event as the status write recorded it: its stream entry's id, and its fields (event_* and the status hash's). */

@@ -3,6 +3,7 @@ package com.mediapipeline.webhooks;
 import com.mediapipeline.config.JsonMapping;
 import com.mediapipeline.progress.UploadStatus;
 import com.mediapipeline.redis.RedisKeys;
+import com.mediapipeline.redis.RedisUnavailableException;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
@@ -75,6 +76,7 @@ public class Dispatcher {
     private void run() {
         boolean grouped = false;
         long tookOverAt = 0;
+        String claimFrom = "0-0";
         while (running) {
             try {
                 if (!grouped) {
@@ -84,7 +86,9 @@ public class Dispatcher {
                 }
                 if (System.currentTimeMillis() - tookOverAt > ABANDONED.toMillis() / 2) {
                     tookOverAt = System.currentTimeMillis();
-                    fanOut(deliveries.takeOver(consumer, ABANDONED, BATCH));
+                    DeliveryStore.Claimed claimed = deliveries.takeOver(consumer, ABANDONED, BATCH, claimFrom);
+                    claimFrom = claimed.next();
+                    fanOut(claimed.events());
                 }
                 fanOut(deliveries.read(consumer, BATCH, BLOCK));
             } catch (RuntimeException e) {
@@ -99,28 +103,48 @@ public class Dispatcher {
 
     private void fanOut(List<DeliveryStore.RecordedEvent> entries) {
         for (DeliveryStore.RecordedEvent entry : entries) {
-            Map<String, String> fields = entry.fields();
-            String type = fields.get("event_type");
-            String upload = fields.get("event_upload");
-            long sequence = Long.parseLong(fields.get("event_sequence"));
-            String business = fields.getOrDefault("business", "");
-            String body = payload(type, fields.get("event_at"), upload, sequence, fields);
-            long createdMillis = Instant.parse(fields.get("event_at")).toEpochMilli();
-            for (StoredWebhook stored : webhooks.all(business)) {
-                Webhook webhook = stored.webhook();
-                if (webhook.takes(type)) {
-                    String id = "msg_" + UUID.nameUUIDFromBytes((entry.id() + "/" + webhook.id()).getBytes(StandardCharsets.UTF_8))
-                            .toString().replace("-", "");
-                    deliveries.enqueue(new Delivery(id, webhook.id(), type, upload, sequence, body,
-                                    RedisKeys.deliveryQueue(webhook.id(), upload), Delivery.PENDING, 0, null, null, null,
-                                    null, fields.get("event_at")),
-                            sequence, createdMillis, settings.logRetention(), business);
-                }
+            try {
+                fanOut(entry);
+            } catch (RedisUnavailableException e) {
+                throw e;
+            } catch (RuntimeException unreadable) {
+                // an entry this code cannot read would stop every event behind it, on every instance
+                LOG.log(Level.SEVERE, "Dropped webhook event " + entry.id() + " that cannot be fanned out: " + entry.fields(), unreadable);
+                deliveries.fannedOut(entry.id(), entry.fields().getOrDefault("event_upload", ""),
+                        parseOr(entry.fields().get("event_sequence")));
             }
-            deliveries.fannedOut(entry.id(), upload, sequence);
         }
         if (!entries.isEmpty()) {
             courier.wake();
+        }
+    }
+
+    private void fanOut(DeliveryStore.RecordedEvent entry) {
+        Map<String, String> fields = entry.fields();
+        String type = fields.get("event_type");
+        String upload = fields.get("event_upload");
+        long sequence = Long.parseLong(fields.get("event_sequence"));
+        String business = fields.getOrDefault("business", "");
+        String body = payload(type, fields.get("event_at"), upload, sequence, fields);
+        long createdMillis = Instant.parse(fields.get("event_at")).toEpochMilli();
+        for (StoredWebhook stored : webhooks.all(business)) {
+            Webhook webhook = stored.webhook();
+            if (webhook.takes(type)) {
+                String id = "msg_" + UUID.nameUUIDFromBytes((entry.id() + "/" + webhook.id()).getBytes(StandardCharsets.UTF_8))
+                        .toString().replace("-", "");
+                deliveries.enqueue(new Delivery(id, webhook.id(), business, type, upload, sequence, body,
+                                RedisKeys.deliveryQueue(webhook.id(), upload), Delivery.PENDING, 0, null, null, null, null, fields.get("event_at")),
+                        sequence, createdMillis, settings.logRetention());
+            }
+        }
+        deliveries.fannedOut(entry.id(), upload, sequence);
+    }
+
+    private static long parseOr(String sequence) {
+        try {
+            return Long.parseLong(sequence);
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 

@@ -45,7 +45,10 @@ public class WebhookSettings {
         InvalidSettingException.require(maxAttempts >= 1 && maxAttempts <= 30, MAX_ATTEMPTS_SETTING, "must be 1 to 30, was " + maxAttempts);
         InvalidSettingException.require(progressInterval.toMillis() >= 100, PROGRESS_INTERVAL_SETTING,
                 "must be at least 100 ms, was " + progressInterval);
-        InvalidSettingException.require(logRetention.toMinutes() >= 1, LOG_RETENTION_SETTING, "must be at least a minute, was " + logRetention);
+        Duration retries = retryWindow().plus(lease());
+        InvalidSettingException.require(logRetention.compareTo(retries) > 0, LOG_RETENTION_SETTING,
+                "must be longer than the retries of one delivery (" + retries + " with " + RETRY_BASE_SETTING + " and " + MAX_ATTEMPTS_SETTING
+                        + "), so that the log shows every pending one; was " + logRetention);
     }
 
     public Duration retryBase() {
@@ -62,6 +65,11 @@ public class WebhookSettings {
 
     public Duration logRetention() {
         return logRetention;
+    }
+
+    /** The longest a delivery can take from its first attempt to its last: every backoff at its +20 %. */
+    Duration retryWindow() {
+        return Duration.ofMillis(Math.round(retryBase.toMillis() * (Math.pow(2, maxAttempts - 1) - 1) * 1.2));
     }
 
     /** How long one instance holds a delivery it attempts: past it, another instance takes it over. */

@@ -27,19 +27,29 @@ import java.util.Optional;
 public class WebhookStore {
 
     /**
-     * KEYS: endpoint, the business's set, its types, every endpoint's set. ARGV: endpoint key prefix, id, create, update or
-     * delete, field pairs. An update changes only its fields, and only of an endpoint that still exists.
+     * KEYS: endpoint, the business's set, its types, every endpoint's set. ARGV: endpoint key prefix, id,
+     * mode, most endpoints of a business, field pairs. Create writes a new endpoint unless the business
+     * has the most already (-1); update changes only its fields, and only of an endpoint that still
+     * exists (0 if gone); rotate makes the pair (new secret, until) current, and the current one previous.
      */
     private static final String SAVE = """
             if ARGV[3] == 'delete' then
               redis.call('DEL', KEYS[1])
               redis.call('SREM', KEYS[2], ARGV[2])
               redis.call('SREM', KEYS[4], ARGV[2])
-            else
-              if ARGV[3] == 'update' and redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-              redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+            elseif ARGV[3] == 'create' then
+              if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[4]) then return -1 end
+              redis.call('HSET', KEYS[1], unpack(ARGV, 5))
               redis.call('SADD', KEYS[2], ARGV[2])
               redis.call('SADD', KEYS[4], ARGV[2])
+            else
+              if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+              if ARGV[3] == 'rotate' then
+                local current = redis.call('HGET', KEYS[1], 'secret')
+                redis.call('HSET', KEYS[1], 'secret', ARGV[5], 'previous_secret', current, 'previous_until', ARGV[6])
+              else
+                redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+              end
             end
             redis.call('DEL', KEYS[3])
             for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do
@@ -54,12 +64,12 @@ public class WebhookStore {
     @Inject
     JedisPooled redis;
 
-    @Idempotent
-    public void create(StoredWebhook stored) {
+    /** Stores a new endpoint, unless its business has {@code most} already; whether it did. */
+    public boolean create(StoredWebhook stored, int most) {
         Webhook webhook = stored.webhook();
-        save(stored.business(), webhook.id(), "create", "business", stored.business(), "url", webhook.url(),
+        return save(stored.business(), webhook.id(), "create", most, "business", stored.business(), "url", webhook.url(),
                 "events", String.join(",", webhook.events()), "description", webhook.description(), "created_at", webhook.createdAt(),
-                "disabled", Boolean.toString(webhook.disabled()), "secret", stored.secret(), "previous_secret", "", "previous_until", "");
+                "disabled", Boolean.toString(webhook.disabled()), "secret", stored.secret(), "previous_secret", "", "previous_until", "") == 1;
     }
 
     /** Sets these fields of an endpoint that still exists; false if it is gone. */
@@ -67,18 +77,23 @@ public class WebhookStore {
     public boolean update(String business, String id, Map<String, String> fields) {
         List<String> pairs = new ArrayList<>();
         fields.forEach((field, value) -> pairs.addAll(List.of(field, value)));
-        return save(business, id, "update", pairs.toArray(String[]::new));
+        return save(business, id, "update", 0, pairs.toArray(String[]::new)) == 1;
+    }
+
+    /** Makes {@code secret} the endpoint's, and its current one the previous, valid until {@code until}; false if it is gone. */
+    public boolean rotate(String business, String id, String secret, Instant until) {
+        return save(business, id, "rotate", 0, secret, until.toString()) == 1;
     }
 
     @Idempotent
     public void delete(String business, String id) {
-        save(business, id, "delete");
+        save(business, id, "delete", 0);
     }
 
-    private boolean save(String business, String id, String mode, String... pairs) {
-        List<String> args = new ArrayList<>(List.of(RedisKeys.webhook(""), id, mode));
+    private long save(String business, String id, String mode, int most, String... pairs) {
+        List<String> args = new ArrayList<>(List.of(RedisKeys.webhook(""), id, mode, Integer.toString(most)));
         args.addAll(List.of(pairs));
-        return Long.valueOf(1).equals(redis.eval(SAVE, keys(business, id), args));
+        return (Long) redis.eval(SAVE, keys(business, id), args);
     }
 
     /** The endpoint, whoever it belongs to: for deliveries, which carry no caller. */

@@ -16,13 +16,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /** A business's endpoints: registered, changed, deleted, their secrets rotated, pinged. */
 @ApplicationScoped
 public class Webhooks {
 
-    static final int MAX_PER_BUSINESS = 100;
+    static final int MAX_PER_BUSINESS = 25;
+    private static final Pattern ID = Pattern.compile("wh_[0-9a-f]{32}");
     private static final int MAX_URL = 2048;
+    static final int MAX_PENDING_PINGS = 10;
     private static final int MAX_DESCRIPTION = 1000;
     /** After a rotation the previous secret signs beside the new one this long. */
     static final Duration ROTATION_OVERLAP = Duration.ofHours(24);
@@ -46,14 +49,13 @@ public class Webhooks {
         if (request == null || request.url() == null || request.events() == null) {
             throw new ApiException(ErrorCode.INVALID_WEBHOOK, "A webhook needs a url and a list of events");
         }
-        if (store.all(business).size() >= MAX_PER_BUSINESS) {
-            throw new ApiException(ErrorCode.INVALID_WEBHOOK, "A business has at most " + MAX_PER_BUSINESS + " webhooks");
-        }
         Webhook webhook = new Webhook("wh_" + UUID.randomUUID().toString().replace("-", ""), checkedUrl(request.url()),
                 checkedEvents(request.events()), checkedDescription(request.description()), Instant.now().toString(),
                 Boolean.TRUE.equals(request.disabled()));
         String secret = Signatures.newSecret();
-        store.create(new StoredWebhook(webhook, business, secret, null, null));
+        if (!store.create(new StoredWebhook(webhook, business, secret, null, null), MAX_PER_BUSINESS)) {
+            throw new ApiException(ErrorCode.INVALID_WEBHOOK, "A business has at most " + MAX_PER_BUSINESS + " webhooks");
+        }
         return Created.of(webhook, secret);
     }
 
@@ -96,28 +98,36 @@ public class Webhooks {
     public Created rotate(String business, String id) {
         StoredWebhook stored = find(business, id);
         String secret = Signatures.newSecret();
-        if (!store.update(business, id, Map.of("secret", secret, "previous_secret", stored.secret(),
-                "previous_until", Instant.now().plus(ROTATION_OVERLAP).toString()))) {
+        if (!store.rotate(business, id, secret, Instant.now().plus(ROTATION_OVERLAP))) {
             throw new ApiException(ErrorCode.WEBHOOK_NOT_FOUND);
         }
         return Created.of(stored.webhook(), secret);
     }
 
-    /** A {@code ping} event for the endpoint, in its own line so that it waits for no upload's events. */
+    /**
+     * A {@code ping} event for the endpoint, in its own line so that it waits for no upload's events; at
+     * most {@value #MAX_PENDING_PINGS} waiting at once, so that pings cannot pile up while a receiver is down.
+     */
     public Delivery.Entry ping(String business, String id) {
         StoredWebhook stored = find(business, id);
+        if (deliveries.waiting(RedisKeys.deliveryQueue(id, "ping")) >= MAX_PENDING_PINGS) {
+            throw new ApiException(ErrorCode.DELIVERY_PENDING, "Pings of this webhook are still pending; wait for them");
+        }
         Instant now = Instant.now();
         String deliveryId = "msg_" + UUID.randomUUID().toString().replace("-", "");
         String body = Json.createObjectBuilder().add("type", EventTypes.PING).add("timestamp", now.toString())
                 .add("data", Json.createObjectBuilder().add("webhook_id", id)).build().toString();
-        Delivery delivery = new Delivery(deliveryId, id, EventTypes.PING, null, 0, body, RedisKeys.deliveryQueue(id, "ping"),
+        Delivery delivery = new Delivery(deliveryId, id, stored.business(), EventTypes.PING, null, 0, body, RedisKeys.deliveryQueue(id, "ping"),
                 Delivery.PENDING, 0, null, null, null, now.toString(), now.toString());
-        deliveries.enqueue(delivery, now.toEpochMilli(), now.toEpochMilli(), settings.logRetention(), stored.business());
+        deliveries.enqueue(delivery, now.toEpochMilli(), now.toEpochMilli(), settings.logRetention());
         courier.wake();
         return delivery.entry();
     }
 
     StoredWebhook find(String business, String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new ApiException(ErrorCode.WEBHOOK_NOT_FOUND);
+        }
         return store.find(business, id).orElseThrow(() -> new ApiException(ErrorCode.WEBHOOK_NOT_FOUND));
     }
 
@@ -135,7 +145,7 @@ public class Webhooks {
     }
 
     private static List<String> checkedEvents(List<String> events) {
-        List<String> unknown = events.stream().filter(event -> !EventTypes.ALL.contains(event)).toList();
+        List<String> unknown = events.stream().filter(event -> event == null || !EventTypes.ALL.contains(event)).toList();
         if (events.isEmpty() || !unknown.isEmpty()) {
             throw new ApiException(ErrorCode.INVALID_WEBHOOK, "events must name one or more of " + EventTypes.ALL
                     + (unknown.isEmpty() ? "" : "; unknown: " + unknown));

@@ -55,7 +55,7 @@ class WebhookDurabilityIT {
         Path storage = Files.createDirectories(TestEnvironment.workDir().resolve("webhooks-" + System.nanoTime()));
         String[] options = {"-Dmediapipeline.redis.url=redis://127.0.0.1:" + redisPort,
                 "-Dmediapipeline.webhooks.allowed-hosts=127.0.0.1", "-Dmediapipeline.webhooks.retry-base=PT0.1S",
-                "-Dmediapipeline.webhooks.max-attempts=30", "-Dmediapipeline.webhooks.timeout=PT1S"};
+                "-Dmediapipeline.webhooks.max-attempts=15", "-Dmediapipeline.webhooks.timeout=PT1S"};
         a = new ServiceProcess(storage, ServiceProcess.reservedPort(1), options);
         b = new ServiceProcess(storage, ServiceProcess.reservedPort(2), options);
         ServiceProcess.startAll(a, b);
