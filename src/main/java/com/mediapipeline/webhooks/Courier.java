@@ -94,12 +94,16 @@ public class Courier {
 
     /** Attempts cut short here are not recorded: their leases lapse and another instance makes them again. */
     @PreDestroy
-    void stop() throws InterruptedException {
+    void stop() {
         running = false;
         if (thread != null) {
             thread.interrupt();
             pool.shutdownNow();
-            pool.awaitTermination(5, TimeUnit.SECONDS);
+            try {
+                pool.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -250,6 +250,26 @@ class WebhooksIT extends ServiceIT {
         assertEquals(200, Api.send(HttpRequest.newBuilder(root("/health/ready")).GET()).statusCode());
     }
 
+    /** A business whose receiver hangs holds a few of the instance's attempts, never all: another's events still go at once. */
+    @Test
+    void aHangingReceiverDoesNotHoldUpAnotherBusiness() throws Exception {
+        register(acme, receiver.url("/hangs"), List.of(EventTypes.CREATED));
+        receiver.delay(Duration.ofSeconds(3));
+        try (WebhookReceiver other = WebhookReceiver.start()) {
+            Api globex = Api.globex(base);
+            register(globex, other.url("/prompt"), List.of(EventTypes.CREATED));
+            for (int i = 0; i < 40; i++) {
+                acme.create(10, null, null);
+            }
+            receiver.await(now -> !now.isEmpty(), WAIT);
+            String id = Api.idOf(globex.create(10, null, null));
+            other.await(now -> of(now, id).size() == 1, WAIT);
+            int hanging = receiver.calls().size();
+            assertTrue(hanging <= 8, "acme's 40 hanging deliveries hold at most 4 attempts at once, not the instance's 32: " + hanging
+                    + " had started when globex's event arrived");
+        }
+    }
+
     @Test
     void anotherBusinessSeesNothing() {
         String webhookId = (String) register(acme, receiver.url("/private"), List.of(EventTypes.CREATED)).get("id");
@@ -261,6 +281,9 @@ class WebhooksIT extends ServiceIT {
         assertError(Api.send(globex.request("/api/v1/webhooks/" + webhookId + "/ping").POST(HttpRequest.BodyPublishers.noBody())), 404, "not_found");
         assertEquals(List.of(), listed(globex));
         assertEquals(1, listed(acme).size());
+        assertError(Api.send(acme.request("/api/v1/webhooks/log:" + webhookId)), 404, "not_found");
+        assertError(Api.send(acme.request("/api/v1/webhooks/" + webhookId + "/deliveries/webhook:" + webhookId + "/retry")
+                .POST(HttpRequest.BodyPublishers.noBody())), 404, "not_found");
         assertError(Api.send(Api.anonymous(base).request("/api/v1/webhooks")), 401, "unauthorized");
     }
 
@@ -274,6 +297,8 @@ class WebhooksIT extends ServiceIT {
         assertError(sendJson(acme, "POST", "/api/v1/webhooks", "{\"url\": \"" + receiver.url("/x") + "\", \"events\": [\"upload.renamed\"]}"),
                 400, "invalid_webhook");
         assertError(sendJson(acme, "POST", "/api/v1/webhooks", "{\"url\": \"" + receiver.url("/x") + "\", \"events\": []}"), 400, "invalid_webhook");
+        assertError(sendJson(acme, "POST", "/api/v1/webhooks", "{\"url\": \"" + receiver.url("/x") + "\", \"events\": [null]}"),
+                400, "invalid_webhook");
         assertError(sendJson(acme, "POST", "/api/v1/webhooks", "{\"events\": [\"upload.created\"]}"), 400, "invalid_webhook");
         assertError(sendJson(acme, "POST", "/api/v1/webhooks", "{\"url\": 5"), 400, "bad_request");
         assertEquals(List.of(), listed(acme));
