@@ -5,9 +5,9 @@ import com.mediapipeline.upload.UploadMetadata;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
 
 import java.io.StringReader;
 import java.util.LinkedHashMap;
@@ -80,10 +80,15 @@ record PreCreateVerdict(Outcome outcome, Optional<String> metadata, String messa
         return new PreCreateVerdict(Outcome.UNDECIDED, Optional.empty(), message);
     }
 
+    /** The body as one JSON object and nothing after it (a JsonReader would take "{} and more" for "{}"). */
     private static Optional<JsonObject> object(String body) {
-        try (JsonReader reader = Json.createReader(new StringReader(body))) {
-            return reader.readValue() instanceof JsonObject object ? Optional.of(object) : Optional.empty();
-        } catch (JsonException | IllegalStateException notJson) {
+        try (JsonParser parser = Json.createParser(new StringReader(body))) {
+            if (parser.next() != JsonParser.Event.START_OBJECT) {
+                return Optional.empty();
+            }
+            JsonObject object = parser.getObject();
+            return parser.hasNext() ? Optional.empty() : Optional.of(object);
+        } catch (JsonException notJson) {
             return Optional.empty();
         }
     }

@@ -2,9 +2,9 @@ package com.mediapipeline.webhooks;
 
 import com.mediapipeline.errors.ErrorCode;
 import com.mediapipeline.webhooks.PreCreateVerdict.Outcome;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -51,6 +51,7 @@ class PreCreateVerdictTest {
                 PreCreateVerdict.of(reply(422, "{\"message\": \"not this file type\"}")));
         assertEquals(new PreCreateVerdict(Outcome.REJECT, Optional.empty(), ErrorCode.REJECTED.message()),
                 PreCreateVerdict.of(reply(403, "<html>Forbidden</html>")));
+        assertEquals(ErrorCode.REJECTED.message(), PreCreateVerdict.of(reply(403, "{\"message\": \"x\"} trailing")).message());
         assertEquals(Outcome.REJECT, PreCreateVerdict.of(reply(400, "")).outcome());
         assertEquals(Outcome.REJECT, PreCreateVerdict.of(reply(499, "{\"reject\": false}")).outcome());
     }
@@ -68,7 +69,7 @@ class PreCreateVerdictTest {
 
     /** A 2xx body that says something else than the contract's is not guessed at. */
     @ParameterizedTest
-    @ValueSource(strings = {"ok", "{", "[]", "null", "true", "\"accept\"", "{\"reject\": \"yes\"}", "{\"reject\": 1}",
+    @ValueSource(strings = {"ok", "{", "{} and more", "{}{}", "[]", "null", "true", "\"accept\"", "{\"reject\": \"yes\"}", "{\"reject\": 1}",
             "{\"metadata\": \"filename x\"}", "{\"metadata\": [\"a\"]}", "{\"metadata\": {\"size\": 3}}",
             "{\"metadata\": {\"a\": null}}", "{\"metadata\": {\"a\": {\"b\": \"c\"}}}",
             "{\"metadata\": {\"two words\": \"x\"}}", "{\"metadata\": {\"a,b\": \"x\"}}", "{\"metadata\": {\"\": \"x\"}}",
