@@ -12,6 +12,7 @@ import com.mediapipeline.upload.StorageFolder;
 import com.mediapipeline.upload.UploadLocks;
 import com.mediapipeline.web.StalledReads;
 import com.mediapipeline.web.TrustedProxies;
+import com.mediapipeline.webhooks.PreCreateHook;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
@@ -27,9 +28,9 @@ class StartupChecks {
 
     void check(@Observes Startup startup, Retention retention, StorageFolder storage, RedisConnection redis,
                ApiKeys keys, TrustedProxies proxies, StalledReads stalls, RateLimiter limiter, StreamSlots streams,
-               UploadLocks locks, ProgressRecorder recorder, SocketSlots sockets, SignedLinks links) {
+               UploadLocks locks, ProgressRecorder recorder, SocketSlots sockets, SignedLinks links, PreCreateHook hook) {
         // injected as client proxies: the first call on one creates its bean, and every bean has toString
-        Stream.of(retention, storage, redis, keys, proxies, stalls, limiter, streams, locks, recorder, sockets, links)
+        Stream.of(retention, storage, redis, keys, proxies, stalls, limiter, streams, locks, recorder, sockets, links, hook)
                 .forEach(Object::toString);
     }
 }

@@ -36,6 +36,7 @@ import java.util.Set;
 final class Concatenation extends ConcatenationExtension {
 
     static final String MAX_PARTS_SETTING = "mediapipeline.upload.max-parts";
+    private static final String PARTS_TOTAL = Concatenation.class.getName() + ".partsTotal";
 
     private final UploadLocks locks;
     private final int maxParts;
@@ -60,6 +61,11 @@ final class Concatenation extends ConcatenationExtension {
         handlers.add(new AdvertisedExtensions("concatenation"));
         handlers.add(new LockedAssembly());
         handlers.add(new ConcatenationHeadRequestHandler());
+    }
+
+    /** The size of the final upload the request creates (its parts add up to it), or null when it creates none. */
+    static Long partsTotal(HttpServletRequest request) {
+        return (Long) request.getAttribute(PARTS_TOTAL);
     }
 
     /** As the library decides it (ignoring case in every locale: a Turkish "FINAL" must not slip past the checks). */
@@ -105,6 +111,7 @@ final class Concatenation extends ConcatenationExtension {
                 throw new ApiException(ErrorCode.TOO_LARGE, "The partial uploads add up to " + total
                         + " bytes, more than the maximum of " + maxSize);
             }
+            request.setAttribute(PARTS_TOTAL, total);
         }
 
         private ApiException refused(String why) {

@@ -17,13 +17,20 @@ import java.lang.reflect.Field;
  * The creation POST of tus-java-server's {@code CreationPostRequestHandler}, but an
  * {@code Upload-Length: 0} makes an upload of zero bytes, complete at creation. The library's
  * {@code UploadInfo.setLength} takes 0 for "no length yet", so such an upload waited for a length
- * that its client had already sent, and never completed.
+ * that its client had already sent, and never completed. The {@link CreationHook} has the last word
+ * before anything is stored.
  */
 final class CreationPost extends AbstractRequestHandler {
 
     /** The request attribute in which the TUS filter names the user who creates the upload. */
     static final String CREATOR = CreationPost.class.getName() + ".creator";
     private static final Field LENGTH = lengthField();
+
+    private final CreationHook hook;
+
+    CreationPost(CreationHook hook) {
+        this.hook = hook;
+    }
 
     @Override
     public boolean supports(HttpMethod method) {
@@ -42,8 +49,13 @@ final class CreationPost extends AbstractRequestHandler {
         if (!metadata.isBlank()) {
             info.setEncodedMetadata(metadata);
         }
+        String creator = (String) request.getAttribute(CREATOR);
+        // every validator has passed by now, so a request refused anyway never reaches the hook
+        Long size = info.hasLength() ? info.getLength() : Concatenation.partsTotal(request);
+        hook.admit(new CreationHook.Creation(ownerKey, creator, size, UploadMetadata.decoded(info), request.isWrapperFor(IetfRequest.class)))
+                .ifPresent(info::setEncodedMetadata);
         // the store is ours (TusServiceProducer); the library's create has no place for the creator
-        info = ((UploadFileStore) storage).create(info, ownerKey, (String) request.getAttribute(CREATOR));
+        info = ((UploadFileStore) storage).create(info, ownerKey, creator);
         String uri = request.getRequestURI();
         UploadCore.outcome(request, info);
         response.setHeader(HttpHeader.LOCATION, uri + (uri.endsWith("/") ? "" : "/") + info.getId());

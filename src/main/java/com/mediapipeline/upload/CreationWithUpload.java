@@ -30,10 +30,12 @@ class CreationWithUpload extends CreationExtension {
     static final String OCTET_STREAM = "application/offset+octet-stream";
 
     private final UploadLocks locks;
+    private final CreationHook hook;
 
-    CreationWithUpload(UploadLocks locks) {
-        // the library builds the handlers in its constructor, before this field is set: BodyOnCreation reads it when it runs
+    CreationWithUpload(UploadLocks locks, CreationHook hook) {
+        // the library builds the handlers in its constructor, before these fields are set: the handlers read them when they run
         this.locks = locks;
+        this.hook = hook;
     }
 
     @Override
@@ -47,7 +49,7 @@ class CreationWithUpload extends CreationExtension {
     protected void initRequestHandlers(List<RequestHandler> handlers) {
         handlers.add(new CreationHeadRequestHandler());
         handlers.add(new CreationPatchRequestHandler());
-        handlers.add(new CreationPost());
+        handlers.add(new CreationPost(creation -> hook.admit(creation)));
         handlers.add(new BodyOnCreation());
         handlers.add(new AdvertisedExtensions("creation", "creation-with-upload", "creation-defer-length"));
     }

@@ -225,7 +225,7 @@ final class IetfRequest extends HttpServletRequestWrapper {
             metadata.append(metadata.isEmpty() ? "" : ",").append("filetype ").append(base64(type.trim()));
         }
         // past TUS's cap the name and type are dropped: they are not worth refusing the upload for
-        return metadata.isEmpty() || metadata.length() > TusRequest.MAX_METADATA ? null : metadata.toString();
+        return metadata.isEmpty() || metadata.length() > UploadMetadata.MAX_LENGTH ? null : metadata.toString();
     }
 
     /** Content-Disposition's filename* (RFC 8187, UTF-8) or else its filename. */

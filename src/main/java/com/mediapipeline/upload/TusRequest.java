@@ -22,8 +22,6 @@ public record TusRequest(String method, String uploadId, boolean carriesBytes) {
     private static final List<String> TUS_METHODS = List.of("POST", "HEAD", "PATCH", "DELETE", "OPTIONS");
     private static final Pattern CHECKSUM = Pattern.compile("(md5|sha1|sha256|sha384|sha512) [A-Za-z0-9+/]+={0,2}");
     private static final Pattern NUMBER = Pattern.compile("\\d{1,19}");
-    private static final Pattern METADATA = Pattern.compile("[!-+\\--~]+( [A-Za-z0-9+/]*={0,2})?(,[!-+\\--~]+( [A-Za-z0-9+/]*={0,2})?)*");
-    static final int MAX_METADATA = 4096;
 
     /**
      * @param path    the request path below the context root, starting with {@link #ROOT}
@@ -73,8 +71,8 @@ public record TusRequest(String method, String uploadId, boolean carriesBytes) {
             throw new ApiException(ErrorCode.INVALID_CHECKSUM);
         }
         String metadata = headers.apply("Upload-Metadata");
-        if (metadata != null && (metadata.length() > MAX_METADATA || !METADATA.matcher(metadata.trim()).matches())) {
-            throw new ApiException(ErrorCode.BAD_REQUEST, "Upload-Metadata must be at most " + MAX_METADATA
+        if (metadata != null && !UploadMetadata.valid(metadata)) {
+            throw new ApiException(ErrorCode.BAD_REQUEST, "Upload-Metadata must be at most " + UploadMetadata.MAX_LENGTH
                     + " characters of comma-separated 'key base64value' pairs");
         }
         number(headers, "Upload-Length");

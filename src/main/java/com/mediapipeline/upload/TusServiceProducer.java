@@ -41,6 +41,9 @@ class TusServiceProducer {
     @Inject
     UploadLocks locks;
 
+    @Inject
+    CreationHook hook;
+
     private TusFileUploadService tus;
 
     /** Built at start-up: the upload URI needs the context path, and bad settings must stop the deployment. */
@@ -71,7 +74,7 @@ class TusServiceProducer {
                 .withUploadExpirationPeriod(retention.incomplete().toMillis())
                 .addTusExtension(new UploadCore())
                 .addTusExtension(new Checksums())
-                .addTusExtension(new CreationWithUpload(locks))
+                .addTusExtension(new CreationWithUpload(locks, hook))
                 .addTusExtension(new Concatenation(locks, maxParts, maxSize));
         if (maxSize > 0) {
             tus.withMaxUploadSize(maxSize);

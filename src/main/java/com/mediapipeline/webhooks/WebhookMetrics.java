@@ -26,7 +26,7 @@ import java.util.logging.Logger;
 public class WebhookMetrics {
 
     private static final Logger LOG = Logger.getLogger(WebhookMetrics.class.getName());
-    static final long REFRESH_SECONDS = 15;
+    static final long REFRESH_SECONDS = 5;
     private static final String DEPTH = "webhooks.queue.depth";
     private static final String OLDEST = "webhooks.queue.oldest.seconds";
 

@@ -239,7 +239,8 @@ class WebhooksIT extends ServiceIT {
     @Test
     void metricsShowEachEndpointsQueueAndHealthIgnoresReceivers() throws Exception {
         Map<String, Object> webhook = register(acme, receiver.url("/backlog"), List.of(EventTypes.CREATED));
-        receiver.answerOtherwise(503);
+        // each attempt runs into the 2 s timeout: the delivery stays pending for its five attempts, longer than a refresh
+        receiver.delay(Duration.ofSeconds(3));
         acme.create(10, null, null);
         receiver.await(now -> !now.isEmpty(), WAIT);
         String depth = "webhooks_queue_depth{mp_scope=\"application\",webhook=\"" + webhook.get("id") + "\"}";
