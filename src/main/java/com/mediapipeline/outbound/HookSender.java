@@ -1,8 +1,10 @@
 package com.mediapipeline.outbound;
 
+import com.mediapipeline.config.InvalidSettingException;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -19,11 +21,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import com.mediapipeline.config.InvalidSettingException;
 
 /**
  * POSTs a signed JSON body to a receiver: no redirects followed, one deadline for the whole exchange
@@ -40,15 +42,26 @@ public class HookSender {
     Duration timeout;
 
     @Resource
-    ManagedExecutorService executor;
+    ManagedThreadFactory threads;
 
+    private ExecutorService executor;
     private HttpClient client;
 
+    /**
+     * The client's own threads: the container's default executor queues tasks behind long-running ones
+     * (its pool grows only when its queue is full), and a send must never wait for another's turn.
+     */
     @PostConstruct
     void start() {
         InvalidSettingException.require(timeout.toMillis() >= 100, TIMEOUT_SETTING, "must be at least 100 ms, was " + timeout);
+        executor = Executors.newCachedThreadPool(threads);
         client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout).executor(executor).build();
+    }
+
+    @PreDestroy
+    void stop() {
+        executor.shutdownNow();
     }
 
     /** The receiver's answer, or a status of 0 and the error when there was none in time. */
