@@ -3,8 +3,12 @@ package com.mediapipeline.upload;
 import me.desair.tus.server.upload.UploadInfo;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -25,9 +29,18 @@ public final class UploadMetadata {
     private UploadMetadata() {
     }
 
-    /** Whether the header is well-formed and within the length. */
+    /**
+     * Whether the header is well-formed, within the length, and names each key once. TUS wants keys
+     * unique; tus-java-server reads them ignoring case and keeps the last, so {@code Filename} and
+     * {@code filename} would be one key to the pre-create hook and the status, but two to a client
+     * reading the header back.
+     */
     static boolean valid(String encoded) {
-        return encoded.length() <= MAX_LENGTH && FORMAT.matcher(encoded.trim()).matches();
+        if (encoded.length() > MAX_LENGTH || !FORMAT.matcher(encoded.trim()).matches()) {
+            return false;
+        }
+        List<String> keys = Arrays.stream(encoded.trim().split(",")).map(pair -> pair.trim().split(" ")[0].toLowerCase(Locale.ROOT)).toList();
+        return keys.size() == new HashSet<>(keys).size();
     }
 
     /**

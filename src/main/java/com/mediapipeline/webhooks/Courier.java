@@ -16,7 +16,6 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -42,8 +41,6 @@ public class Courier {
      * slots, and the others' deliveries go on in the rest.
      */
     private static final int PARALLEL_PER_BUSINESS = 4;
-    /** How soon a delivery put back because its business had all its slots looks again. */
-    private static final long BUSY_BUSINESS_MILLIS = 1000;
     private static final long IDLE_POLL_MILLIS = 250;
     /** How soon a delivery that waits for an earlier event of its upload looks again. */
     private static final long WAIT_FOR_EARLIER_MILLIS = 1000;
@@ -79,7 +76,7 @@ public class Courier {
     Counter attempts;
 
     private final Semaphore slots = new Semaphore(PARALLEL);
-    private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
+    private final PerKeyLimit businesses = new PerKeyLimit(PARALLEL_PER_BUSINESS);
     private final Semaphore wake = new Semaphore(0);
     private ExecutorService pool;
     private Thread thread;
@@ -140,33 +137,23 @@ public class Courier {
             Optional<Delivery> delivery = deliveries.find(id);
             if (delivery.isEmpty()) {
                 deliveries.forget(id);
-            } else if (claim(delivery.get().business())) {
+            } else if (businesses.tryTake(delivery.get().business())) {
                 try {
                     attempt(delivery.get(), lease);
                 } finally {
-                    inFlight.computeIfPresent(delivery.get().business(), (business, count) -> count == 1 ? null : count - 1);
+                    businesses.release(delivery.get().business());
+                    wake();
                 }
             } else {
-                deliveries.postpone(delivery.get(), lease, System.currentTimeMillis() + BUSY_BUSINESS_MILLIS);
+                // not woken again: the business's slots free up no sooner than its attempts end
+                deliveries.postpone(delivery.get(), lease, System.currentTimeMillis() + settings.timeout().toMillis());
             }
         } catch (RuntimeException e) {
             // the lease runs out and another attempt follows
             LOG.log(Level.WARNING, "Webhook delivery " + id + " not attempted: " + e.getMessage());
         } finally {
             slots.release();
-            wake();
         }
-    }
-
-    /** One of the business's slots, if it has one free. */
-    private boolean claim(String business) {
-        boolean[] claimed = {false};
-        inFlight.compute(business, (key, count) -> {
-            int now = count == null ? 0 : count;
-            claimed[0] = now < PARALLEL_PER_BUSINESS;
-            return claimed[0] ? now + 1 : count;
-        });
-        return claimed[0];
     }
 
     private void attempt(Delivery delivery, long lease) {

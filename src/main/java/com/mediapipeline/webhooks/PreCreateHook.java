@@ -3,6 +3,7 @@ package com.mediapipeline.webhooks;
 import com.mediapipeline.config.InvalidSettingException;
 import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
+import com.mediapipeline.errors.RetryLaterException;
 import com.mediapipeline.outbound.HookSender;
 import com.mediapipeline.outbound.Signatures;
 import com.mediapipeline.upload.CreationHook;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 import java.util.logging.Logger;
 
 /**
@@ -61,6 +63,15 @@ public class PreCreateHook implements CreationHook {
     @Inject
     HookSender sender;
 
+    /** Creations waiting for the hook at once, on this instance: the rest of the request threads serve everything else. */
+    static final int MOST_WAITING = 64;
+    /** ... and per business, so that one business's burst leaves the others room. */
+    static final int MOST_WAITING_PER_BUSINESS = 16;
+    /** How soon a client refused for a hook that is down or busy is told to try again. */
+    static final long RETRY_AFTER_SECONDS = 5;
+
+    private final Semaphore waiting = new Semaphore(MOST_WAITING);
+    private final PerKeyLimit waitingPerBusiness = new PerKeyLimit(MOST_WAITING_PER_BUSINESS);
     private URI destination;
 
     @PostConstruct
@@ -92,6 +103,29 @@ public class PreCreateHook implements CreationHook {
         if (destination == null) {
             return Optional.empty();
         }
+        if (!waiting.tryAcquire()) {
+            throw unavailable("The pre-create hook is busy; retry shortly");
+        }
+        try {
+            if (!waitingPerBusiness.tryTake(creation.business())) {
+                throw unavailable("The pre-create hook is busy with this business's creations; retry shortly");
+            }
+            try {
+                return ask(creation);
+            } finally {
+                waitingPerBusiness.release(creation.business());
+            }
+        } finally {
+            waiting.release();
+        }
+    }
+
+    /**
+     * The hook's decision. Without one, fail-open lets the creation through only when the hook gave no
+     * answer (none in time, a 3xx or a 5xx): a 2xx that cannot be understood may be a refusal, or
+     * metadata the creation must not go without.
+     */
+    private Optional<String> ask(Creation creation) {
         String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
         HookSender.Reply reply = sender.post(destination, id, payload(creation, Instant.now()), List.of(secret.get()), timeout);
         PreCreateVerdict verdict = PreCreateVerdict.of(reply);
@@ -99,15 +133,20 @@ public class PreCreateHook implements CreationHook {
             case ACCEPT -> verdict.metadata();
             case REJECT -> throw new ApiException(ErrorCode.REJECTED, verdict.message());
             case UNDECIDED -> {
+                boolean open = failOpen && !reply.success();
                 LOG.warning(() -> "No decision from the pre-create hook on " + id + " (status " + reply.status()
                         + (reply.error() == null ? "" : ", " + reply.error()) + ", " + reply.latencyMillis() + " ms), "
-                        + (failOpen ? "accepted as " + FAIL_OPEN_SETTING + " says" : "answered 503") + ": " + verdict.message());
-                if (!failOpen) {
-                    throw new ApiException(ErrorCode.HOOK_UNAVAILABLE, verdict.message());
+                        + (open ? "accepted as " + FAIL_OPEN_SETTING + " says" : "answered 503") + ": " + verdict.message());
+                if (!open) {
+                    throw unavailable(verdict.message());
                 }
                 yield Optional.empty();
             }
         };
+    }
+
+    private static RetryLaterException unavailable(String message) {
+        return new RetryLaterException(ErrorCode.HOOK_UNAVAILABLE, message, RETRY_AFTER_SECONDS);
     }
 
     /** {@code {"type", "timestamp", "data": {"business", "username", "size", "metadata", "protocol"}}}. */

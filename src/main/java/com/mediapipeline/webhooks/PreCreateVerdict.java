@@ -1,7 +1,7 @@
 package com.mediapipeline.webhooks;
 
-import com.mediapipeline.outbound.HookSender;
 import com.mediapipeline.errors.ErrorCode;
+import com.mediapipeline.outbound.HookSender;
 import com.mediapipeline.upload.UploadMetadata;
 import jakarta.json.Json;
 import jakarta.json.JsonException;

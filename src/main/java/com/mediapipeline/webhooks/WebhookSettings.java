@@ -72,6 +72,10 @@ public class WebhookSettings {
         return Duration.ofMillis(Math.round(retryBase.toMillis() * (Math.pow(2, maxAttempts - 1) - 1) * 1.2));
     }
 
+    public Duration timeout() {
+        return timeout;
+    }
+
     /** How long one instance holds a delivery it attempts: past it, another instance takes it over. */
     public Duration lease() {
         return timeout.multipliedBy(2).plusSeconds(10);

@@ -30,7 +30,8 @@ public class WebhookStore {
      * KEYS: endpoint, the business's set, its types, every endpoint's set. ARGV: endpoint key prefix, id,
      * mode, most endpoints of a business, field pairs. Create writes a new endpoint unless the business
      * has the most already (-1); update changes only its fields, and only of an endpoint that still
-     * exists (0 if gone); rotate makes the pair (new secret, until) current, and the current one previous.
+     * exists (0 if gone); rotate (new secret, until ms, now ms, most kept) makes the new secret current
+     * and keeps the current one as a previous one until then, beside the previous ones still valid.
      */
     private static final String SAVE = """
             if ARGV[3] == 'delete' then
@@ -45,8 +46,13 @@ public class WebhookStore {
             else
               if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
               if ARGV[3] == 'rotate' then
-                local current = redis.call('HGET', KEYS[1], 'secret')
-                redis.call('HSET', KEYS[1], 'secret', ARGV[5], 'previous_secret', current, 'previous_until', ARGV[6])
+                local kept = {}
+                for entry in string.gmatch(redis.call('HGET', KEYS[1], 'previous_secrets') or '', '[^,]+') do
+                  if tonumber(string.match(entry, '|(%d+)$')) > tonumber(ARGV[7]) then table.insert(kept, entry) end
+                end
+                table.insert(kept, redis.call('HGET', KEYS[1], 'secret') .. '|' .. ARGV[6])
+                while #kept > tonumber(ARGV[8]) do table.remove(kept, 1) end
+                redis.call('HSET', KEYS[1], 'secret', ARGV[5], 'previous_secrets', table.concat(kept, ','))
               else
                 redis.call('HSET', KEYS[1], unpack(ARGV, 5))
               end
@@ -69,7 +75,7 @@ public class WebhookStore {
         Webhook webhook = stored.webhook();
         return save(stored.business(), webhook.id(), "create", most, "business", stored.business(), "url", webhook.url(),
                 "events", String.join(",", webhook.events()), "description", webhook.description(), "created_at", webhook.createdAt(),
-                "disabled", Boolean.toString(webhook.disabled()), "secret", stored.secret(), "previous_secret", "", "previous_until", "") == 1;
+                "disabled", Boolean.toString(webhook.disabled()), "secret", stored.secret(), "previous_secrets", "") == 1;
     }
 
     /** Sets these fields of an endpoint that still exists; false if it is gone. */
@@ -80,9 +86,13 @@ public class WebhookStore {
         return save(business, id, "update", 0, pairs.toArray(String[]::new)) == 1;
     }
 
-    /** Makes {@code secret} the endpoint's, and its current one the previous, valid until {@code until}; false if it is gone. */
+    /**
+     * Makes {@code secret} the endpoint's; its current one goes on signing until {@code until}, beside
+     * the previous ones still valid (the newest {@value StoredWebhook#MOST_PREVIOUS}); false if it is gone.
+     */
     public boolean rotate(String business, String id, String secret, Instant until) {
-        return save(business, id, "rotate", 0, secret, until.toString()) == 1;
+        return save(business, id, "rotate", 0, secret, Long.toString(until.toEpochMilli()), Long.toString(System.currentTimeMillis()),
+                Integer.toString(StoredWebhook.MOST_PREVIOUS)) == 1;
     }
 
     @Idempotent
@@ -136,12 +146,7 @@ public class WebhookStore {
         String events = hash.getOrDefault("events", "");
         Webhook webhook = new Webhook(id, hash.get("url"), events.isEmpty() ? List.of() : Arrays.asList(events.split(",")),
                 hash.getOrDefault("description", ""), hash.get("created_at"), Boolean.parseBoolean(hash.get("disabled")));
-        String until = hash.getOrDefault("previous_until", "");
         return Optional.of(new StoredWebhook(webhook, hash.get("business"), hash.get("secret"),
-                blankToNull(hash.get("previous_secret")), until.isEmpty() ? null : Instant.parse(until)));
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isEmpty() ? null : value;
+                StoredWebhook.Previous.parse(hash.getOrDefault("previous_secrets", ""))));
     }
 }

@@ -53,7 +53,7 @@ public class Webhooks {
                 checkedEvents(request.events()), checkedDescription(request.description()), Instant.now().toString(),
                 Boolean.TRUE.equals(request.disabled()));
         String secret = Signatures.newSecret();
-        if (!store.create(new StoredWebhook(webhook, business, secret, null, null), MAX_PER_BUSINESS)) {
+        if (!store.create(new StoredWebhook(webhook, business, secret, List.of()), MAX_PER_BUSINESS)) {
             throw new ApiException(ErrorCode.INVALID_WEBHOOK, "A business has at most " + MAX_PER_BUSINESS + " webhooks");
         }
         return Created.of(webhook, secret);

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UploadMetadataTest {
@@ -24,6 +25,14 @@ class UploadMetadataTest {
         UploadInfo info = new UploadInfo();
         info.setEncodedMetadata(encoded);
         assertEquals(metadata, UploadMetadata.decoded(info));
+    }
+
+    /** One key twice, in any case, would be one key to the hook and the status and two to a client reading the header. */
+    @Test
+    void aKeyNamedTwiceIsRefused() {
+        assertFalse(UploadMetadata.valid("Filename ZXZpbC5leGU=,filename Z29vZC5qcGc="));
+        assertFalse(UploadMetadata.valid("flag,flag"));
+        assertTrue(UploadMetadata.valid("filename Z29vZC5qcGc=,filetype aW1hZ2UvanBlZw==,flag"));
     }
 
     @Test

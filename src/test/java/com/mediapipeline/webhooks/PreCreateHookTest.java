@@ -1,10 +1,11 @@
 package com.mediapipeline.webhooks;
 
-import com.mediapipeline.outbound.HookSender;
-import com.mediapipeline.outbound.Signatures;
 import com.mediapipeline.config.InvalidSettingException;
 import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
+import com.mediapipeline.errors.RetryLaterException;
+import com.mediapipeline.outbound.HookSender;
+import com.mediapipeline.outbound.Signatures;
 import com.mediapipeline.upload.CreationHook.Creation;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -97,13 +98,26 @@ class PreCreateHookTest {
     }
 
     @Test
-    void noDecisionIs503UnlessFailOpenAcceptsTheUploadAsItIs() {
-        for (HookSender.Reply undecided : List.of(new HookSender.Reply(0, "", "no answer within PT1S", 1000),
-                new HookSender.Reply(500, "", null, 1), new HookSender.Reply(200, "{\"metadata\": {\"n\": 1}}", null, 1))) {
-            answer = undecided;
-            ApiException refused = assertThrows(ApiException.class, () -> hook("http://127.0.0.1:9/hook", SECRET, false).admit(CREATION));
+    void noAnswerIs503UnlessFailOpenAcceptsTheUploadAsItIs() {
+        for (HookSender.Reply none : List.of(new HookSender.Reply(0, "", "no answer within PT1S", 1000),
+                new HookSender.Reply(500, "", null, 1), new HookSender.Reply(302, "", null, 1))) {
+            answer = none;
+            RetryLaterException refused = assertThrows(RetryLaterException.class, () -> hook("http://127.0.0.1:9/hook", SECRET, false).admit(CREATION));
             assertEquals(ErrorCode.HOOK_UNAVAILABLE, refused.code());
-            assertEquals(Optional.empty(), hook("http://127.0.0.1:9/hook", SECRET, true).admit(CREATION), undecided.toString());
+            assertEquals(PreCreateHook.RETRY_AFTER_SECONDS, refused.retryAfterSeconds());
+            assertEquals(Optional.empty(), hook("http://127.0.0.1:9/hook", SECRET, true).admit(CREATION), none.toString());
+        }
+    }
+
+    /** A 2xx that cannot be understood may be a refusal, or metadata the upload must have: fail-open does not guess. */
+    @Test
+    void anAnswerThatCannotBeUnderstoodIs503EvenFailOpen() {
+        for (String body : List.of("{\"metadata\": {\"n\": 1}}", "{\"reject\": true, \"message\": \"" + "x".repeat(5000), "\uFEFF{\"reject\": true}")) {
+            answer = new HookSender.Reply(200, body, null, 1);
+            for (boolean failOpen : new boolean[] {false, true}) {
+                ApiException refused = assertThrows(ApiException.class, () -> hook("http://127.0.0.1:9/hook", SECRET, failOpen).admit(CREATION));
+                assertEquals(ErrorCode.HOOK_UNAVAILABLE, refused.code(), body);
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 package com.mediapipeline.webhooks;
 
-import com.mediapipeline.outbound.HookSender;
 import com.mediapipeline.errors.ErrorCode;
+import com.mediapipeline.outbound.HookSender;
 import com.mediapipeline.webhooks.PreCreateVerdict.Outcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
