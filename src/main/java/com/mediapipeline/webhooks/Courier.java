@@ -78,23 +78,19 @@ public class Courier {
     private final Semaphore slots = new Semaphore(PARALLEL);
     private final PerKeyLimit businesses = new PerKeyLimit(PARALLEL_PER_BUSINESS);
     private final Semaphore wake = new Semaphore(0);
+    private final BackgroundLoop loop = new BackgroundLoop();
     private ExecutorService pool;
-    private Thread thread;
-    private volatile boolean running = true;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object start) {
         pool = Executors.newFixedThreadPool(PARALLEL, threads);
-        thread = threads.newThread(this::run);
-        thread.setName("webhook-courier");
-        thread.start();
+        loop.start(threads, "webhook-courier", this::round);
     }
 
     /** Attempts cut short here are not recorded: their leases lapse and another instance makes them again. */
     @PreDestroy
     void stop() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
+        loop.stop();
+        if (pool != null) {
             pool.shutdownNow();
             try {
                 pool.awaitTermination(5, TimeUnit.SECONDS);
@@ -109,27 +105,17 @@ public class Courier {
         wake.release();
     }
 
-    private void run() {
-        while (running) {
-            try {
-                int free = slots.availablePermits();
-                if (free > 0) {
-                    DeliveryStore.Leased leased = deliveries.take(System.currentTimeMillis(), settings.lease(), free);
-                    for (String id : leased.ids()) {
-                        slots.acquire();
-                        pool.submit(() -> attemptReleasing(id, leased.lease()));
-                    }
-                }
-                wake.tryAcquire(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
-                wake.drainPermits();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Webhook deliveries paused: " + e.getMessage());
-                sleep();
+    private void round() throws InterruptedException {
+        int free = slots.availablePermits();
+        if (free > 0) {
+            DeliveryStore.Leased leased = deliveries.take(System.currentTimeMillis(), settings.lease(), free);
+            for (String id : leased.ids()) {
+                slots.acquire();
+                pool.submit(() -> attemptReleasing(id, leased.lease()));
             }
         }
+        wake.tryAcquire(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        wake.drainPermits();
     }
 
     private void attemptReleasing(String id, long lease) {
@@ -219,13 +205,5 @@ public class Courier {
 
     private static String errorOf(HookSender.Reply reply) {
         return reply.error() != null ? reply.error() : "HTTP " + reply.status();
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

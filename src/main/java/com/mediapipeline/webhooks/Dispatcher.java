@@ -38,7 +38,6 @@ public class Dispatcher {
     private static final Duration BLOCK = Duration.ofMillis(500);
     /** An event read this long ago and still not fanned out belongs to an instance that died. */
     private static final Duration ABANDONED = Duration.ofSeconds(30);
-    private static final Duration PAUSE_AFTER_FAILURE = Duration.ofSeconds(1);
 
     @Inject
     DeliveryStore deliveries;
@@ -56,48 +55,37 @@ public class Dispatcher {
     ManagedThreadFactory threads;
 
     private final String consumer = UUID.randomUUID().toString();
-    private volatile boolean running = true;
-    private Thread thread;
+    private final BackgroundLoop loop = new BackgroundLoop();
+    private boolean grouped;
+    private long tookOverAt;
+    private String claimFrom = "0-0";
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object start) {
-        thread = threads.newThread(this::run);
-        thread.setName("webhook-fan-out");
-        thread.start();
+        loop.start(threads, "webhook-fan-out", this::round);
     }
 
     @PreDestroy
     void stop() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-        }
+        loop.stop();
     }
 
-    private void run() {
-        boolean grouped = false;
-        long tookOverAt = 0;
-        String claimFrom = "0-0";
-        while (running) {
-            try {
-                if (!grouped) {
-                    // again after every failure: a Redis that restarted without its data has no group
-                    deliveries.createGroup();
-                    grouped = true;
-                }
-                if (System.currentTimeMillis() - tookOverAt > ABANDONED.toMillis() / 2) {
-                    tookOverAt = System.currentTimeMillis();
-                    DeliveryStore.Claimed claimed = deliveries.takeOver(consumer, ABANDONED, BATCH, claimFrom);
-                    claimFrom = claimed.next();
-                    fanOut(claimed.events());
-                }
-                fanOut(deliveries.read(consumer, BATCH, BLOCK));
-            } catch (RuntimeException e) {
-                grouped = false;
-                if (running) {
-                    LOG.log(Level.WARNING, "Webhook fan-out paused: " + e.getMessage());
-                    pause();
-                }
+    private void round() {
+        try {
+            if (!grouped) {
+                deliveries.createGroup();
+                grouped = true;
             }
+            if (System.currentTimeMillis() - tookOverAt > ABANDONED.toMillis() / 2) {
+                tookOverAt = System.currentTimeMillis();
+                DeliveryStore.Claimed claimed = deliveries.takeOver(consumer, ABANDONED, BATCH, claimFrom);
+                claimFrom = claimed.next();
+                fanOut(claimed.events());
+            }
+            fanOut(deliveries.read(consumer, BATCH, BLOCK));
+        } catch (RuntimeException e) {
+            // the group again after every failure: a Redis that restarted without its data has none
+            grouped = false;
+            throw e;
         }
     }
 
@@ -156,13 +144,5 @@ public class Dispatcher {
             data.add("deleted_at", at);
         }
         return Json.createObjectBuilder().add("type", type).add("timestamp", at).add("data", data).build().toString();
-    }
-
-    private void pause() {
-        try {
-            Thread.sleep(PAUSE_AFTER_FAILURE.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
