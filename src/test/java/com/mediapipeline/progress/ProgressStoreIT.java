@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -22,6 +23,7 @@ class ProgressStoreIT {
     @BeforeEach
     void connect() {
         store.redis = TestRedis.client();
+        store.hookProgressInterval = Duration.ofSeconds(5);
     }
 
     /** The external Redis of CI outlives the run: no hash without a TTL stays behind. */
