@@ -94,12 +94,17 @@ public class Courier {
 
     /** Attempts cut short here are not recorded: their leases lapse and another instance makes them again. */
     @PreDestroy
-    void stop() throws InterruptedException {
+    void stop() {
         running = false;
         if (thread != null) {
             thread.interrupt();
             pool.shutdownNow();
-            pool.awaitTermination(5, TimeUnit.SECONDS);
+            try {
+                pool.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                // a lifecycle method must not throw a checked exception: Payara refuses to deploy one that declares it
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
