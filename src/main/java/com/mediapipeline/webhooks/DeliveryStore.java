@@ -212,7 +212,32 @@ public class DeliveryStore {
     /** Puts a delivery in its line (once: a second fan-out of one event changes nothing). */
     @Idempotent
     public void enqueue(Delivery delivery, double place, long nowMillis, Duration retention) {
-        redis.eval(ENQUEUE, List.of(RedisKeys.delivery(delivery.id()), delivery.queue(), RedisKeys.deliveryLog(delivery.webhook()),
+        try (Pipeline pipeline = redis.pipelined()) {
+            enqueue(pipeline, delivery, place, nowMillis, retention);
+            pipeline.sync();
+        }
+    }
+
+    /**
+     * Fans out a batch of events in one round trip: each one's deliveries put in their lines, then the
+     * event marked fanned out (its upload's later events may go, and the stream forgets it), in that
+     * order (Redis runs a pipeline's scripts one after the other). If the round trip fails, the events
+     * stay pending in the group and are fanned out again, which changes nothing that was done.
+     */
+    @Idempotent
+    public void fanOut(List<FannedOut> events, Duration retention) {
+        try (Pipeline pipeline = redis.pipelined()) {
+            for (FannedOut event : events) {
+                event.deliveries().forEach(delivery -> enqueue(pipeline, delivery, delivery.sequence(), event.createdMillis(), retention));
+                pipeline.eval(FANNED_OUT, List.of(RedisKeys.WEBHOOK_EVENTS, RedisKeys.unsentEvents(event.uploadId())),
+                        List.of(RedisKeys.WEBHOOK_EVENTS_GROUP, event.entry(), Long.toString(event.sequence())));
+            }
+            pipeline.sync();
+        }
+    }
+
+    private static void enqueue(Pipeline pipeline, Delivery delivery, double place, long nowMillis, Duration retention) {
+        pipeline.eval(ENQUEUE, List.of(RedisKeys.delivery(delivery.id()), delivery.queue(), RedisKeys.deliveryLog(delivery.webhook()),
                         RedisKeys.deliveriesDue(delivery.business()), RedisKeys.pendingDeliveries(delivery.webhook()), RedisKeys.BUSINESSES_DUE),
                 args(List.of(delivery.id(), Double.toString(place), Long.toString(nowMillis), Long.toString(retention.toMillis()),
                         delivery.business()),
@@ -220,13 +245,6 @@ public class DeliveryStore {
                         "upload_id", text(delivery.uploadId()), "sequence", Long.toString(delivery.sequence()), "body", delivery.body(),
                         "queue", delivery.queue(), "status", Delivery.PENDING, "attempts", "0", "created_at", delivery.createdAt(),
                         "next_attempt_at", delivery.createdAt()));
-    }
-
-    /** Marks the event fanned out: its upload's later events may go, and the stream forgets it. */
-    @Idempotent
-    public void fannedOut(String entry, String uploadId, long sequence) {
-        redis.eval(FANNED_OUT, List.of(RedisKeys.WEBHOOK_EVENTS, RedisKeys.unsentEvents(uploadId)),
-                List.of(RedisKeys.WEBHOOK_EVENTS_GROUP, entry, Long.toString(sequence)));
     }
 
     /**
@@ -371,6 +389,10 @@ public class DeliveryStore {
 
     private static String text(Object value) {
         return value == null ? "" : value.toString();
+    }
+
+    /** One event's fan-out: its stream entry, upload and sequence, when it happened, and its deliveries (none if no endpoint takes it). */
+    public record FannedOut(String entry, String uploadId, long sequence, long createdMillis, List<Delivery> deliveries) {
     }
 
     /** Events taken over, and the stream id the next scan starts from ("0-0": from the start again). */
