@@ -88,8 +88,16 @@ public final class RedisKeys {
         return "webhook:queue:" + webhookId + ":" + queue;
     }
 
-    /** Sorted set of deliveries to attempt, by when; one being attempted is scored with the end of its lease. */
-    public static final String DELIVERIES_DUE = "webhooks:due";
+    /** Sorted set of a business's deliveries to attempt, by when; one being attempted is scored with the end of its lease. */
+    public static String deliveriesDue(String business) {
+        return DELIVERIES_DUE_PREFIX + business;
+    }
+
+    /** The prefix of {@link #deliveriesDue}, for the script that takes from several businesses' sets in turn. */
+    public static final String DELIVERIES_DUE_PREFIX = "webhooks:due:";
+
+    /** Sorted set of the businesses with deliveries in their due set, scored by the earliest one's time. */
+    public static final String BUSINESSES_DUE = "webhooks:due-businesses";
 
     /** Sorted set of an endpoint's deliveries by creation time: its delivery log. */
     public static String deliveryLog(String webhookId) {

@@ -108,37 +108,39 @@ public class Courier {
     private void round() throws InterruptedException {
         int free = slots.availablePermits();
         if (free > 0) {
-            DeliveryStore.Leased leased = deliveries.take(System.currentTimeMillis(), settings.lease(), free);
-            for (String id : leased.ids()) {
+            DeliveryStore.Leased leased = deliveries.take(System.currentTimeMillis(), settings.lease(), free, PARALLEL_PER_BUSINESS,
+                    businesses.left());
+            for (DeliveryStore.Due due : leased.deliveries()) {
                 slots.acquire();
-                pool.submit(() -> attemptReleasing(id, leased.lease()));
+                // counted here, where the allowance was read, not when the attempt starts on another thread
+                boolean claimed = businesses.tryTake(due.business());
+                pool.submit(() -> attemptReleasing(due, leased.lease(), claimed));
             }
         }
         wake.tryAcquire(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
         wake.drainPermits();
     }
 
-    private void attemptReleasing(String id, long lease) {
+    private void attemptReleasing(DeliveryStore.Due due, long lease, boolean claimed) {
         try {
-            Optional<Delivery> delivery = deliveries.find(id);
+            Optional<Delivery> delivery = deliveries.find(due.id());
             if (delivery.isEmpty()) {
-                deliveries.forget(id);
-            } else if (businesses.tryTake(delivery.get().business())) {
-                try {
-                    attempt(delivery.get(), lease);
-                } finally {
-                    businesses.release(delivery.get().business());
-                    wake();
-                }
+                deliveries.forget(due);
+            } else if (claimed) {
+                attempt(delivery.get(), lease);
             } else {
-                // not woken again: the business's slots free up no sooner than its attempts end
+                // the business had no slot left after all: its slots free up no sooner than its attempts end
                 deliveries.postpone(delivery.get(), lease, System.currentTimeMillis() + settings.timeout().toMillis());
             }
         } catch (RuntimeException e) {
             // the lease runs out and another attempt follows
-            LOG.log(Level.WARNING, "Webhook delivery " + id + " not attempted: " + e.getMessage());
+            LOG.log(Level.WARNING, "Webhook delivery " + due.id() + " not attempted: " + e.getMessage());
         } finally {
+            if (claimed) {
+                businesses.release(due.business());
+            }
             slots.release();
+            wake();
         }
     }
 

@@ -60,10 +60,10 @@ public class DeliveryLog {
         if (deliveryId == null || !DELIVERY_ID.matcher(deliveryId).matches()) {
             throw new ApiException(ErrorCode.DELIVERY_NOT_FOUND);
         }
-        deliveries.find(deliveryId).filter(delivery -> delivery.webhook().equals(webhookId))
+        Delivery delivery = deliveries.find(deliveryId).filter(found -> found.webhook().equals(webhookId))
                 .orElseThrow(() -> new ApiException(ErrorCode.DELIVERY_NOT_FOUND));
         Instant now = Instant.now();
-        boolean replayed = deliveries.replay(deliveryId, webhookId, now.toEpochMilli(), now.toString())
+        boolean replayed = deliveries.replay(delivery, now.toEpochMilli(), now.toString())
                 .orElseThrow(() -> new ApiException(ErrorCode.DELIVERY_NOT_FOUND));
         if (!replayed) {
             throw new ApiException(ErrorCode.DELIVERY_PENDING);

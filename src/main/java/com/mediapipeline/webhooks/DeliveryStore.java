@@ -35,10 +35,23 @@ import java.util.Optional;
 @RedisCall
 public class DeliveryStore {
 
-    /** KEYS: delivery, queue, log, due, the endpoint's pending. ARGV: id, place in line, now ms, retention ms, field pairs. */
-    private static final String ENQUEUE = """
+    /**
+     * Keeps a business's place in the set of businesses with something due: scored by its earliest
+     * due delivery (a lease counts, so a business whose deliveries are all being attempted waits).
+     */
+    private static final String RESCORE = """
+            local function rescore(due, businesses, business)
+              local first = redis.call('ZRANGE', due, 0, 0, 'WITHSCORES')
+              if first[2] then redis.call('ZADD', businesses, first[2], business) else redis.call('ZREM', businesses, business) end
+            end
+            """;
+    /**
+     * KEYS: delivery, queue, log, the business's due, the endpoint's pending, businesses due. ARGV: id,
+     * place in line, now ms, retention ms, business, field pairs.
+     */
+    private static final String ENQUEUE = RESCORE + """
             if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-            redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+            redis.call('HSET', KEYS[1], unpack(ARGV, 6))
             redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
             redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', tonumber(ARGV[3]) - tonumber(ARGV[4]))
             redis.call('PEXPIRE', KEYS[3], ARGV[4])
@@ -49,59 +62,106 @@ public class DeliveryStore {
               local displaced = redis.call('ZRANGE', KEYS[2], 1, 1)[1]
               if displaced then redis.call('ZREM', KEYS[4], displaced) end
               redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
+              rescore(KEYS[4], KEYS[6], ARGV[5])
             end
             return 1
             """;
-    /** KEYS: due. ARGV: now ms, lease ms, count. Leases the due deliveries; they all share one lease end. */
-    private static final String TAKE = """
-            local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
-            local lease = tonumber(ARGV[1]) + tonumber(ARGV[2])
-            for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], lease, id) end
-            return ids
+    /**
+     * KEYS: businesses due. ARGV: now ms, lease ms, count, what a business may take, the due sets'
+     * prefix, then pairs of a business and what it may take if not that. Takes one due delivery of each
+     * business in turn, earliest business first, until {@code count}: a business with thousands due
+     * takes its share, not everyone's. Answers pairs of business and delivery id, all leased to one end.
+     */
+    private static final String TAKE = RESCORE + """
+            local now, lease, count = tonumber(ARGV[1]), tonumber(ARGV[1]) + tonumber(ARGV[2]), tonumber(ARGV[3])
+            local allowed = {}
+            for i = 6, #ARGV, 2 do allowed[ARGV[i]] = tonumber(ARGV[i + 1]) end
+            local businesses = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 1000)
+            local taken, took = {}, true
+            while took and #taken < 2 * count do
+              took = false
+              for _, business in ipairs(businesses) do
+                local left = allowed[business] or tonumber(ARGV[4])
+                if #taken < 2 * count and left > 0 then
+                  local due = ARGV[5] .. business
+                  local id = redis.call('ZRANGEBYSCORE', due, '-inf', now, 'LIMIT', 0, 1)[1]
+                  allowed[business] = id and left - 1 or 0
+                  if id then
+                    redis.call('ZADD', due, lease, id)
+                    table.insert(taken, business)
+                    table.insert(taken, id)
+                    took = true
+                  end
+                end
+              end
+            end
+            for _, business in ipairs(businesses) do rescore(ARGV[5] .. business, KEYS[1], business) end
+            return taken
             """;
     /**
-     * KEYS: due, queue, the upload's unsent events. ARGV: id, lease, sequence, when to look again (ms).
-     * 1 when the delivery may go now: still leased here, first in line, no earlier event unsent.
+     * KEYS: the business's due, queue, the upload's unsent events, businesses due. ARGV: id, lease,
+     * sequence, when to look again (ms), business. 1 when the delivery may go now: still leased here,
+     * first in line, no earlier event unsent.
      */
-    private static final String START = """
+    private static final String START = RESCORE + """
             if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]) or '-1') ~= tonumber(ARGV[2]) then return 0 end
-            if redis.call('ZRANGE', KEYS[2], 0, 0)[1] ~= ARGV[1] then redis.call('ZREM', KEYS[1], ARGV[1]) return 0 end
+            if redis.call('ZRANGE', KEYS[2], 0, 0)[1] ~= ARGV[1] then
+              redis.call('ZREM', KEYS[1], ARGV[1])
+              rescore(KEYS[1], KEYS[4], ARGV[5])
+              return 0
+            end
             local first = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
-            if first[2] and tonumber(first[2]) < tonumber(ARGV[3]) then redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1]) return 0 end
+            if first[2] and tonumber(first[2]) < tonumber(ARGV[3]) then
+              redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1])
+              rescore(KEYS[1], KEYS[4], ARGV[5])
+              return 0
+            end
             return 1
             """;
     /**
-     * KEYS: due, delivery, queue, the endpoint's pending. ARGV: id, lease, now ms, retention ms, next
-     * attempt ms ('' when it is over), field pairs. Over, it leaves the line and the next one of the line is due.
+     * KEYS: the business's due, delivery, queue, the endpoint's pending, businesses due. ARGV: id, lease,
+     * now ms, retention ms, next attempt ms ('' when it is over), business, field pairs. Over, it leaves
+     * the line and the next one of the line is due.
      */
-    private static final String FINISH = """
+    private static final String FINISH = RESCORE + """
             if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]) or '-1') ~= tonumber(ARGV[2]) then return 0 end
-            redis.call('HSET', KEYS[2], unpack(ARGV, 6))
-            if ARGV[5] ~= '' then redis.call('ZADD', KEYS[1], ARGV[5], ARGV[1]) return 1 end
-            redis.call('PEXPIRE', KEYS[2], ARGV[4])
-            redis.call('ZREM', KEYS[1], ARGV[1])
-            redis.call('ZREM', KEYS[3], ARGV[1])
-            redis.call('ZREM', KEYS[4], ARGV[1])
-            local next = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
-            if next then redis.call('ZADD', KEYS[1], 'NX', ARGV[3], next) end
+            redis.call('HSET', KEYS[2], unpack(ARGV, 7))
+            if ARGV[5] ~= '' then
+              redis.call('ZADD', KEYS[1], ARGV[5], ARGV[1])
+            else
+              redis.call('PEXPIRE', KEYS[2], ARGV[4])
+              redis.call('ZREM', KEYS[1], ARGV[1])
+              redis.call('ZREM', KEYS[3], ARGV[1])
+              redis.call('ZREM', KEYS[4], ARGV[1])
+              local next = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
+              if next then redis.call('ZADD', KEYS[1], 'NX', ARGV[3], next) end
+            end
+            rescore(KEYS[1], KEYS[5], ARGV[6])
             return 1
             """;
-    /** KEYS: due. ARGV: id, lease, when it is due again. */
-    private static final String POSTPONE = """
+    /** KEYS: the business's due, businesses due. ARGV: id, lease, when it is due again, business. */
+    private static final String POSTPONE = RESCORE + """
             if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]) or '-1') ~= tonumber(ARGV[2]) then return 0 end
             redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+            rescore(KEYS[1], KEYS[2], ARGV[4])
             return 1
             """;
-    /** KEYS: delivery, replay line, due, the endpoint's pending. ARGV: id, now ms, field pairs. -1 unknown, 0 still pending. */
-    private static final String REPLAY = """
+    /**
+     * KEYS: delivery, replay line, the business's due, the endpoint's pending, businesses due. ARGV: id,
+     * now ms, business, field pairs. -1 unknown, 0 still pending.
+     */
+    private static final String REPLAY = RESCORE + """
             local status = redis.call('HGET', KEYS[1], 'status')
             if not status then return -1 end
             if status == 'pending' then return 0 end
-            redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+            redis.call('HSET', KEYS[1], unpack(ARGV, 4))
             redis.call('PERSIST', KEYS[1])
             redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
             redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
-            if redis.call('ZRANGE', KEYS[2], 0, 0)[1] == ARGV[1] then redis.call('ZADD', KEYS[3], 'NX', ARGV[2], ARGV[1]) end
+            if redis.call('ZRANGE', KEYS[2], 0, 0)[1] == ARGV[1] then
+              redis.call('ZADD', KEYS[3], 'NX', ARGV[2], ARGV[1])
+              rescore(KEYS[3], KEYS[5], ARGV[3])
+            end
             return 1
             """;
     /** KEYS: stream, the upload's unsent events. ARGV: group, entry id, sequence. */
@@ -152,53 +212,83 @@ public class DeliveryStore {
     /** Puts a delivery in its line (once: a second fan-out of one event changes nothing). */
     @Idempotent
     public void enqueue(Delivery delivery, double place, long nowMillis, Duration retention) {
-        redis.eval(ENQUEUE, List.of(RedisKeys.delivery(delivery.id()), delivery.queue(), RedisKeys.deliveryLog(delivery.webhook()),
-                        RedisKeys.DELIVERIES_DUE, RedisKeys.pendingDeliveries(delivery.webhook())),
-                args(List.of(delivery.id(), Double.toString(place), Long.toString(nowMillis), Long.toString(retention.toMillis())),
+        try (Pipeline pipeline = redis.pipelined()) {
+            enqueue(pipeline, delivery, place, nowMillis, retention);
+            pipeline.sync();
+        }
+    }
+
+    /**
+     * Fans out a batch of events in one round trip: each one's deliveries put in their lines, then the
+     * event marked fanned out (its upload's later events may go, and the stream forgets it), in that
+     * order (Redis runs a pipeline's scripts one after the other). If the round trip fails, the events
+     * stay pending in the group and are fanned out again, which changes nothing that was done.
+     */
+    @Idempotent
+    public void fanOut(List<FannedOut> events, Duration retention) {
+        try (Pipeline pipeline = redis.pipelined()) {
+            for (FannedOut event : events) {
+                event.deliveries().forEach(delivery -> enqueue(pipeline, delivery, delivery.sequence(), event.createdMillis(), retention));
+                pipeline.eval(FANNED_OUT, List.of(RedisKeys.WEBHOOK_EVENTS, RedisKeys.unsentEvents(event.uploadId())),
+                        List.of(RedisKeys.WEBHOOK_EVENTS_GROUP, event.entry(), Long.toString(event.sequence())));
+            }
+            pipeline.sync();
+        }
+    }
+
+    private static void enqueue(Pipeline pipeline, Delivery delivery, double place, long nowMillis, Duration retention) {
+        pipeline.eval(ENQUEUE, List.of(RedisKeys.delivery(delivery.id()), delivery.queue(), RedisKeys.deliveryLog(delivery.webhook()),
+                        RedisKeys.deliveriesDue(delivery.business()), RedisKeys.pendingDeliveries(delivery.webhook()), RedisKeys.BUSINESSES_DUE),
+                args(List.of(delivery.id(), Double.toString(place), Long.toString(nowMillis), Long.toString(retention.toMillis()),
+                        delivery.business()),
                         "webhook", delivery.webhook(), "business", delivery.business(), "type", delivery.type(),
                         "upload_id", text(delivery.uploadId()), "sequence", Long.toString(delivery.sequence()), "body", delivery.body(),
                         "queue", delivery.queue(), "status", Delivery.PENDING, "attempts", "0", "created_at", delivery.createdAt(),
                         "next_attempt_at", delivery.createdAt()));
     }
 
-    /** Marks the event fanned out: its upload's later events may go, and the stream forgets it. */
-    @Idempotent
-    public void fannedOut(String entry, String uploadId, long sequence) {
-        redis.eval(FANNED_OUT, List.of(RedisKeys.WEBHOOK_EVENTS, RedisKeys.unsentEvents(uploadId)),
-                List.of(RedisKeys.WEBHOOK_EVENTS_GROUP, entry, Long.toString(sequence)));
-    }
-
-    /** Up to {@code count} due deliveries, leased to the caller until {@code lease} ms. */
+    /**
+     * Up to {@code count} due deliveries, leased to the caller until {@code lease} ms, taken from the
+     * businesses in turn: at most {@code perBusiness} of one, or what {@code allowed} says for it.
+     */
     @SuppressWarnings("unchecked")
-    public Leased take(long nowMillis, Duration lease, int count) {
-        List<String> ids = (List<String>) redis.eval(TAKE, List.of(RedisKeys.DELIVERIES_DUE),
-                List.of(Long.toString(nowMillis), Long.toString(lease.toMillis()), Integer.toString(count)));
-        return new Leased(ids, nowMillis + lease.toMillis());
+    public Leased take(long nowMillis, Duration lease, int count, int perBusiness, Map<String, Integer> allowed) {
+        List<String> args = new ArrayList<>(List.of(Long.toString(nowMillis), Long.toString(lease.toMillis()), Integer.toString(count),
+                Integer.toString(perBusiness), RedisKeys.DELIVERIES_DUE_PREFIX));
+        allowed.forEach((business, left) -> args.addAll(List.of(business, Integer.toString(left))));
+        List<String> pairs = (List<String>) redis.eval(TAKE, List.of(RedisKeys.BUSINESSES_DUE), args);
+        List<Due> due = new ArrayList<>();
+        for (int i = 0; i < pairs.size(); i += 2) {
+            due.add(new Due(pairs.get(i), pairs.get(i + 1)));
+        }
+        return new Leased(due, nowMillis + lease.toMillis());
     }
 
     /** Whether the leased delivery may be attempted now; if an earlier event is still unsent, it is due again at {@code later}. */
     public boolean start(Delivery delivery, long lease, long laterMillis) {
         String unsent = delivery.uploadId() == null ? RedisKeys.unsentEvents("") : RedisKeys.unsentEvents(delivery.uploadId());
-        return Long.valueOf(1).equals(redis.eval(START, List.of(RedisKeys.DELIVERIES_DUE, delivery.queue(), unsent),
-                List.of(delivery.id(), Long.toString(lease), Long.toString(delivery.sequence()), Long.toString(laterMillis))));
+        return Long.valueOf(1).equals(redis.eval(START, List.of(RedisKeys.deliveriesDue(delivery.business()), delivery.queue(), unsent,
+                        RedisKeys.BUSINESSES_DUE),
+                List.of(delivery.id(), Long.toString(lease), Long.toString(delivery.sequence()), Long.toString(laterMillis), delivery.business())));
     }
 
     /** Records an attempt's outcome if the lease still holds: due again at {@code nextMillis}, or over when null. */
     public boolean finish(Delivery delivery, long lease, long nowMillis, Duration retention, Long nextMillis, String... fields) {
-        return Long.valueOf(1).equals(redis.eval(FINISH, List.of(RedisKeys.DELIVERIES_DUE, RedisKeys.delivery(delivery.id()), delivery.queue(),
-                        RedisKeys.pendingDeliveries(delivery.webhook())),
+        return Long.valueOf(1).equals(redis.eval(FINISH, List.of(RedisKeys.deliveriesDue(delivery.business()), RedisKeys.delivery(delivery.id()),
+                        delivery.queue(), RedisKeys.pendingDeliveries(delivery.webhook()), RedisKeys.BUSINESSES_DUE),
                 args(List.of(delivery.id(), Long.toString(lease), Long.toString(nowMillis), Long.toString(retention.toMillis()),
-                        nextMillis == null ? "" : Long.toString(nextMillis)), fields)));
+                        nextMillis == null ? "" : Long.toString(nextMillis), delivery.business()), fields)));
     }
 
     /** Puts a leased delivery back, due at {@code laterMillis}, if the lease still holds; nothing was attempted. */
     public void postpone(Delivery delivery, long lease, long laterMillis) {
-        redis.eval(POSTPONE, List.of(RedisKeys.DELIVERIES_DUE), List.of(delivery.id(), Long.toString(lease), Long.toString(laterMillis)));
+        redis.eval(POSTPONE, List.of(RedisKeys.deliveriesDue(delivery.business()), RedisKeys.BUSINESSES_DUE),
+                List.of(delivery.id(), Long.toString(lease), Long.toString(laterMillis), delivery.business()));
     }
 
     /** Drops an id from the due set whose delivery is gone (Redis lost it): nothing is left to attempt. */
-    public void forget(String id) {
-        redis.zrem(RedisKeys.DELIVERIES_DUE, id);
+    public void forget(Due due) {
+        redis.zrem(RedisKeys.deliveriesDue(due.business()), due.id());
     }
 
     /** How many deliveries wait in a line. */
@@ -208,10 +298,11 @@ public class DeliveryStore {
     }
 
     /** Sends a delivery that is over once more, at the end of its endpoint's replay line; false if it is still pending. */
-    public Optional<Boolean> replay(String id, String webhook, long nowMillis, String nowText) {
-        String line = RedisKeys.deliveryQueue(webhook, "replay");
-        Object result = redis.eval(REPLAY, List.of(RedisKeys.delivery(id), line, RedisKeys.DELIVERIES_DUE, RedisKeys.pendingDeliveries(webhook)),
-                args(List.of(id, Long.toString(nowMillis)), "status", Delivery.PENDING,
+    public Optional<Boolean> replay(Delivery delivery, long nowMillis, String nowText) {
+        String line = RedisKeys.deliveryQueue(delivery.webhook(), "replay");
+        Object result = redis.eval(REPLAY, List.of(RedisKeys.delivery(delivery.id()), line, RedisKeys.deliveriesDue(delivery.business()),
+                        RedisKeys.pendingDeliveries(delivery.webhook()), RedisKeys.BUSINESSES_DUE),
+                args(List.of(delivery.id(), Long.toString(nowMillis), delivery.business()), "status", Delivery.PENDING,
                         "attempts", "0", "queue", line, "next_attempt_at", nowText, "last_status_code", "", "last_error", "", "latency_ms", ""));
         long code = (Long) result;
         return code < 0 ? Optional.empty() : Optional.of(code == 1);
@@ -300,6 +391,10 @@ public class DeliveryStore {
         return value == null ? "" : value.toString();
     }
 
+    /** One event's fan-out: its stream entry, upload and sequence, when it happened, and its deliveries (none if no endpoint takes it). */
+    public record FannedOut(String entry, String uploadId, long sequence, long createdMillis, List<Delivery> deliveries) {
+    }
+
     /** Events taken over, and the stream id the next scan starts from ("0-0": from the start again). */
     public record Claimed(List<RecordedEvent> events, String next) {
     }
@@ -317,6 +412,10 @@ public class DeliveryStore {
     }
 
     /** Deliveries leased together, and the end of their lease, which is also the lease's token. */
-    public record Leased(List<String> ids, long lease) {
+    public record Leased(List<Due> deliveries, long lease) {
+    }
+
+    /** A due delivery, and the business whose due set holds it. */
+    public record Due(String business, String id) {
     }
 }

@@ -19,6 +19,8 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -89,25 +91,31 @@ public class Dispatcher {
         }
     }
 
+    /** The batch's deliveries, written in one round trip. */
     private void fanOut(List<DeliveryStore.RecordedEvent> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        Map<String, List<StoredWebhook>> endpoints = new HashMap<>();
+        List<DeliveryStore.FannedOut> batch = new ArrayList<>();
         for (DeliveryStore.RecordedEvent entry : entries) {
             try {
-                fanOut(entry);
+                batch.add(fanOut(entry, endpoints));
             } catch (RedisUnavailableException e) {
                 throw e;
             } catch (RuntimeException unreadable) {
                 // an entry this code cannot read would stop every event behind it, on every instance
                 LOG.log(Level.SEVERE, "Dropped webhook event " + entry.id() + " that cannot be fanned out: " + entry.fields(), unreadable);
-                deliveries.fannedOut(entry.id(), entry.fields().getOrDefault("event_upload", ""),
-                        parseOr(entry.fields().get("event_sequence")));
+                batch.add(new DeliveryStore.FannedOut(entry.id(), entry.fields().getOrDefault("event_upload", ""),
+                        parseOr(entry.fields().get("event_sequence")), 0, List.of()));
             }
         }
-        if (!entries.isEmpty()) {
-            courier.wake();
-        }
+        deliveries.fanOut(batch, settings.logRetention());
+        courier.wake();
     }
 
-    private void fanOut(DeliveryStore.RecordedEvent entry) {
+    /** One event's deliveries, one per endpoint of its business that takes it (endpoints read once per batch and business). */
+    private DeliveryStore.FannedOut fanOut(DeliveryStore.RecordedEvent entry, Map<String, List<StoredWebhook>> endpoints) {
         Map<String, String> fields = entry.fields();
         String type = fields.get("event_type");
         String upload = fields.get("event_upload");
@@ -115,17 +123,17 @@ public class Dispatcher {
         String business = fields.getOrDefault("business", "");
         String body = payload(type, fields.get("event_at"), upload, sequence, fields);
         long createdMillis = Instant.parse(fields.get("event_at")).toEpochMilli();
-        for (StoredWebhook stored : webhooks.all(business)) {
+        List<Delivery> made = new ArrayList<>();
+        for (StoredWebhook stored : endpoints.computeIfAbsent(business, webhooks::all)) {
             Webhook webhook = stored.webhook();
             if (webhook.takes(type)) {
                 String id = "msg_" + UUID.nameUUIDFromBytes((entry.id() + "/" + webhook.id()).getBytes(StandardCharsets.UTF_8))
                         .toString().replace("-", "");
-                deliveries.enqueue(new Delivery(id, webhook.id(), business, type, upload, sequence, body,
-                                RedisKeys.deliveryQueue(webhook.id(), upload), Delivery.PENDING, 0, null, null, null, null, fields.get("event_at")),
-                        sequence, createdMillis, settings.logRetention());
+                made.add(new Delivery(id, webhook.id(), business, type, upload, sequence, body, RedisKeys.deliveryQueue(webhook.id(), upload),
+                        Delivery.PENDING, 0, null, null, null, null, fields.get("event_at")));
             }
         }
-        deliveries.fannedOut(entry.id(), upload, sequence);
+        return new DeliveryStore.FannedOut(entry.id(), upload, sequence, createdMillis, made);
     }
 
     private static long parseOr(String sequence) {

@@ -1,5 +1,6 @@
 package com.mediapipeline.webhooks;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,6 +23,13 @@ final class PerKeyLimit {
             return took[0] ? now + 1 : count;
         });
         return took[0];
+    }
+
+    /** What the keys that have places taken may take still; any other key may take {@code most}. */
+    Map<String, Integer> left() {
+        Map<String, Integer> left = new HashMap<>();
+        taken.forEach((key, count) -> left.put(key, Math.max(0, most - count)));
+        return left;
     }
 
     void release(String key) {

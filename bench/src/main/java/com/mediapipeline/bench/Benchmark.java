@@ -1,11 +1,15 @@
 package com.mediapipeline.bench;
 
 import static com.mediapipeline.bench.Sizes.GIB;
+import static com.mediapipeline.bench.Sizes.KIB;
 import static com.mediapipeline.bench.Sizes.MIB;
 
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 
@@ -15,6 +19,9 @@ import java.util.concurrent.Executors;
  * and RESULTS.md with a PNG chart. Started by bench/run, which starts the servers.
  */
 public final class Benchmark {
+
+    /** The scenarios, in the order they run; {@code --only} names some of them. */
+    static final List<String> SCENARIOS = List.of("uploads", "memory", "creations", "freshness", "download", "webhooks");
 
     private final Settings settings;
     private final Repetitions repeat;
@@ -35,6 +42,9 @@ public final class Benchmark {
 
     public static void main(String[] argv) throws Exception {
         Settings settings = Settings.parse(argv);
+        if (!SCENARIOS.containsAll(settings.only())) {
+            throw new IllegalArgumentException("--only takes some of " + SCENARIOS + ", not " + settings.only());
+        }
         // daemon threads: when the scenarios are done, nothing idle keeps the JVM alive
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newCachedThreadPool(task -> {
@@ -57,11 +67,24 @@ public final class Benchmark {
         // each baseline is measured right before the figures it is compared with, run after run:
         // the disk's speed drifts over minutes on a shared machine
         Path ddFile = settings.work().resolve("dd.bin");
-        uploads(ddFile);
-        memory(ddFile);
-        creations();
-        freshness();
-        rangedDownload();
+        if (settings.includes("uploads")) {
+            uploads(ddFile);
+        }
+        if (settings.includes("memory")) {
+            memory(ddFile);
+        }
+        if (settings.includes("creations")) {
+            creations();
+        }
+        if (settings.includes("freshness")) {
+            freshness();
+        }
+        if (settings.includes("download")) {
+            rangedDownload();
+        }
+        if (settings.includes("webhooks")) {
+            webhooks();
+        }
         report.write();
     }
 
@@ -129,5 +152,46 @@ public final class Benchmark {
                 () -> Scenarios.rangedDownload(ours, big, GIB, 16), () -> Double.NaN);
         report.throughput("1 GiB download, 16 ranges", ranged);
         ours.delete(big);
+    }
+
+    /**
+     * Webhooks (the service only), with a receiver in this driver: each event's delay from the status
+     * change to the receiver, then what delivering every event costs the uploads that cause them. Every
+     * endpoint registered here is deleted again, so that later scenarios record no events.
+     */
+    private void webhooks() throws Exception {
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            // every event but progress, whose number per upload depends on timing: three per upload. One
+            // client: the delay of an event, not of a backlog (the row below has the delays under load)
+            String hook = ours.registerWebhook(receiver.url(), WebhookEvent.ALL_BUT_PROGRESS);
+            // one unmeasured round first: the first deliveries of a run set up connections and compile
+            Scenarios.webhookDeliveries(ours, receiver, 200, 1);
+            List<Deliveries> delays = repeat.each(() -> Scenarios.webhookDeliveries(ours, receiver, 200, 1));
+            ours.deleteWebhook(hook);
+            report.webhookDelays("webhook delay, 200 uploads one after another (create, one 64 KiB PATCH, delete), every event but progress",
+                    Deliveries.pooled(delays));
+
+            // many small uploads write the most events per byte: create, progress, completion, deletion
+            List<Deliveries> delivered = new ArrayList<>();
+            Repetitions.Measure without = () -> Scenarios.smallUploads(ours, 500, 16, 128 * KIB, 2).perSecond();
+            Repetitions.Measure with = () -> {
+                String every = ours.registerWebhook(receiver.url(), WebhookEvent.ALL);
+                try {
+                    Scenarios.Batch batch = Scenarios.smallUploads(ours, 500, 16, 128 * KIB, 2);
+                    // deliveries that lag behind the uploads go on after the measured window; the next round
+                    // starts once they are done, so that they slow down neither round
+                    delivered.add(Deliveries.of(receiver.await(batch.uploads(), Duration.ofMinutes(2)), batch.uploads()));
+                    return batch.perSecond();
+                } finally {
+                    ours.deleteWebhook(every);
+                }
+            };
+            without.run();
+            with.run();
+            delivered.clear();
+            Rounds cost = repeat.interleaved(without, with);
+            report.webhookCost("uploads with a webhook for every event incl. progress, 500 × 128 KiB in two PATCHes, 16 clients",
+                    cost, Deliveries.pooled(delivered));
+        }
     }
 }

@@ -2,6 +2,7 @@ package com.mediapipeline.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /** Runs measures {@code runs} times each, in the orders that keep a slow minute of the machine fair to all. */
 record Repetitions(int runs) {
@@ -48,6 +49,15 @@ record Repetitions(int runs) {
             all.add(measure.run());
         }
         return Latencies.pooled(all);
+    }
+
+    /** One measure alone: its result of every run, for the caller to pool. */
+    <T> List<T> each(Callable<T> measure) throws Exception {
+        List<T> results = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            results.add(measure.call());
+        }
+        return results;
     }
 
     /** One measure alone: the median of its runs. */

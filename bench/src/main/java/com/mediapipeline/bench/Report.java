@@ -68,6 +68,22 @@ class Report {
                 writes.verdict(writesPerUploadSecond * intervalMs / 1000.0)));
     }
 
+    /** Webhook events' delays from the status change to the receiver, and whether each arrived once. */
+    void webhookDelays(String what, Deliveries deliveries) {
+        Latencies delays = deliveries.delays();
+        rows.add(String.format("| %s | p50 %.1f ms, p99 %.1f ms (%s) | | | from the status change (the event's `timestamp`) "
+                + "to the receiver |", what, delays.percentileMillis(50), delays.percentileMillis(99), deliveries.counts()));
+    }
+
+    /** Uploads/s with a webhook ({@link Rounds#OURS}) against the same without one ({@link Rounds#BASELINE}). */
+    void webhookCost(String what, Rounds rounds, Deliveries deliveries) {
+        double ratio = rounds.ratio(Rounds.OURS, Rounds.BASELINE);
+        Latencies delays = deliveries.delays();
+        rows.add(String.format("| %s | %.0f uploads/s (%s; delay p50 %.0f ms, p99 %.0f ms) | no webhook: %.0f uploads/s | | "
+                        + "%.2f × no webhook %s |", what, rounds.median(Rounds.OURS), deliveries.counts(), delays.percentileMillis(50),
+                delays.percentileMillis(99), rounds.median(Rounds.BASELINE), ratio, verdict(Targets.WEBHOOK_COST, ratio)));
+    }
+
     private static String freshnessRow(String what, Latencies delays, int intervalMs) {
         double p99 = delays.percentileMillis(99);
         return String.format("| %s | p50 %.0f ms, p99 %.0f ms (%d messages) | interval %d ms | | p99 %.2f × interval %s |",
@@ -85,7 +101,8 @@ class Report {
         List<String> lines = new ArrayList<>();
         lines.add("# Benchmark results");
         lines.add("");
-        lines.add("Produced by `bench/run` on " + LocalDate.now() + ": " + Runtime.getRuntime().availableProcessors()
+        String only = settings.only().isEmpty() ? "" : "ONLY=" + String.join(",", settings.only().stream().sorted().toList()) + " ";
+        lines.add("Produced by `" + only + "bench/run` on " + LocalDate.now() + ": " + Runtime.getRuntime().availableProcessors()
                 + " cores, " + memoryGib() + " GiB memory. Every figure is the median of " + settings.runs()
                 + " runs (except latency distributions, which pool all samples); the machine is shared and noisy, "
                 + "so only the ratios between figures taken in this same run mean anything. A throughput ratio is "

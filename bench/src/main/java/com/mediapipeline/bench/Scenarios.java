@@ -1,6 +1,7 @@
 package com.mediapipeline.bench;
 
 import java.net.http.WebSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -100,6 +101,42 @@ final class Scenarios {
             socket.abort();
         }
         return new Latencies(new ArrayList<>(delays), 0);
+    }
+
+    /** The ids of a batch of uploads, and how many of them went through per second. */
+    record Batch(List<String> uploads, double perSecond) {
+    }
+
+    /**
+     * {@code count} uploads of {@code size} bytes by {@code clients} clients at once, each created, sent in
+     * {@code patches} PATCHes one after the other, and deleted: uploads/s, and the uploads' ids.
+     */
+    static Batch smallUploads(TusClient target, int count, int clients, long size, int patches) throws Exception {
+        Queue<String> done = new ConcurrentLinkedQueue<>();
+        AtomicLong left = new AtomicLong(count);
+        long chunk = (size + patches - 1) / patches;
+        Callable<Void> client = () -> {
+            while (left.getAndDecrement() > 0) {
+                String upload = target.create(size);
+                target.patchAll(upload, size, chunk);
+                target.delete(upload);
+                done.add(TusClient.idOf(upload));
+            }
+            return null;
+        };
+        long start = System.nanoTime();
+        Parallel.all(Collections.nCopies(clients, client));
+        return new Batch(new ArrayList<>(done), count / Rates.secondsSince(start));
+    }
+
+    /**
+     * {@code count} small uploads by {@code clients} clients while {@code receiver} takes their webhook
+     * events: each event's delay from the status change to the receiver, once every upload's deletion
+     * arrived (or a minute passed: what did not arrive by then counts as lost).
+     */
+    static Deliveries webhookDeliveries(TusClient target, WebhookReceiver receiver, int count, int clients) throws Exception {
+        Batch batch = smallUploads(target, count, clients, 64 * Sizes.KIB, 1);
+        return Deliveries.of(receiver.await(batch.uploads(), Duration.ofMinutes(1)), batch.uploads());
     }
 
     /** One stored upload of {@code size} bytes downloaded in {@code parts} ranges at once: MB/s. */

@@ -1,8 +1,11 @@
 package com.mediapipeline.bench;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What bench/run tells the driver ({@code --name value} pairs), read once and passed down: the run's
@@ -19,9 +22,10 @@ import java.util.Map;
  * @param intervalMs the service's progress interval, which the freshness targets are measured against
  * @param out        where RESULTS.md goes
  * @param chart      where the throughput PNG goes
+ * @param only       the scenarios to run ({@code --only webhooks,creations}); empty: every one
  */
 record Settings(String ours, String key, String peer, Path work, long servicePid, int redisPort, String node,
-                int runs, int intervalMs, Path out, Path chart) {
+                int runs, int intervalMs, Path out, Path chart, Set<String> only) {
 
     static Settings parse(String[] argv) {
         Map<String, String> args = new HashMap<>();
@@ -32,7 +36,14 @@ record Settings(String ours, String key, String peer, Path work, long servicePid
                 Path.of(required(args, "work")), Long.parseLong(required(args, "service-pid")),
                 Integer.parseInt(required(args, "redis-port")), args.getOrDefault("node", "?"),
                 Integer.parseInt(args.getOrDefault("runs", "3")), Integer.parseInt(args.getOrDefault("interval-ms", "250")),
-                Path.of(required(args, "out")), Path.of(required(args, "chart")));
+                Path.of(required(args, "out")), Path.of(required(args, "chart")),
+                Arrays.stream(args.getOrDefault("only", "").split(",")).map(String::strip).filter(name -> !name.isEmpty())
+                        .collect(Collectors.toUnmodifiableSet()));
+    }
+
+    /** Whether the scenario {@code name} runs: every one does unless {@code --only} names some. */
+    boolean includes(String name) {
+        return only.isEmpty() || only.contains(name);
     }
 
     private static String required(Map<String, String> args, String name) {

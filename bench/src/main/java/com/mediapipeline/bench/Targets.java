@@ -17,7 +17,9 @@ enum Targets {
     /** The p99 delay of a progress message, in progress intervals. */
     PROGRESS_P99_INTERVALS(Bound.UNDER, 2),
     /** Redis progress writes per upload in one progress interval: the throttle writes at most once. */
-    REDIS_WRITES_PER_INTERVAL(Bound.AT_MOST, 1);
+    REDIS_WRITES_PER_INTERVAL(Bound.AT_MOST, 1),
+    /** Uploads/s with a webhook taking every event, as a multiple of the same uploads without one: nothing measurable. */
+    WEBHOOK_COST(Bound.AT_LEAST, 0.95);
 
     private final Bound bound;
     private final double limit;

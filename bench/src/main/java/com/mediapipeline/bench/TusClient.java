@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -71,6 +72,22 @@ record TusClient(String name, String uploads, Map<String, String> headers, HttpC
         expect(206, "range", http.send(request(url).GET().header("Range", "bytes=" + first + "-" + last).build(),
                 info -> HttpResponse.BodySubscribers.fromSubscriber(counter, subscriber -> null)));
         return counter.total();
+    }
+
+    /** Registers a webhook endpoint at {@code url} for {@code events} (the service only): its id. */
+    String registerWebhook(String url, List<String> events) throws Exception {
+        HttpResponse<String> response = expect(201, "webhook registration", http.send(request(webhooks())
+                .POST(HttpRequest.BodyPublishers.ofString(WebhookEvent.registration(url, events)))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString()));
+        return WebhookEvent.idOf(response.body());
+    }
+
+    void deleteWebhook(String id) throws Exception {
+        expect(204, "webhook deletion", http.send(request(webhooks() + "/" + id).DELETE().build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    private String webhooks() {
+        return uploads.replace("/api/v1/uploads/", "/api/v1/webhooks");
     }
 
     private HttpRequest.Builder request(String url) {
