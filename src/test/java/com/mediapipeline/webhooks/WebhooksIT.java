@@ -63,7 +63,7 @@ class WebhooksIT extends ServiceIT {
         assertEquals(204, acme.patch(upload, size / 2, Arrays.copyOfRange(content, size / 2, size)).statusCode());
         assertEquals(204, Api.send(acme.request(upload).DELETE()).statusCode());
 
-        List<WebhookReceiver.Call> calls = receiver.await(now -> of(now, id).stream().anyMatch(call -> call.type().equals(EventTypes.DELETED)), WAIT);
+        receiver.await(now -> of(now, id).stream().anyMatch(call -> call.type().equals(EventTypes.DELETED)), WAIT);
         Thread.sleep(500);
         List<WebhookReceiver.Call> mine = of(receiver.calls(), id);
         List<String> types = mine.stream().map(WebhookReceiver.Call::type).toList();
@@ -93,7 +93,6 @@ class WebhooksIT extends ServiceIT {
             assertEquals(1, ((Number) entry.get("attempts")).intValue());
             assertEquals(200, ((Number) entry.get("last_status_code")).intValue());
         });
-        assertTrue(calls.size() >= mine.size());
     }
 
     @Test
@@ -102,7 +101,7 @@ class WebhooksIT extends ServiceIT {
         receiver.answer(500, 500, 500);
         String id = Api.idOf(acme.create(10, null, null));
 
-        List<WebhookReceiver.Call> calls = receiver.await(now -> of(now, id).size() >= 4, WAIT);
+        receiver.await(now -> of(now, id).size() >= 4, WAIT);
         Thread.sleep(2L * TestEnvironment.WEBHOOK_RETRY_BASE_MS * 8);
         List<WebhookReceiver.Call> mine = of(receiver.calls(), id);
         assertEquals(4, mine.size(), "a 2xx ends the retries");
@@ -117,7 +116,6 @@ class WebhooksIT extends ServiceIT {
         assertEquals("delivered", entry.get("status"));
         assertEquals(4, ((Number) entry.get("attempts")).intValue());
         assertEquals(mine.get(0).id(), entry.get("id"));
-        assertTrue(calls.size() >= 4);
     }
 
     @Test
