@@ -22,7 +22,7 @@ import java.util.logging.Logger;
 
 /**
  * The TUS entry point at {@code /api/v1/uploads/*}. A filter rather than a servlet so that
- * {@code /api/v1/uploads/meta/...} goes on down the chain to JAX-RS. Checks the request, takes the
+ * {@code /api/v1/uploads/meta/...} and the listing ({@code GET /api/v1/uploads}) go on down the chain to JAX-RS. Checks the request, takes the
  * writer's lock, and hands over to tus-java-server; its errors all leave as JSON.
  */
 public class TusFilter extends HttpFilter {
@@ -53,7 +53,7 @@ public class TusFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        if (path.startsWith(META)) {
+        if (path.startsWith(META) || listsUploads(request, path)) {
             chain.doFilter(request, response);
             return;
         }
@@ -87,6 +87,12 @@ public class TusFilter extends HttpFilter {
                 ErrorResponses.write(answer, ErrorCode.INTERNAL_ERROR, null);
             }
         }
+    }
+
+    /** GET /api/v1/uploads is the listing, a JAX-RS resource: TUS has no GET. */
+    private static boolean listsUploads(HttpServletRequest request, String path) {
+        return "GET".equals(request.getMethod()) && request.getHeader(TusRequest.METHOD_OVERRIDE) == null
+                && (path.equals(TusRequest.ROOT) || path.equals(TusRequest.ROOT + "/"));
     }
 
     /** One request of either protocol, as TUS: checked, with its stream slot and lock, handed to tus-java-server. */
