@@ -16,7 +16,6 @@ import org.eclipse.microprofile.metrics.annotation.Metric;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -81,13 +80,18 @@ public class Sweeper {
 
     /** Drops hashes whose files are gone, then brings the listing indexes in line with the hashes left. */
     private void reconcileHashes() {
-        Set<String> hashed = new HashSet<>(statuses.ids());
+        Set<String> hashed = statuses.ids();
         Set<String> orphans = hashed.stream().filter(id -> UploadId.parse(id).map(files::dataFile).isEmpty()).collect(Collectors.toSet());
         orphans.forEach(statuses::forget);
         hashed.removeAll(orphans);
-        UploadIndex.Repair repair = index.repair(hashed);
-        if (repair.dropped() > 0 || repair.listed() > 0) {
-            LOG.info("Cleanup dropped " + repair.dropped() + " listing entries of removed uploads and listed " + repair.listed() + " unlisted upload(s)");
+        try {
+            UploadIndex.Repair repair = index.repair(hashed);
+            if (repair.dropped() > 0 || repair.listed() > 0) {
+                LOG.info("Cleanup dropped " + repair.dropped() + " listing entries of removed uploads and listed " + repair.listed() + " upload(s) again");
+            }
+        } catch (RuntimeException e) {
+            // the removals of this sweep are done and counted all the same; the next sweep repairs the listing
+            LOG.log(Level.WARNING, "Cleanup could not repair the listing indexes", e);
         }
     }
 

@@ -3,6 +3,7 @@ package com.mediapipeline.progress;
 import com.mediapipeline.redis.Idempotent;
 import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
+import com.mediapipeline.upload.UploadId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import redis.clients.jedis.JedisPooled;
@@ -13,10 +14,11 @@ import redis.clients.jedis.resps.ScanResult;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -24,11 +26,16 @@ import java.util.stream.Collectors;
  * {@link ProgressStore} keep them, in the same atomic step as the hash, with {@link #FUNCTIONS}: an
  * upload is listed when its status changes and unlisted when it is removed. A hash that ends otherwise (its
  * TTL, a sweep dropping it) leaves entries that readers skip and the sweep's {@link #repair} drops.
+ * <p>
+ * The scripts name the index keys themselves, from the hash's business, user and status: that needs a
+ * standalone Redis (or Sentinel), not a Redis Cluster, like the webhook scripts.
  */
 @ApplicationScoped
 @RedisCall
 public class UploadIndex {
 
+    /** The hash field naming the upload in the indexes, written once with its identity: every script unlists by it. */
+    static final String LISTED_AS = "listed_as";
     /** Lua: the indexes an upload (its hash) is in, by business and user, and its moves between them. */
     static final String FUNCTIONS = """
             local function listings(prefix, hash)
@@ -38,28 +45,44 @@ public class UploadIndex {
               if user == '' then return {prefix .. business} end
               return {prefix .. business, prefix .. business .. ':user:' .. user}
             end
-            local function unlist(prefix, hash, member)
-              if member == '' then return end
+            local function unlist(prefix, hash)
+              local member = redis.call('HGET', hash, 'listed_as')
+              if not member then return end
               for _, key in ipairs(listings(prefix, hash)) do
                 redis.call('ZREM', key, member)
                 for _, status in ipairs(%s) do redis.call('ZREM', key .. ':status:' .. status, member) end
               end
             end
-            local function list(prefix, hash, member)
-              unlist(prefix, hash, member)
-              local status = redis.call('HGET', hash, 'status')
-              if not status then return end
+            local function list(prefix, hash)
+              unlist(prefix, hash)
+              local member, status = redis.call('HGET', hash, 'listed_as'), redis.call('HGET', hash, 'status')
+              if not member or not status then return end
               for _, key in ipairs(listings(prefix, hash)) do
                 redis.call('ZADD', key, 0, member)
                 redis.call('ZADD', key .. ':status:' .. status, 0, member)
               end
             end
             """.formatted(UploadStatus.ALL.stream().map(status -> "'" + status + "'").collect(Collectors.joining(", ", "{", "}")));
-    /** KEYS: hash. ARGV: listing prefix, member. */
-    private static final String RELIST = FUNCTIONS + "list(ARGV[1], KEYS[1], ARGV[2]) return 1";
+    /**
+     * KEYS: hash. ARGV: listing prefix, member (for a hash written before the listing, that has none).
+     * Lists the upload again when an index it belongs in lacks it: 1 if so.
+     */
+    private static final String ENSURE = FUNCTIONS + """
+            if redis.call('HEXISTS', KEYS[1], 'status') == 0 then return 0 end
+            redis.call('HSETNX', KEYS[1], 'listed_as', ARGV[2])
+            local member, status = redis.call('HGET', KEYS[1], 'listed_as'), redis.call('HGET', KEYS[1], 'status')
+            for _, key in ipairs(listings(ARGV[1], KEYS[1])) do
+              if not redis.call('ZSCORE', key, member) or not redis.call('ZSCORE', key .. ':status:' .. status, member) then
+                list(ARGV[1], KEYS[1])
+                return 1
+              end
+            end
+            return 0
+            """;
     /** KEYS: hash, index. ARGV: member. Atomic with the writes that list, so an upload created meanwhile stays. */
     private static final String DROP_IF_GONE = "if redis.call('EXISTS', KEYS[1]) == 0 then return redis.call('ZREM', KEYS[2], ARGV[1]) end return 0";
     private static final int MILLIS_DIGITS = 13;
+    private static final Pattern MEMBER = Pattern.compile("\\d{" + MILLIS_DIGITS + "}:[0-9a-f-]{36}");
     private static final int CHUNK = 1000;
 
     @Inject
@@ -74,6 +97,11 @@ public class UploadIndex {
         return member.substring(MILLIS_DIGITS + 1);
     }
 
+    /** Whether a text (a client's cursor) is a member as {@link #member} makes them. */
+    public static boolean isMember(String text) {
+        return MEMBER.matcher(text).matches() && UploadId.isValid(idOf(text));
+    }
+
     /** Up to {@code count} members of the index, newest first, after {@code after} (from the newest when null). */
     @Idempotent
     public List<String> newest(String index, String after, int count) {
@@ -82,60 +110,54 @@ public class UploadIndex {
 
     /**
      * The cleanup sweep's reconciliation, given the ids of every hash it found: drops the entries of
-     * uploads whose hash is gone, and lists uploads that are in no index (hashes written before the
-     * listing existed). Answers how many entries it dropped and how many uploads it listed.
+     * uploads whose hash is gone, and lists again each upload missing from an index it belongs in (a hash
+     * written before the listing existed, or by an instance of an older version during a rolling upgrade).
      */
     @Idempotent
     public Repair repair(Set<String> hashed) {
-        Set<String> listed = new HashSet<>();
         List<Entry> stale = new ArrayList<>();
-        forEachIndex(index -> forEachMember(index, member -> {
-            String id = idOf(member);
-            if (!hashed.contains(id)) {
+        forEachEntry((index, member) -> {
+            if (!hashed.contains(idOf(member))) {
                 stale.add(new Entry(index, member));
-            } else if (RedisKeys.listsAll(index)) {
-                listed.add(id);
             }
-        }));
+        });
         long dropped = 0;
         for (List<Entry> batch : batches(stale)) {
-            dropped += dropIfGone(batch);
+            dropped += sum(batch.stream().map(entry -> (Function<Pipeline, Response<Object>>) pipeline -> pipeline.eval(DROP_IF_GONE,
+                    List.of(RedisKeys.upload(idOf(entry.member())), entry.index()), List.of(entry.member()))).toList());
         }
-        int relisted = 0;
-        for (List<String> batch : batches(hashed.stream().filter(id -> !listed.contains(id)).toList())) {
-            relisted += relist(batch);
+        long relisted = 0;
+        for (List<String> batch : batches(List.copyOf(hashed))) {
+            relisted += ensureListed(batch);
         }
         return new Repair(dropped, relisted);
     }
 
-    private long dropIfGone(List<Entry> entries) {
-        List<Response<Object>> replies = new ArrayList<>();
-        try (Pipeline pipeline = redis.pipelined()) {
-            entries.forEach(entry -> replies.add(pipeline.eval(DROP_IF_GONE,
-                    List.of(RedisKeys.upload(idOf(entry.member())), entry.index()), List.of(entry.member()))));
-            pipeline.sync();
-        }
-        return replies.stream().mapToLong(reply -> (Long) reply.get()).sum();
-    }
-
-    private int relist(List<String> ids) {
+    private long ensureListed(List<String> ids) {
         List<Response<String>> createdAt = new ArrayList<>();
         try (Pipeline pipeline = redis.pipelined()) {
             ids.forEach(id -> createdAt.add(pipeline.hget(RedisKeys.upload(id), "created_at")));
             pipeline.sync();
         }
-        int relisted = 0;
-        try (Pipeline pipeline = redis.pipelined()) {
-            for (int i = 0; i < ids.size(); i++) {
-                String created = createdAt.get(i).get();
-                if (created != null) {
-                    pipeline.eval(RELIST, List.of(RedisKeys.upload(ids.get(i))), List.of(RedisKeys.LISTINGS, member(ids.get(i), Instant.parse(created))));
-                    relisted++;
-                }
+        List<Function<Pipeline, Response<Object>>> ensures = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i);
+            String created = createdAt.get(i).get();
+            if (created != null) {
+                ensures.add(pipeline -> pipeline.eval(ENSURE, List.of(RedisKeys.upload(id)), List.of(RedisKeys.LISTINGS, member(id, Instant.parse(created)))));
             }
+        }
+        return sum(ensures);
+    }
+
+    /** Runs the scripts in one pipeline and adds up what they answer. */
+    private long sum(List<Function<Pipeline, Response<Object>>> scripts) {
+        List<Response<Object>> replies = new ArrayList<>();
+        try (Pipeline pipeline = redis.pipelined()) {
+            scripts.forEach(script -> replies.add(script.apply(pipeline)));
             pipeline.sync();
         }
-        return relisted;
+        return replies.stream().mapToLong(reply -> (Long) reply.get()).sum();
     }
 
     private static <T> List<List<T>> batches(List<T> items) {
@@ -146,30 +168,44 @@ public class UploadIndex {
         return batches;
     }
 
-    private void forEachIndex(Consumer<String> action) {
+    /** Every entry of every index: the first chunk of a batch of indexes in one round trip, the rest of a long one after. */
+    private void forEachEntry(BiConsumer<String, String> action) {
+        for (List<String> indexes : batches(indexes())) {
+            List<Response<List<String>>> firsts = new ArrayList<>();
+            try (Pipeline pipeline = redis.pipelined()) {
+                indexes.forEach(index -> firsts.add(pipeline.zrangeByLex(index, "-", "+", 0, CHUNK)));
+                pipeline.sync();
+            }
+            for (int i = 0; i < indexes.size(); i++) {
+                String index = indexes.get(i);
+                List<String> chunk = firsts.get(i).get();
+                while (true) {
+                    chunk.forEach(member -> action.accept(index, member));
+                    if (chunk.size() < CHUNK) {
+                        break;
+                    }
+                    chunk = redis.zrangeByLex(index, "(" + chunk.get(chunk.size() - 1), "+", 0, CHUNK);
+                }
+            }
+        }
+    }
+
+    private List<String> indexes() {
+        List<String> indexes = new ArrayList<>();
         ScanParams match = new ScanParams().match(RedisKeys.LISTINGS + "*").count(CHUNK);
         String cursor = ScanParams.SCAN_POINTER_START;
         do {
             ScanResult<String> page = redis.scan(cursor, match, "zset");
-            page.getResult().forEach(action);
+            indexes.addAll(page.getResult());
             cursor = page.getCursor();
         } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
-    }
-
-    private void forEachMember(String index, Consumer<String> action) {
-        String from = "-";
-        List<String> chunk;
-        do {
-            chunk = redis.zrangeByLex(index, from, "+", 0, CHUNK);
-            chunk.forEach(action);
-            from = chunk.isEmpty() ? from : "(" + chunk.get(chunk.size() - 1);
-        } while (chunk.size() == CHUNK);
+        return indexes;
     }
 
     private record Entry(String index, String member) {
     }
 
     /** What a {@link #repair} did: index entries dropped, uploads listed. */
-    public record Repair(long dropped, int listed) {
+    public record Repair(long dropped, long listed) {
     }
 }

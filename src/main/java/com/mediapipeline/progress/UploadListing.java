@@ -15,7 +15,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -30,7 +29,6 @@ public class UploadListing {
     static final int MAX_LIMIT = 500;
     /** Index reads one page makes at most while it skips entries whose upload just went: then it comes back short, with a cursor. */
     private static final int MAX_READS = 4;
-    private static final Pattern MEMBER = Pattern.compile("\\d{13}:[0-9a-f-]{36}");
 
     @Inject
     UploadIndex index;
@@ -50,8 +48,9 @@ public class UploadListing {
             if (!members.isEmpty()) {
                 after = members.get(members.size() - 1);
             }
-            Set<UploadId> ids = members.stream().map(member -> new UploadId(UploadIndex.idOf(member))).collect(Collectors.toCollection(LinkedHashSet::new));
-            statuses.findAll(ids, business).values().stream().flatMap(Optional::stream).forEach(uploads::add);
+            Set<UploadId> ids = members.stream().map(UploadIndex::idOf).map(UploadId::parse).flatMap(Optional::stream).collect(Collectors.toCollection(LinkedHashSet::new));
+            // the hash decides: an index entry can lag behind it (see UploadIndex)
+            statuses.findAll(ids, business).values().stream().flatMap(Optional::stream).filter(query::matches).forEach(uploads::add);
         }
         return new Page(uploads, more ? cursor(after) : null);
     }
@@ -63,10 +62,14 @@ public class UploadListing {
     /** A request for a page: its filters (null for none), size and the cursor's position (null for the newest). */
     public record Query(String status, String username, int limit, String after) {
 
+        boolean matches(UploadStatus upload) {
+            return (status == null || status.equals(upload.status())) && (username == null || username.equals(upload.username()));
+        }
+
         /** The query parameters as a client sent them, checked. */
         public static Query of(String status, String username, String limit, String cursor) {
             if (status != null && !UploadStatus.ALL.contains(status)) {
-                throw new ApiException(ErrorCode.BAD_REQUEST, "status must be one of created, uploading, completed, failed");
+                throw new ApiException(ErrorCode.BAD_REQUEST, "status must be one of " + String.join(", ", UploadStatus.ALL));
             }
             if (username != null && !Caller.isUsername(username)) {
                 throw new ApiException(ErrorCode.INVALID_USERNAME, "username must be 1-128 characters of letters, digits and ._@-");
@@ -95,7 +98,7 @@ public class UploadListing {
             }
             try {
                 String member = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-                if (MEMBER.matcher(member).matches() && UploadId.isValid(UploadIndex.idOf(member))) {
+                if (UploadIndex.isMember(member)) {
                     return member;
                 }
             } catch (IllegalArgumentException e) {

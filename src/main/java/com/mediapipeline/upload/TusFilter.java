@@ -22,7 +22,8 @@ import java.util.logging.Logger;
 
 /**
  * The TUS entry point at {@code /api/v1/uploads/*}. A filter rather than a servlet so that
- * {@code /api/v1/uploads/meta/...} and the listing ({@code GET /api/v1/uploads}) go on down the chain to JAX-RS. Checks the request, takes the
+ * {@code /api/v1/uploads/meta/...} and the listing ({@code GET /api/v1/uploads}) go on down the
+ * chain to JAX-RS. Checks the request, takes the
  * writer's lock, and hands over to tus-java-server; its errors all leave as JSON.
  */
 public class TusFilter extends HttpFilter {
@@ -89,9 +90,13 @@ public class TusFilter extends HttpFilter {
         }
     }
 
-    /** GET /api/v1/uploads is the listing, a JAX-RS resource: TUS has no GET. */
+    /**
+     * GET /api/v1/uploads is the listing, a JAX-RS resource: TUS has no GET. A GET that names another
+     * method in the override header is TUS's (as {@link TusRequest} reads it), whatever that method is.
+     */
     private static boolean listsUploads(HttpServletRequest request, String path) {
-        return "GET".equals(request.getMethod()) && request.getHeader(TusRequest.METHOD_OVERRIDE) == null
+        String override = request.getHeader(TusRequest.METHOD_OVERRIDE);
+        return "GET".equals(request.getMethod()) && (override == null || override.isBlank())
                 && (path.equals(TusRequest.ROOT) || path.equals(TusRequest.ROOT + "/"));
     }
 

@@ -1,7 +1,6 @@
 package com.mediapipeline.cluster;
 
 import com.mediapipeline.progress.ProgressEvent;
-import com.mediapipeline.progress.UploadIndex;
 import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.testing.Api;
 import com.mediapipeline.testing.Await;
@@ -25,7 +24,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -192,36 +190,6 @@ class ClusterIT {
         assertEquals(40, ((Number) restored.get("offset")).longValue());
         assertEquals("kept.bin", restored.get("filename"));
         assertTrue(Files.exists(storage.resolve("uploads").resolve(Api.idOf(upload)).resolve("data")));
-    }
-
-    /** The sweep lists an upload that is in no listing (written before there was one) and drops entries of uploads that are gone. */
-    @Test
-    void aSweepRepairsTheListing() {
-        String user = "sweep-" + UUID.randomUUID().toString().substring(0, 8);
-        Api onA = Api.acme(a.url()).as(user);
-        String id = Api.idOf(onA.create(10, "unlisted.bin", null));
-        String listed = UploadIndex.member(id, Instant.parse((String) onA.statusJson(id).get("created_at")));
-        String ghost = UploadIndex.member(UUID.randomUUID().toString(), Instant.now());
-        for (String index : List.of(RedisKeys.listing("acme", null, null), RedisKeys.listing("acme", user, null),
-                RedisKeys.listing("acme", null, "created"), RedisKeys.listing("acme", user, "created"))) {
-            assertEquals(1, TestRedis.client().zrem(index, listed), index);
-            TestRedis.client().zadd(index, 0, ghost);
-        }
-        assertEquals(List.of(), listedTokens(onA, user), "neither the unlisted upload nor the ghost, whose status is gone");
-
-        Await.until(Duration.ofSeconds(4L * SWEEP_SECONDS + 5), "a sweep to list the upload again",
-                () -> listedTokens(onA, user), tokens -> tokens.equals(List.of(id)));
-        assertEquals(List.of(id), listedTokens(Api.acme(b.url()), user + "&status=created"));
-        Await.until(Duration.ofSeconds(4L * SWEEP_SECONDS + 5), "a sweep to drop the ghost's entries",
-                () -> TestRedis.client().zscore(RedisKeys.listing("acme", user, "created"), ghost) == null
-                        && TestRedis.client().zscore(RedisKeys.listing("acme", null, null), ghost) == null);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String> listedTokens(Api caller, String usernameQuery) {
-        HttpResponse<String> response = Api.send(caller.request("/api/v1/uploads?username=" + usernameQuery).GET());
-        assertEquals(200, response.statusCode(), response.body());
-        return ((List<Map<String, Object>>) Api.json(response.body()).get("uploads")).stream().map(upload -> (String) upload.get("token")).toList();
     }
 
     /** Expired uploads (completed or not) go, watchers hear "expired", and no two sweeps run in the same interval. */
