@@ -25,7 +25,6 @@ public class ApiKeys {
 
     static final String SETTING = "mediapipeline.api-keys";
     private static final Logger LOG = Logger.getLogger(ApiKeys.class.getName());
-    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
     private static final Pattern BUSINESS = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     @Inject
@@ -62,7 +61,7 @@ public class ApiKeys {
     }
 
     private static Optional<Caller> callerOf(Key key, String username) {
-        return username != null && USERNAME.matcher(username).matches()
+        return Caller.isUsername(username)
                 ? Optional.of(new Caller(key.business(), username)) : Optional.empty();
     }
 

@@ -3,6 +3,7 @@ package com.mediapipeline.cleanup;
 import com.mediapipeline.config.Retention;
 import com.mediapipeline.progress.ProgressStore;
 import com.mediapipeline.progress.UploadFacts;
+import com.mediapipeline.progress.UploadIndex;
 import com.mediapipeline.upload.UploadFileStore;
 import com.mediapipeline.upload.UploadId;
 import com.mediapipeline.upload.UploadLocks;
@@ -17,14 +18,16 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * One sweep: removes completed uploads older than {@code retention.completed} and unfinished ones
  * idle past their {@code Upload-Expires}, never one that is receiving bytes (its lock is held);
  * restores the status of uploads whose hash Redis lost (or repairs one that lost a write), and drops
- * hashes whose files are gone.
+ * hashes whose files are gone, and the listing entries of uploads that are gone.
  * Finishes removals that a crash interrupted.
  */
 @ApplicationScoped
@@ -37,6 +40,9 @@ public class Sweeper {
 
     @Inject
     ProgressStore statuses;
+
+    @Inject
+    UploadIndex index;
 
     @Inject
     UploadLocks locks;
@@ -66,12 +72,27 @@ public class Sweeper {
                 LOG.log(Level.WARNING, "Cleanup skipped upload " + id, e);
             }
         }
-        statuses.ids().stream()
-                .filter(id -> UploadId.parse(id).map(files::dataFile).isEmpty())
-                .forEach(statuses::forget);
+        reconcileHashes();
         removedUploads.inc(removed);
         LOG.info("Cleanup sweep removed " + removed + " expired upload(s) in " + (System.nanoTime() - started) / 1_000_000 + " ms");
         return Optional.of(removed);
+    }
+
+    /** Drops hashes whose files are gone, then brings the listing indexes in line with the hashes left. */
+    private void reconcileHashes() {
+        Set<String> hashed = statuses.ids();
+        Set<String> orphans = hashed.stream().filter(id -> UploadId.parse(id).map(files::dataFile).isEmpty()).collect(Collectors.toSet());
+        orphans.forEach(statuses::forget);
+        hashed.removeAll(orphans);
+        try {
+            UploadIndex.Repair repair = index.repair(hashed);
+            if (repair.dropped() > 0 || repair.listed() > 0) {
+                LOG.info("Cleanup dropped " + repair.dropped() + " listing entries of removed uploads and listed " + repair.listed() + " upload(s) again");
+            }
+        } catch (RuntimeException e) {
+            // the removals of this sweep are done and counted all the same; the next sweep repairs the listing
+            LOG.log(Level.WARNING, "Cleanup could not repair the listing indexes", e);
+        }
     }
 
     private boolean sweep(UploadId id, Instant now) throws IOException, TusException {

@@ -56,9 +56,9 @@ public class ProgressStore {
      * KEYS: hash, tombstone, the business's webhook types, the webhook event stream, the upload's unsent
      * events. ARGV: channel, event, kind (progress, final, restore), ttl ms, writer generation (0: not a
      * write of bytes), webhook event type ('' for none), now ms, webhook progress interval ms, timestamp,
-     * upload id, identity pair count, identity pairs, field pairs.
+     * upload id, listing key prefix, identity pair count, identity pairs, field pairs.
      */
-    private static final String WRITE = """
+    private static final String WRITE = UploadIndex.FUNCTIONS + """
             if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
             local before = redis.call('HGET', KEYS[1], 'status')
             if ARGV[3] == 'progress' and before == 'completed' then return 0 end
@@ -69,10 +69,11 @@ public class ProgressStore {
               if writer and tonumber(writer) > generation then return 0 end
               redis.call('HSET', KEYS[1], 'writer', ARGV[5])
             end
-            local identity = tonumber(ARGV[11])
-            for i = 12, 11 + identity * 2, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
-            redis.call('HSET', KEYS[1], unpack(ARGV, 12 + identity * 2))
+            local identity = tonumber(ARGV[12])
+            for i = 13, 12 + identity * 2, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            redis.call('HSET', KEYS[1], unpack(ARGV, 13 + identity * 2))
             if tonumber(ARGV[4]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
+            if redis.call('HGET', KEYS[1], 'status') ~= before then list(ARGV[11], KEYS[1]) end
             redis.call('PUBLISH', ARGV[1], ARGV[2])
             local hook, at, upload = ARGV[6], ARGV[9], ARGV[10]
             -- 'upload.completed' when it was completed already (a repair), and the like, is no news
@@ -87,9 +88,10 @@ public class ProgressStore {
             """;
     /**
      * KEYS as {@link #WRITE}'s. ARGV: channel, event, tombstone ttl ms, webhook event type, timestamp
-     * (also the deletion time), upload id.
+     * (also the deletion time), upload id, listing key prefix.
      */
-    private static final String REMOVE = """
+    private static final String REMOVE = UploadIndex.FUNCTIONS + """
+            unlist(ARGV[7], KEYS[1])
             local hook, at, upload = ARGV[4], ARGV[5], ARGV[6]
             if redis.call('EXISTS', KEYS[1]) == 1 and redis.call('SISMEMBER', KEYS[3], hook) == 1 then
             """ + RECORD + """
@@ -167,7 +169,7 @@ public class ProgressStore {
     public void remove(String id, String reason) {
         String business = Objects.requireNonNullElse(redis.hget(RedisKeys.upload(id), "business"), "");
         redis.eval(REMOVE, hookKeys(id, business), List.of(RedisKeys.PROGRESS_CHANNEL, ProgressEvent.removed(id, reason).toJson(),
-                Long.toString(retention.incomplete().toMillis()), "upload." + reason, Instant.now().toString(), id));
+                Long.toString(retention.incomplete().toMillis()), "upload." + reason, Instant.now().toString(), id, RedisKeys.LISTINGS));
     }
 
     /** The upload's status if it exists and belongs to the business; empty otherwise. */
@@ -241,7 +243,7 @@ public class ProgressStore {
         return redis.exists(RedisKeys.upload(id.value()));
     }
 
-    /** The ids of every upload with a status hash, for the cleanup sweep's search for orphans. */
+    /** The ids of every upload with a status hash, for the cleanup sweep's search for orphans: a new set, the caller's to change. */
     @Idempotent
     public Set<String> ids() {
         Set<String> ids = new HashSet<>();
@@ -267,7 +269,8 @@ public class ProgressStore {
         List<String> args = new ArrayList<>(List.of(RedisKeys.PROGRESS_CHANNEL, event.toJson(), kind,
                 Long.toString(ttlMillis), Long.toString(generation), hookType(kind, event.status()), Long.toString(now.toEpochMilli()),
                 Long.toString(hookProgressInterval.toMillis()), now.toString(), upload.id(),
-                "6", "business", upload.business(), "username", text(upload.username()),
+                RedisKeys.LISTINGS, "7", UploadIndex.LISTED_AS, UploadIndex.member(upload.id(), upload.createdAt()),
+                "business", upload.business(), "username", text(upload.username()),
                 "filename", text(upload.filename()), "content_type", text(upload.contentType()),
                 "created_at", upload.createdAt().toString(), "size", text(upload.size())));
         args.addAll(List.of(fields));

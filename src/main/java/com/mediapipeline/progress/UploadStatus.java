@@ -1,5 +1,6 @@
 package com.mediapipeline.progress;
 
+import java.util.List;
 import java.util.Map;
 
 /** An upload's status as the API shows it (snake_case in JSON). */
@@ -21,6 +22,7 @@ public record UploadStatus(
     public static final String UPLOADING = "uploading";
     public static final String COMPLETED = "completed";
     public static final String FAILED = "failed";
+    public static final List<String> ALL = List.of(CREATED, UPLOADING, COMPLETED, FAILED);
 
     /** The status that the hash {@code upload:<id>} holds (one with a status field). */
     public static UploadStatus of(String id, Map<String, String> hash) {

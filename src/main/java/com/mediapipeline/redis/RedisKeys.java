@@ -14,6 +14,24 @@ public final class RedisKeys {
         return "upload:" + uploadId;
     }
 
+    /**
+     * The prefix of the listing indexes of uploads: sorted sets of {@code <created ms, 13 digits>:<id>}, all
+     * scored 0 so that they sort by creation time (lexically), one per business and filter:
+     * {@code uploads:<business>[:user:<username>][:status:<status>]}. The status scripts build the same names
+     * in Lua (UploadIndex.FUNCTIONS); business names and usernames hold no colon.
+     */
+    public static final String LISTINGS = "uploads:";
+
+    /** The listing index of a business's uploads, of one user and in one status when those are not null. */
+    public static String listing(String business, String username, String status) {
+        return LISTINGS + business + (username == null ? "" : ":user:" + username) + (status == null ? "" : ":status:" + status);
+    }
+
+    /** Whether a listing index (a key that starts with {@link #LISTINGS}) is the one of all a business's uploads. */
+    public static boolean listsAll(String listingKey) {
+        return listingKey.indexOf(':', LISTINGS.length()) < 0;
+    }
+
     /** A single-use WebSocket ticket: who may watch which upload, for 60 seconds. */
     public static String ticket(String ticket) {
         return "ticket:" + ticket;

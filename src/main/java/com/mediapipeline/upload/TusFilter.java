@@ -22,7 +22,8 @@ import java.util.logging.Logger;
 
 /**
  * The TUS entry point at {@code /api/v1/uploads/*}. A filter rather than a servlet so that
- * {@code /api/v1/uploads/meta/...} goes on down the chain to JAX-RS. Checks the request, takes the
+ * {@code /api/v1/uploads/meta/...} and the listing ({@code GET /api/v1/uploads}) go on down the
+ * chain to JAX-RS. Checks the request, takes the
  * writer's lock, and hands over to tus-java-server; its errors all leave as JSON.
  */
 public class TusFilter extends HttpFilter {
@@ -53,7 +54,7 @@ public class TusFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        if (path.startsWith(META)) {
+        if (path.startsWith(META) || listsUploads(request, path)) {
             chain.doFilter(request, response);
             return;
         }
@@ -87,6 +88,16 @@ public class TusFilter extends HttpFilter {
                 ErrorResponses.write(answer, ErrorCode.INTERNAL_ERROR, null);
             }
         }
+    }
+
+    /**
+     * GET /api/v1/uploads is the listing, a JAX-RS resource: TUS has no GET. A GET that names another
+     * method in the override header is TUS's (as {@link TusRequest} reads it), whatever that method is.
+     */
+    private static boolean listsUploads(HttpServletRequest request, String path) {
+        String override = request.getHeader(TusRequest.METHOD_OVERRIDE);
+        return "GET".equals(request.getMethod()) && (override == null || override.isBlank())
+                && (path.equals(TusRequest.ROOT) || path.equals(TusRequest.ROOT + "/"));
     }
 
     /** One request of either protocol, as TUS: checked, with its stream slot and lock, handed to tus-java-server. */

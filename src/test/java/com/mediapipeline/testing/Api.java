@@ -51,6 +51,11 @@ public final class Api {
         return new Api(base.toString(), null, null);
     }
 
+    /** The same business's key, naming another user. */
+    public Api as(String otherUser) {
+        return new Api(base, apiKey, otherUser);
+    }
+
     /** This caller's authentication headers as name, value pairs. */
     public String[] credentials() {
         return new String[] {"X-API-KEY", apiKey, "X-Username", username};

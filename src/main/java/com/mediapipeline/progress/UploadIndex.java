@@ -1,0 +1,211 @@
+package com.mediapipeline.progress;
+
+import com.mediapipeline.redis.Idempotent;
+import com.mediapipeline.redis.RedisCall;
+import com.mediapipeline.redis.RedisKeys;
+import com.mediapipeline.upload.UploadId;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The listing indexes of each business's uploads (see {@link RedisKeys#LISTINGS}). The status scripts of
+ * {@link ProgressStore} keep them, in the same atomic step as the hash, with {@link #FUNCTIONS}: an
+ * upload is listed when its status changes and unlisted when it is removed. A hash that ends otherwise (its
+ * TTL, a sweep dropping it) leaves entries that readers skip and the sweep's {@link #repair} drops.
+ * <p>
+ * The scripts name the index keys themselves, from the hash's business, user and status: that needs a
+ * standalone Redis (or Sentinel), not a Redis Cluster, like the webhook scripts.
+ */
+@ApplicationScoped
+@RedisCall
+public class UploadIndex {
+
+    /** The hash field naming the upload in the indexes, written once with its identity: every script unlists by it. */
+    static final String LISTED_AS = "listed_as";
+    /** Lua: the indexes an upload (its hash) is in, by business and user, and its moves between them. */
+    static final String FUNCTIONS = """
+            local function listings(prefix, hash)
+              local business = redis.call('HGET', hash, 'business')
+              if not business then return {} end
+              local user = redis.call('HGET', hash, 'username') or ''
+              if user == '' then return {prefix .. business} end
+              return {prefix .. business, prefix .. business .. ':user:' .. user}
+            end
+            local function unlist(prefix, hash)
+              local member = redis.call('HGET', hash, 'listed_as')
+              if not member then return end
+              for _, key in ipairs(listings(prefix, hash)) do
+                redis.call('ZREM', key, member)
+                for _, status in ipairs(%s) do redis.call('ZREM', key .. ':status:' .. status, member) end
+              end
+            end
+            local function list(prefix, hash)
+              unlist(prefix, hash)
+              local member, status = redis.call('HGET', hash, 'listed_as'), redis.call('HGET', hash, 'status')
+              if not member or not status then return end
+              for _, key in ipairs(listings(prefix, hash)) do
+                redis.call('ZADD', key, 0, member)
+                redis.call('ZADD', key .. ':status:' .. status, 0, member)
+              end
+            end
+            """.formatted(UploadStatus.ALL.stream().map(status -> "'" + status + "'").collect(Collectors.joining(", ", "{", "}")));
+    /**
+     * KEYS: hash. ARGV: listing prefix, member (for a hash written before the listing, that has none).
+     * Lists the upload again when an index it belongs in lacks it: 1 if so.
+     */
+    private static final String ENSURE = FUNCTIONS + """
+            if redis.call('HEXISTS', KEYS[1], 'status') == 0 then return 0 end
+            redis.call('HSETNX', KEYS[1], 'listed_as', ARGV[2])
+            local member, status = redis.call('HGET', KEYS[1], 'listed_as'), redis.call('HGET', KEYS[1], 'status')
+            for _, key in ipairs(listings(ARGV[1], KEYS[1])) do
+              if not redis.call('ZSCORE', key, member) or not redis.call('ZSCORE', key .. ':status:' .. status, member) then
+                list(ARGV[1], KEYS[1])
+                return 1
+              end
+            end
+            return 0
+            """;
+    /** KEYS: hash, index. ARGV: member. Atomic with the writes that list, so an upload created meanwhile stays. */
+    private static final String DROP_IF_GONE = "if redis.call('EXISTS', KEYS[1]) == 0 then return redis.call('ZREM', KEYS[2], ARGV[1]) end return 0";
+    private static final int MILLIS_DIGITS = 13;
+    private static final Pattern MEMBER = Pattern.compile("\\d{" + MILLIS_DIGITS + "}:[0-9a-f-]{36}");
+    private static final int CHUNK = 1000;
+
+    @Inject
+    JedisPooled redis;
+
+    /** How an upload is named in the indexes: creation time first, so that the names sort by it. */
+    public static String member(String id, Instant createdAt) {
+        return String.format("%0" + MILLIS_DIGITS + "d:%s", createdAt.toEpochMilli(), id);
+    }
+
+    public static String idOf(String member) {
+        return member.substring(MILLIS_DIGITS + 1);
+    }
+
+    /** Whether a text (a client's cursor) is a member as {@link #member} makes them. */
+    public static boolean isMember(String text) {
+        return MEMBER.matcher(text).matches() && UploadId.isValid(idOf(text));
+    }
+
+    /** Up to {@code count} members of the index, newest first, after {@code after} (from the newest when null). */
+    @Idempotent
+    public List<String> newest(String index, String after, int count) {
+        return redis.zrevrangeByLex(index, after == null ? "+" : "(" + after, "-", 0, count);
+    }
+
+    /**
+     * The cleanup sweep's reconciliation, given the ids of every hash it found: drops the entries of
+     * uploads whose hash is gone, and lists again each upload missing from an index it belongs in (a hash
+     * written before the listing existed, or by an instance of an older version during a rolling upgrade).
+     */
+    @Idempotent
+    public Repair repair(Set<String> hashed) {
+        List<Entry> stale = new ArrayList<>();
+        forEachEntry((index, member) -> {
+            if (!hashed.contains(idOf(member))) {
+                stale.add(new Entry(index, member));
+            }
+        });
+        long dropped = 0;
+        for (List<Entry> batch : batches(stale)) {
+            dropped += sum(batch.stream().map(entry -> (Function<Pipeline, Response<Object>>) pipeline -> pipeline.eval(DROP_IF_GONE,
+                    List.of(RedisKeys.upload(idOf(entry.member())), entry.index()), List.of(entry.member()))).toList());
+        }
+        long relisted = 0;
+        for (List<String> batch : batches(List.copyOf(hashed))) {
+            relisted += ensureListed(batch);
+        }
+        return new Repair(dropped, relisted);
+    }
+
+    private long ensureListed(List<String> ids) {
+        List<Response<String>> createdAt = new ArrayList<>();
+        try (Pipeline pipeline = redis.pipelined()) {
+            ids.forEach(id -> createdAt.add(pipeline.hget(RedisKeys.upload(id), "created_at")));
+            pipeline.sync();
+        }
+        List<Function<Pipeline, Response<Object>>> ensures = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i);
+            String created = createdAt.get(i).get();
+            if (created != null) {
+                ensures.add(pipeline -> pipeline.eval(ENSURE, List.of(RedisKeys.upload(id)), List.of(RedisKeys.LISTINGS, member(id, Instant.parse(created)))));
+            }
+        }
+        return sum(ensures);
+    }
+
+    /** Runs the scripts in one pipeline and adds up what they answer. */
+    private long sum(List<Function<Pipeline, Response<Object>>> scripts) {
+        List<Response<Object>> replies = new ArrayList<>();
+        try (Pipeline pipeline = redis.pipelined()) {
+            scripts.forEach(script -> replies.add(script.apply(pipeline)));
+            pipeline.sync();
+        }
+        return replies.stream().mapToLong(reply -> (Long) reply.get()).sum();
+    }
+
+    private static <T> List<List<T>> batches(List<T> items) {
+        List<List<T>> batches = new ArrayList<>();
+        for (int from = 0; from < items.size(); from += CHUNK) {
+            batches.add(items.subList(from, Math.min(items.size(), from + CHUNK)));
+        }
+        return batches;
+    }
+
+    /** Every entry of every index: the first chunk of a batch of indexes in one round trip, the rest of a long one after. */
+    private void forEachEntry(BiConsumer<String, String> action) {
+        for (List<String> indexes : batches(indexes())) {
+            List<Response<List<String>>> firsts = new ArrayList<>();
+            try (Pipeline pipeline = redis.pipelined()) {
+                indexes.forEach(index -> firsts.add(pipeline.zrangeByLex(index, "-", "+", 0, CHUNK)));
+                pipeline.sync();
+            }
+            for (int i = 0; i < indexes.size(); i++) {
+                String index = indexes.get(i);
+                List<String> chunk = firsts.get(i).get();
+                while (true) {
+                    chunk.forEach(member -> action.accept(index, member));
+                    if (chunk.size() < CHUNK) {
+                        break;
+                    }
+                    chunk = redis.zrangeByLex(index, "(" + chunk.get(chunk.size() - 1), "+", 0, CHUNK);
+                }
+            }
+        }
+    }
+
+    private List<String> indexes() {
+        List<String> indexes = new ArrayList<>();
+        ScanParams match = new ScanParams().match(RedisKeys.LISTINGS + "*").count(CHUNK);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = redis.scan(cursor, match, "zset");
+            indexes.addAll(page.getResult());
+            cursor = page.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        return indexes;
+    }
+
+    private record Entry(String index, String member) {
+    }
+
+    /** What a {@link #repair} did: index entries dropped, uploads listed. */
+    public record Repair(long dropped, long listed) {
+    }
+}
