@@ -53,12 +53,27 @@ public class ProgressStore {
             redis.call('ZADD', KEYS[5], sequence, sequence)
             """;
     /**
-     * KEYS: hash, tombstone, the business's webhook types, the webhook event stream, the upload's unsent
-     * events. ARGV: channel, event, kind (progress, final, restore), ttl ms, writer generation (0: not a
-     * write of bytes), webhook event type ('' for none), now ms, webhook progress interval ms, timestamp,
-     * upload id, listing key prefix, identity pair count, identity pairs, field pairs.
+     * Lua: hands an event to the live followers, in the business's event stream (trimmed to the resume
+     * window: ids before {@code cutoff} ms) and on the channel, as a {@link Relayed} message. An upload
+     * whose hash is gone has no business to stream to: its event goes on the channel alone, with id 0-0.
      */
-    private static final String WRITE = UploadIndex.FUNCTIONS + """
+    private static final String ANNOUNCE = """
+            local function announce(hash, stream, cutoff, channel, event)
+              local business = redis.call('HGET', hash, 'business') or ''
+              local user = redis.call('HGET', hash, 'username') or ''
+              local id = '0-0'
+              if business ~= '' then id = redis.call('XADD', stream, 'MINID', '~', cutoff, '*', 'username', user, 'event', event) end
+              redis.call('PUBLISH', channel, id .. '\n' .. business .. '\n' .. user .. '\n' .. event)
+            end
+            """;
+    /**
+     * KEYS: hash, tombstone, the business's webhook types, the webhook event stream, the upload's unsent
+     * events, the business's event stream. ARGV: channel, event, kind (progress, final, restore), ttl ms,
+     * writer generation (0: not a write of bytes), webhook event type ('' for none), now ms, webhook
+     * progress interval ms, timestamp, upload id, listing key prefix, event stream cutoff ms, identity pair
+     * count, identity pairs, field pairs.
+     */
+    private static final String WRITE = UploadIndex.FUNCTIONS + ANNOUNCE + """
             if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
             local before = redis.call('HGET', KEYS[1], 'status')
             if ARGV[3] == 'progress' and before == 'completed' then return 0 end
@@ -69,12 +84,12 @@ public class ProgressStore {
               if writer and tonumber(writer) > generation then return 0 end
               redis.call('HSET', KEYS[1], 'writer', ARGV[5])
             end
-            local identity = tonumber(ARGV[12])
-            for i = 13, 12 + identity * 2, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
-            redis.call('HSET', KEYS[1], unpack(ARGV, 13 + identity * 2))
+            local identity = tonumber(ARGV[13])
+            for i = 14, 13 + identity * 2, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            redis.call('HSET', KEYS[1], unpack(ARGV, 14 + identity * 2))
             if tonumber(ARGV[4]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
             if redis.call('HGET', KEYS[1], 'status') ~= before then list(ARGV[11], KEYS[1]) end
-            redis.call('PUBLISH', ARGV[1], ARGV[2])
+            announce(KEYS[1], KEYS[6], ARGV[12], ARGV[1], ARGV[2])
             local hook, at, upload = ARGV[6], ARGV[9], ARGV[10]
             -- 'upload.completed' when it was completed already (a repair), and the like, is no news
             if hook == '' or hook == 'upload.' .. (before or '') or redis.call('SISMEMBER', KEYS[3], hook) == 0 then return 1 end
@@ -88,17 +103,17 @@ public class ProgressStore {
             """;
     /**
      * KEYS as {@link #WRITE}'s. ARGV: channel, event, tombstone ttl ms, webhook event type, timestamp
-     * (also the deletion time), upload id, listing key prefix.
+     * (also the deletion time), upload id, listing key prefix, event stream cutoff ms.
      */
-    private static final String REMOVE = UploadIndex.FUNCTIONS + """
+    private static final String REMOVE = UploadIndex.FUNCTIONS + ANNOUNCE + """
             unlist(ARGV[7], KEYS[1])
             local hook, at, upload = ARGV[4], ARGV[5], ARGV[6]
             if redis.call('EXISTS', KEYS[1]) == 1 and redis.call('SISMEMBER', KEYS[3], hook) == 1 then
             """ + RECORD + """
             end
+            announce(KEYS[1], KEYS[6], ARGV[8], ARGV[1], ARGV[2])
             redis.call('DEL', KEYS[1])
             redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
-            redis.call('PUBLISH', ARGV[1], ARGV[2])
             return 1
             """;
     private static final String PROGRESS = "progress";
@@ -110,6 +125,11 @@ public class ProgressStore {
 
     @Inject
     Retention retention;
+
+    /** How long a follower may be away and resume with Last-Event-ID (validated in feed/, which serves it). */
+    @Inject
+    @ConfigProperty(name = "mediapipeline.events.resume-window", defaultValue = "PT5M")
+    Duration resumeWindow;
 
     /** Validated with the other webhook settings, in webhooks/; read here since the throttle runs in the status write. */
     @Inject
@@ -169,7 +189,8 @@ public class ProgressStore {
     public void remove(String id, String reason) {
         String business = Objects.requireNonNullElse(redis.hget(RedisKeys.upload(id), "business"), "");
         redis.eval(REMOVE, hookKeys(id, business), List.of(RedisKeys.PROGRESS_CHANNEL, ProgressEvent.removed(id, reason).toJson(),
-                Long.toString(retention.incomplete().toMillis()), "upload." + reason, Instant.now().toString(), id, RedisKeys.LISTINGS));
+                Long.toString(retention.incomplete().toMillis()), "upload." + reason, Instant.now().toString(), id, RedisKeys.LISTINGS,
+                streamCutoff(Instant.now())));
     }
 
     /** The upload's status if it exists and belongs to the business; empty otherwise. */
@@ -269,7 +290,7 @@ public class ProgressStore {
         List<String> args = new ArrayList<>(List.of(RedisKeys.PROGRESS_CHANNEL, event.toJson(), kind,
                 Long.toString(ttlMillis), Long.toString(generation), hookType(kind, event.status()), Long.toString(now.toEpochMilli()),
                 Long.toString(hookProgressInterval.toMillis()), now.toString(), upload.id(),
-                RedisKeys.LISTINGS, "7", UploadIndex.LISTED_AS, UploadIndex.member(upload.id(), upload.createdAt()),
+                RedisKeys.LISTINGS, streamCutoff(now), "7", UploadIndex.LISTED_AS, UploadIndex.member(upload.id(), upload.createdAt()),
                 "business", upload.business(), "username", text(upload.username()),
                 "filename", text(upload.filename()), "content_type", text(upload.contentType()),
                 "created_at", upload.createdAt().toString(), "size", text(upload.size())));
@@ -290,7 +311,12 @@ public class ProgressStore {
 
     private static List<String> hookKeys(String id, String business) {
         return List.of(RedisKeys.upload(id), RedisKeys.deleted(id), RedisKeys.webhookTypes(business),
-                RedisKeys.WEBHOOK_EVENTS, RedisKeys.unsentEvents(id));
+                RedisKeys.WEBHOOK_EVENTS, RedisKeys.unsentEvents(id), RedisKeys.events(business));
+    }
+
+    /** The oldest event id the business's event stream keeps: the resume window back from now. */
+    private String streamCutoff(Instant now) {
+        return Long.toString(now.minus(resumeWindow).toEpochMilli());
     }
 
     private static String text(Object value) {

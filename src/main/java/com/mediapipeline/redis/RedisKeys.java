@@ -32,7 +32,15 @@ public final class RedisKeys {
         return listingKey.indexOf(':', LISTINGS.length()) < 0;
     }
 
-    /** A single-use WebSocket ticket: who may watch which upload, for 60 seconds. */
+    /**
+     * Stream of a business's progress events (fields: username, event), trimmed to the resume window:
+     * what a follower that was away catches up on (its entry ids are the events' ids).
+     */
+    public static String events(String business) {
+        return "events:" + business;
+    }
+
+        /** A single-use WebSocket ticket: who may watch which upload, for 60 seconds. */
     public static String ticket(String ticket) {
         return "ticket:" + ticket;
     }

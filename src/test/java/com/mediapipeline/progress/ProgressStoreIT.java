@@ -24,6 +24,7 @@ class ProgressStoreIT {
     void connect() {
         store.redis = TestRedis.client();
         store.hookProgressInterval = Duration.ofSeconds(5);
+        store.resumeWindow = Duration.ofMinutes(5);
     }
 
     /** The external Redis of CI outlives the run: no hash without a TTL stays behind. */
