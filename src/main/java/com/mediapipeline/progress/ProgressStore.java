@@ -63,7 +63,7 @@ public class ProgressStore {
               local user = redis.call('HGET', hash, 'username') or ''
               local id = '0-0'
               if business ~= '' then id = redis.call('XADD', stream, 'MINID', '~', cutoff, '*', 'username', user, 'event', event) end
-              redis.call('PUBLISH', channel, id .. '\n' .. business .. '\n' .. user .. '\n' .. event)
+              redis.call('PUBLISH', channel, id .. '\\n' .. business .. '\\n' .. user .. '\\n' .. event)
             end
             """;
     /**

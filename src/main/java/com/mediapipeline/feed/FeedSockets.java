@@ -1,0 +1,100 @@
+package com.mediapipeline.feed;
+
+import com.mediapipeline.auth.Authentication;
+import com.mediapipeline.auth.Caller;
+import com.mediapipeline.auth.TicketStore;
+import com.mediapipeline.config.JsonMapping;
+import com.mediapipeline.errors.ApiException;
+import com.mediapipeline.progress.Handover;
+import com.mediapipeline.progress.HandshakeCredentials;
+import com.mediapipeline.progress.ProgressWatch;
+import com.mediapipeline.redis.RedisUnavailableException;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.bind.JsonbException;
+import jakarta.websocket.Session;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The feed socket's life: authenticate (4401; a ticket for it is one issued without an upload id), take
+ * one of the business's socket slots (4429), start following the whole business; then follow what the
+ * client subscribes to. Closes wait for the {@link Handover}, as the progress socket's do.
+ */
+@ApplicationScoped
+public class FeedSockets {
+
+    private static final String FEED = "mediapipeline.feed";
+
+    @Inject
+    Authentication authentication;
+
+    @Inject
+    Feeds feeds;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    void start(Session session, HandshakeCredentials.Credentials credentials) {
+        Handover.begin(session, scheduler);
+        try {
+            Optional<Caller> caller = credentials == null ? Optional.empty()
+                    : authentication.ofHandshake(credentials.apiKey(), credentials.username(), credentials.ticket(), TicketStore.FEED);
+            if (caller.isEmpty()) {
+                Handover.of(session).close(ProgressWatch.UNAUTHORIZED);
+                return;
+            }
+            Optional<Feed> feed = feeds.open(caller.get().business(), session.getId(), new SocketOutlet(session));
+            if (feed.isEmpty()) {
+                Handover.of(session).close(ProgressWatch.TOO_MANY);
+                return;
+            }
+            session.getUserProperties().put(FEED, feed.get());
+            feeds.follow(feed.get(), Subset.all(caller.get().business()));
+        } catch (RedisUnavailableException e) {
+            Handover.of(session).close(ProgressWatch.UNAVAILABLE);
+            stop(session);
+        }
+    }
+
+    /** {@code {"subscribe": {"username": "alice"}}}, {@code {"subscribe": {"ids": [...]}}} or {@code {"subscribe": {}}} (all). */
+    void subscribe(Session session, String text) {
+        Feed feed = (Feed) session.getUserProperties().get(FEED);
+        if (feed == null) {
+            return;
+        }
+        try {
+            Command command = JsonMapping.JSONB.fromJson(text, Command.class);
+            if (command == null || command.subscribe() == null) {
+                feed.refuse("A message is {\"subscribe\": {\"username\": \"…\"}} or {\"subscribe\": {\"ids\": [\"…\"]}}");
+                return;
+            }
+            feeds.follow(feed, Subset.of(feed.subset().business(), command.subscribe().username(), command.subscribe().ids()));
+        } catch (JsonbException e) {
+            feed.refuse("The message is not JSON of the form {\"subscribe\": {…}}");
+        } catch (ApiException e) {
+            feed.refuse(e.getMessage());
+        } catch (RedisUnavailableException e) {
+            feed.end();
+        }
+    }
+
+    void stop(Session session) {
+        Feed feed = (Feed) session.getUserProperties().remove(FEED);
+        if (feed != null) {
+            feed.end();
+        }
+        Handover.of(session).ended();
+    }
+
+    /** A client message. */
+    public record Command(Subscription subscribe) {
+    }
+
+    /** What to follow: one user's uploads, or these ids (both null: all the business's). */
+    public record Subscription(String username, List<String> ids) {
+    }
+}
