@@ -7,31 +7,26 @@ import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.resps.StreamEntry;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * A business's recent events, as the status scripts append them to its stream (trimmed to
- * {@code mediapipeline.events.resume-window}): what a follower that was away catches up on.
+ * A business's recent events, as the status scripts append them to its stream (the last
+ * {@value com.mediapipeline.progress.ProgressStore#EVENTS_KEPT} or so, gone after
+ * {@code mediapipeline.events.resume-window} without any): what a follower that was away catches up on.
  */
 @ApplicationScoped
 @RedisCall
 public class EventLog {
 
     /** Events a resume replays at most; a follower that missed more gets a snapshot instead. */
-    static final int MAX_REPLAY = 10_000;
+    static final int MAX_REPLAY = 2_000;
 
     @Inject
     JedisPooled redis;
-
-    @Inject
-    @ConfigProperty(name = FeedSettings.RESUME_WINDOW, defaultValue = "PT5M")
-    Duration resumeWindow;
 
     /** The id of the business's latest event (0-0 if there is none). */
     @Idempotent
@@ -41,14 +36,14 @@ public class EventLog {
     }
 
     /**
-     * The business's events after {@code from}, if the stream still holds every one of them (the
-     * window keeps everything newer than its cutoff; older entries may be trimmed) and they are not
-     * too many; empty otherwise.
+     * The business's events after {@code from}, if the stream still holds every one of them and they are not
+     * too many; empty otherwise. Trimming takes the oldest entries, so it holds them all while its first
+     * entry is not after {@code from}.
      */
     @Idempotent
-    public Optional<List<Relayed>> since(String business, StreamId from, long nowMillis) {
-        // a second's margin: trimming uses the clock of the instance that wrote, not ours
-        if (from.millis() < nowMillis - resumeWindow.toMillis() + 1000 || from.millis() > nowMillis + 60_000) {
+    public Optional<List<Relayed>> since(String business, StreamId from) {
+        List<StreamEntry> first = redis.xrange(RedisKeys.events(business), "-", "+", 1);
+        if (first.isEmpty() || StreamId.parse(first.get(0).getID().toString()).compareTo(from) > 0) {
             return Optional.empty();
         }
         List<StreamEntry> entries = redis.xrange(RedisKeys.events(business), "(" + from, "+", MAX_REPLAY + 1);

@@ -35,7 +35,7 @@ public class EventsResource {
                        @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink, @Context Sse sse) {
         String business = caller.get().business();
         Subset subset = Subset.of(business, username, ids == null ? null : Arrays.asList(ids.split(",", -1)));
-        Feed feed = feeds.open(business, "sse:" + UUID.randomUUID(), new SseOutlet(sink, sse))
+        Feed feed = feeds.open(business, "sse:" + UUID.randomUUID(), feeds.eventStream(sink, sse))
                 .orElseThrow(() -> new ApiException(ErrorCode.RATE_LIMITED, "The business has all of its sockets and event streams open"));
         try {
             feeds.resume(feed, subset, lastEventId);

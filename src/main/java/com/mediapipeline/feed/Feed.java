@@ -6,6 +6,7 @@ import com.mediapipeline.progress.Relayed;
 import com.mediapipeline.progress.UploadStatus;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,12 +15,14 @@ import java.util.function.Consumer;
 /**
  * One follower of many uploads. At most one message per upload waits to be sent, the latest, so a slow
  * follower gets the freshest state of each upload and never a backlog; one message is in flight at a
- * time. After each (re)subscription the snapshot goes first. A summary of the subset waits in a slot of
- * its own, replaced by each newer one.
+ * time, and the outlet is called outside this object's lock, so that neither the relay's thread nor the
+ * container's ever waits on a client. After each (re)subscription the snapshot goes first. A summary waits
+ * in a slot of its own, replaced by each newer one. A follower that lets more than {@value #WAITING_MAX}
+ * uploads' news pile up, or does not take a message for {@value #STALL_MILLIS} ms, is ended.
  * <p>
  * Each message carries the id of the event stream from which a follower that resumes misses nothing:
- * the id just before the oldest event still waiting, since events are coalesced and so not sent in the
- * stream's order (a resume may repeat some messages, never skip one).
+ * the id just before the oldest event still waiting, since events are merged per upload and so not sent
+ * in the stream's order (a resume may repeat some messages, never skip one).
  */
 final class Feed {
 
@@ -27,21 +30,26 @@ final class Feed {
     static final String SUMMARY = "summary";
     static final String PING = "ping";
     static final String INVALID = "invalid";
-    /** Uploads whose state a feed keeps for its summary's bytes; the oldest news is forgotten beyond. */
+    /** Uploads whose state a feed keeps for its summary's bytes; the longest quiet is forgotten beyond. */
     static final int TRACKED = 10_000;
+    static final int WAITING_MAX = 5_000;
+    static final long STALL_MILLIS = 30_000;
     private static final String SNAPSHOT_SLOT = "\0snapshot";
     private static final String SUMMARY_SLOT = "\0summary";
     private static final String PING_SLOT = "\0ping";
     private static final String INVALID_SLOT = "\0invalid";
 
-    /** A message to send: its type (the SSE event name), stream id, JSON; the event it is, if it is one. */
+    /** A message to send: its type (the SSE event name), resume id, JSON; the stream id of the event it is, if it is one. */
     record Message(String type, String id, String json, StreamId streamId) {
+    }
+
+    private record Tracked(String status, long offset, Long size, StreamId streamId) {
     }
 
     private final Outlet outlet;
     private final Consumer<Feed> onEnd;
     private final Map<String, Message> waiting = new LinkedHashMap<>();
-    private final Map<String, Tracked> tracked = new LinkedHashMap<>(16, 0.75f, false) {
+    private final Map<String, Tracked> tracked = new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Tracked> eldest) {
             return size() > TRACKED;
@@ -53,13 +61,12 @@ final class Feed {
     private boolean ready;
     private boolean sending;
     private boolean pumping;
+    private boolean failed;
     private boolean ended;
     private boolean changed;
+    private long sendingSince;
     private long bytesSinceSummary;
     private long summarizedAt = System.currentTimeMillis();
-
-    private record Tracked(String status, long offset, Long size, StreamId streamId) {
-    }
 
     Feed(Subset subset, Outlet outlet, Consumer<Feed> onEnd) {
         this.subset = subset;
@@ -84,18 +91,24 @@ final class Feed {
     }
 
     /** The follower starts from a snapshot, read after the stream's last id was {@code at}: later events follow it. */
-    synchronized void follow(List<UploadStatus> snapshot, StreamId at) {
-        lastId = StreamId.max(lastId, at);
-        snapshot.forEach(status -> tracked.put(status.token(), new Tracked(status.status(), status.offset(), status.size(), at)));
-        waiting.put(SNAPSHOT_SLOT, new Message(SNAPSHOT, null, JsonMapping.JSONB.toJson(new Snapshot(SNAPSHOT, snapshot)), null));
-        start();
+    void follow(List<UploadStatus> snapshot, StreamId at) {
+        synchronized (this) {
+            lastId = StreamId.max(lastId, at);
+            snapshot.forEach(status -> tracked.put(status.token(), new Tracked(status.status(), status.offset(), status.size(), at)));
+            waiting.put(SNAPSHOT_SLOT, new Message(SNAPSHOT, null, JsonMapping.JSONB.toJson(new Snapshot(SNAPSHOT, snapshot)), null));
+            start();
+        }
+        pump();
     }
 
-    /** The follower was away since {@code from}, and these are the subset's events since: it gets them, not a snapshot. */
-    synchronized void resume(StreamId from, List<Relayed> missed) {
-        lastId = StreamId.max(lastId, from);
-        missed.stream().filter(subset::includes).forEach(this::take);
-        start();
+    /** The follower was away since {@code from}, and these are the business's events since: it gets the subset's, not a snapshot. */
+    void resume(StreamId from, List<Relayed> missed) {
+        synchronized (this) {
+            lastId = StreamId.max(lastId, from);
+            missed.stream().filter(subset::includes).forEach(this::take);
+            start();
+        }
+        pump();
     }
 
     private void start() {
@@ -104,36 +117,43 @@ final class Feed {
         ready = true;
         changed = true;
         bytesSinceSummary = 0;
-        pump();
     }
 
-    synchronized void offer(Relayed relayed) {
-        if (ended || !subset.includes(relayed)) {
-            return;
+    void offer(Relayed relayed) {
+        boolean tooSlow;
+        synchronized (this) {
+            if (ended || !subset.includes(relayed)) {
+                return;
+            }
+            if (ready) {
+                take(relayed);
+            } else {
+                // while the snapshot is read: a few events, placed after it once it is there
+                held.add(relayed);
+            }
+            tooSlow = waiting.size() > WAITING_MAX || held.size() > WAITING_MAX;
         }
-        if (!ready) {
-            // while the snapshot is read: a few events at most, placed after it once it is there
-            held.add(relayed);
-            return;
+        if (tooSlow) {
+            end();
+        } else {
+            pump();
         }
-        take(relayed);
-        pump();
     }
 
     private void take(Relayed relayed) {
         ProgressEvent event = relayed.event();
         StreamId id = StreamId.parse(relayed.streamId());
         Tracked before = tracked.get(event.uploadId());
-        // older than what the follower has, or progress behind it: a repeat around a snapshot
-        if (id == null || before != null && (id.compareTo(before.streamId()) <= 0 || !event.terminal() && event.bytesSent() < before.offset())) {
+        // older than what the follower has, or no news to it (a repeat around a snapshot, a trailing write of the same offset)
+        if (id == null || before != null && (id.compareTo(before.streamId()) <= 0 || !event.terminal()
+                && (event.bytesSent() < before.offset() || event.bytesSent() == before.offset() && event.status().equals(before.status())))) {
             return;
         }
-        if (before != null && UploadStatus.UPLOADING.equals(event.status())) {
-            bytesSinceSummary += event.bytesSent() - before.offset();
+        if (before != null) {
+            bytesSinceSummary += Math.max(0, event.bytesSent() - before.offset());
         }
-        if (event.removal()) {
-            tracked.remove(event.uploadId());
-        } else {
+        tracked.remove(event.uploadId());
+        if (!event.removal()) {
             tracked.put(event.uploadId(), new Tracked(event.status(), event.bytesSent(), event.totalSize(), id));
         }
         lastId = StreamId.max(lastId, id);
@@ -141,7 +161,7 @@ final class Feed {
         changed = true;
     }
 
-    /** Whether the subset changed since the last summary. */
+    /** Whether the subset changed since the last summary (or the last summary showed bytes moving). */
     synchronized boolean summaryDue() {
         return ready && changed && !ended;
     }
@@ -150,36 +170,52 @@ final class Feed {
      * Queues a summary: {@code counts} by status for the whole subset when known (else those of the uploads
      * followed), bytes over the uploads followed.
      */
-    synchronized void summarize(Map<String, Long> counts, long now) {
-        long done = 0;
-        long total = 0;
-        Map<String, Long> followed = new LinkedHashMap<>();
-        UploadStatus.ALL.forEach(status -> followed.put(status, 0L));
-        for (Tracked upload : tracked.values()) {
-            followed.merge(upload.status(), 1L, Long::sum);
-            done += upload.offset();
-            total += upload.size() == null ? 0 : upload.size();
+    void summarize(Map<String, Long> counts, long now) {
+        synchronized (this) {
+            if (!ready || ended) {
+                return;
+            }
+            long done = 0;
+            long total = 0;
+            Map<String, Long> followed = new LinkedHashMap<>();
+            UploadStatus.ALL.forEach(status -> followed.put(status, 0L));
+            for (Tracked upload : tracked.values()) {
+                followed.merge(upload.status(), 1L, Long::sum);
+                done += upload.offset();
+                total += upload.size() == null ? 0 : upload.size();
+            }
+            long perSecond = now > summarizedAt ? bytesSinceSummary * 1000 / (now - summarizedAt) : 0;
+            Summary summary = new Summary(SUMMARY, counts == null ? followed : counts, done, total, perSecond);
+            waiting.put(SUMMARY_SLOT, new Message(SUMMARY, null, JsonMapping.JSONB.toJson(summary), null));
+            // bytes that moved call for one more summary, which shows them stopped if they did
+            changed = perSecond > 0;
+            bytesSinceSummary = 0;
+            summarizedAt = now;
         }
-        long perSecond = now > summarizedAt ? bytesSinceSummary * 1000 / (now - summarizedAt) : 0;
-        Summary summary = new Summary(SUMMARY, counts == null ? followed : counts, done, total, perSecond);
-        waiting.put(SUMMARY_SLOT, new Message(SUMMARY, null, JsonMapping.JSONB.toJson(summary), null));
-        changed = false;
-        bytesSinceSummary = 0;
-        summarizedAt = now;
         pump();
     }
 
-    /** A keep-alive: a ping frame on a socket, a comment on an event stream. */
-    synchronized void ping() {
-        if (ready && !ended && waiting.isEmpty() && !sending) {
-            waiting.put(PING_SLOT, new Message(PING, null, null, null));
+    /** A keep-alive (a ping frame on a socket, a comment on an event stream); ends a follower whose send is stuck. */
+    void ping(long now) {
+        boolean stuck;
+        synchronized (this) {
+            stuck = sending && now - sendingSince > STALL_MILLIS;
+            if (!stuck && ready && !ended && !sending && waiting.isEmpty()) {
+                waiting.put(PING_SLOT, new Message(PING, null, null, null));
+            }
+        }
+        if (stuck) {
+            end();
+        } else {
             pump();
         }
     }
 
     /** Tells the follower that a message it sent was not understood. */
-    synchronized void refuse(String why) {
-        waiting.put(INVALID_SLOT, new Message(INVALID, null, JsonMapping.JSONB.toJson(new Invalid(INVALID, "bad_request", why)), null));
+    void refuse(String why) {
+        synchronized (this) {
+            waiting.put(INVALID_SLOT, new Message(INVALID, null, JsonMapping.JSONB.toJson(new Invalid(INVALID, "bad_request", why)), null));
+        }
         pump();
     }
 
@@ -198,27 +234,44 @@ final class Feed {
             }
             ended = true;
             waiting.clear();
+            held.clear();
         }
         onEnd.accept(this);
         return true;
     }
 
-    /** Sends what waits, one at a time; a send that completes at once comes back here through the loop, not the stack. */
+    /**
+     * Sends what waits, one message at a time, never holding the lock while the outlet works. A send that
+     * completes before it returns leaves the next one to this loop, not to a deeper call.
+     */
     private void pump() {
-        if (pumping) {
-            return;
-        }
-        pumping = true;
-        try {
-            while (ready && !sending && !ended && !waiting.isEmpty()) {
-                var first = waiting.entrySet().iterator();
-                Message next = first.next().getValue();
+        while (true) {
+            Message next;
+            synchronized (this) {
+                if (pumping || sending || ended || !ready || waiting.isEmpty()) {
+                    return;
+                }
+                Iterator<Message> first = waiting.values().iterator();
+                Message message = first.next();
                 first.remove();
+                next = new Message(message.type(), resumeId().toString(), message.json(), message.streamId());
                 sending = true;
-                outlet.send(new Message(next.type(), resumeId().toString(), next.json(), next.streamId()), this::sent);
+                pumping = true;
+                sendingSince = System.currentTimeMillis();
             }
-        } finally {
-            pumping = false;
+            outlet.send(next, this::sent);
+            boolean fail;
+            synchronized (this) {
+                pumping = false;
+                fail = failed;
+                if (!fail && sending) {
+                    return;
+                }
+            }
+            if (fail) {
+                end();
+                return;
+            }
         }
     }
 
@@ -229,15 +282,16 @@ final class Feed {
     }
 
     private void sent(boolean ok) {
-        boolean failed;
         synchronized (this) {
             sending = false;
-            failed = !ok && !ended;
-            if (!failed) {
-                pump();
+            failed |= !ok;
+            if (pumping) {
+                return;
             }
         }
-        if (failed) {
+        if (ok) {
+            pump();
+        } else {
             end();
         }
     }

@@ -27,7 +27,9 @@ import java.util.Optional;
 @ApplicationScoped
 public class FeedSockets {
 
+    static final long SUBSCRIBE_INTERVAL_MILLIS = 1000;
     private static final String FEED = "mediapipeline.feed";
+    private static final String LAST_SUBSCRIBED = "mediapipeline.feed.subscribed";
 
     @Inject
     Authentication authentication;
@@ -55,8 +57,9 @@ public class FeedSockets {
             session.getUserProperties().put(FEED, feed.get());
             feeds.follow(feed.get(), Subset.all(caller.get().business()));
         } catch (RedisUnavailableException e) {
+            // the close waits for the handover like any other: the feed goes, the socket's end comes with it
+            Optional.ofNullable((Feed) session.getUserProperties().remove(FEED)).ifPresent(Feed::drop);
             Handover.of(session).close(ProgressWatch.UNAVAILABLE);
-            stop(session);
         }
     }
 
@@ -64,6 +67,14 @@ public class FeedSockets {
     void subscribe(Session session, String text) {
         Feed feed = (Feed) session.getUserProperties().get(FEED);
         if (feed == null) {
+            return;
+        }
+        // each subscription reads a snapshot of up to 500 statuses: a client gets one a second
+        long now = System.currentTimeMillis();
+        Long last = (Long) session.getUserProperties().put(LAST_SUBSCRIBED, now);
+        if (last != null && now - last < SUBSCRIBE_INTERVAL_MILLIS) {
+            session.getUserProperties().put(LAST_SUBSCRIBED, last);
+            feed.refuse("At most one subscription a second; this one was not taken");
             return;
         }
         try {
@@ -78,6 +89,7 @@ public class FeedSockets {
         } catch (ApiException e) {
             feed.refuse(e.getMessage());
         } catch (RedisUnavailableException e) {
+            Handover.of(session).close(ProgressWatch.UNAVAILABLE);
             feed.end();
         }
     }

@@ -1,7 +1,9 @@
 package com.mediapipeline.feed;
 
 import com.mediapipeline.progress.ProgressStore;
+import com.mediapipeline.progress.RelayResumed;
 import com.mediapipeline.progress.Relayed;
+import com.mediapipeline.progress.SocketRegistry;
 import com.mediapipeline.progress.SocketSlots;
 import com.mediapipeline.progress.UploadIndex;
 import com.mediapipeline.progress.UploadListing;
@@ -12,9 +14,12 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.annotation.Gauge;
@@ -42,7 +47,6 @@ import java.util.stream.Collectors;
 public class Feeds {
 
     static final int SNAPSHOT_SIZE = 500;
-    static final long KEEP_ALIVE_SECONDS = 25;
     private static final Logger LOG = Logger.getLogger(Feeds.class.getName());
 
     private final Map<String, Set<Feed>> byBusiness = new ConcurrentHashMap<>();
@@ -71,10 +75,14 @@ public class Feeds {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
+    @Resource
+    ManagedThreadFactory threads;
+
     @PostConstruct
     void start() {
         summaries = scheduler.scheduleAtFixedRate(this::summarize, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
-        keepAlives = scheduler.scheduleAtFixedRate(() -> each(Feed::ping), KEEP_ALIVE_SECONDS, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
+        keepAlives = scheduler.scheduleAtFixedRate(() -> each(feed -> feed.ping(System.currentTimeMillis())),
+                SocketRegistry.PING_SECONDS, SocketRegistry.PING_SECONDS, TimeUnit.SECONDS);
     }
 
     @PreDestroy
@@ -86,8 +94,21 @@ public class Feeds {
     void relayed(@Observes Relayed relayed) {
         Set<Feed> feeds = byBusiness.get(relayed.business());
         if (feeds != null) {
-            feeds.forEach(feed -> feed.offer(relayed));
+            feeds.forEach(feed -> guarded(feed, () -> feed.offer(relayed)));
         }
+    }
+
+    /**
+     * The relay lost its subscription for a while: what was published meanwhile never reached the feeds,
+     * so they end, and their clients come back to a snapshot (or, on an event stream, to what they missed).
+     */
+    void relayResumed(@Observes RelayResumed resumed) {
+        each(Feed::end);
+    }
+
+    /** An outlet for a server-sent event stream, writing on a thread of its own. */
+    Outlet eventStream(SseEventSink sink, Sse sse) {
+        return new SseOutlet(sink, sse, threads);
     }
 
     /** A feed of all the business's uploads, not started yet; empty when the business has all its sockets open. */
@@ -117,7 +138,7 @@ public class Feeds {
     void resume(Feed feed, Subset subset, String lastEventId) {
         StreamId from = StreamId.parse(lastEventId);
         feed.subscribe(subset);
-        Optional<List<Relayed>> missed = from == null ? Optional.empty() : log.since(subset.business(), from, System.currentTimeMillis());
+        Optional<List<Relayed>> missed = from == null ? Optional.empty() : log.since(subset.business(), from);
         if (missed.isPresent()) {
             feed.resume(from, missed.get());
         } else {
@@ -139,26 +160,29 @@ public class Feeds {
 
     private void summarize() {
         long now = System.currentTimeMillis();
-        Map<String, Map<String, Long>> counts = new HashMap<>();
+        Map<Subset, Map<String, Long>> counts = new HashMap<>();
         each(feed -> {
             if (feed.summaryDue()) {
                 Subset subset = feed.subset();
                 // counts of a whole business or user come from the listing indexes, once per tick for all their feeds
-                feed.summarize(subset.ids() != null ? null : counts.computeIfAbsent(subset.business() + "\n" + subset.username(),
-                        key -> index.counts(subset.business(), subset.username())), now);
+                feed.summarize(subset.ids() != null ? null : counts.computeIfAbsent(new Subset(subset.business(), subset.username(), null),
+                        whole -> index.counts(whole.business(), whole.username())), now);
             }
         });
     }
 
     private void each(Consumer<Feed> action) {
-        byBusiness.values().forEach(feeds -> feeds.forEach(feed -> {
-            try {
-                action.accept(feed);
-            } catch (RuntimeException e) {
-                // one feed's trouble (Redis away for its counts) must not end the schedule for all
-                LOG.warning("A feed's summary or keep-alive failed: " + e);
-            }
-        }));
+        byBusiness.values().forEach(feeds -> feeds.forEach(feed -> guarded(feed, () -> action.accept(feed))));
+    }
+
+    /** One feed's trouble (Redis away for its counts, a broken outlet) must not stop the others, nor a schedule. */
+    private static void guarded(Feed feed, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.warning("A feed failed and ends: " + e);
+            feed.end();
+        }
     }
 
     private void forget(String business, Feed feed, String slotId) {

@@ -8,13 +8,16 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
-/** A feed's WebSocket: messages as text frames, keep-alives as ping frames. */
+/** A feed's WebSocket: messages as text frames (asynchronous, with a deadline), keep-alives as ping frames. */
 final class SocketOutlet implements Outlet {
+
+    static final CloseReason ENDED = new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "feed ended; reconnect");
 
     private final Session session;
 
     SocketOutlet(Session session) {
         this.session = session;
+        session.getAsyncRemote().setSendTimeout(Feed.STALL_MILLIS);
     }
 
     @Override
@@ -26,13 +29,13 @@ final class SocketOutlet implements Outlet {
             } else {
                 session.getAsyncRemote().sendText(message.json(), result -> done.accept(result.isOK()));
             }
-        } catch (IOException | IllegalStateException closed) {
+        } catch (IOException | RuntimeException closed) {
             done.accept(false);
         }
     }
 
     @Override
     public void close() {
-        Handover.of(session).close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "feed ended"));
+        Handover.of(session).close(ENDED);
     }
 }

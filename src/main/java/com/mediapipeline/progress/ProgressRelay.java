@@ -11,7 +11,8 @@ import jakarta.inject.Inject;
 /**
  * This instance's one subscription to the progress channel: events published by any instance reach
  * the sockets open here, and every follower of many uploads (as the CDI event {@link Relayed}). After
- * an outage, the sockets catch up with the next event.
+ * an outage, the sockets of one upload catch up with the next event; followers of many are told
+ * ({@link RelayResumed}), since they cannot tell what they missed.
  */
 @ApplicationScoped
 public class ProgressRelay {
@@ -25,11 +26,14 @@ public class ProgressRelay {
     @Inject
     Event<Relayed> followers;
 
+    @Inject
+    Event<RelayResumed> resumed;
+
     void start(@Observes @Initialized(ApplicationScoped.class) Object start) {
         subscriptions.listen(RedisKeys.PROGRESS_CHANNEL, message -> {
             Relayed relayed = Relayed.parse(message);
             sockets.deliver(relayed.event());
             followers.fire(relayed);
-        });
+        }, () -> resumed.fire(new RelayResumed()));
     }
 }

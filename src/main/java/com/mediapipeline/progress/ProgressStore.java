@@ -52,25 +52,31 @@ public class ProgressStore {
                 'event_at', at, unpack(redis.call('HGETALL', KEYS[1])))
             redis.call('ZADD', KEYS[5], sequence, sequence)
             """;
+    /** Events a business's stream keeps, about (trimmed in whole nodes): more than a resume replays. */
+    public static final int EVENTS_KEPT = 10_000;
     /**
-     * Lua: hands an event to the live followers, in the business's event stream (trimmed to the resume
-     * window: ids before {@code cutoff} ms) and on the channel, as a {@link Relayed} message. An upload
-     * whose hash is gone has no business to stream to: its event goes on the channel alone, with id 0-0.
+     * Lua: hands an event to the live followers, in the business's event stream (the last
+     * {@value #EVENTS_KEPT} or so, and gone after the resume window without a new one) and on the
+     * channel, as a {@link Relayed} message. An upload whose hash is gone has no business to stream to:
+     * its event goes on the channel alone, with id 0-0.
      */
     private static final String ANNOUNCE = """
-            local function announce(hash, stream, cutoff, channel, event)
+            local function announce(hash, stream, window, channel, event)
               local business = redis.call('HGET', hash, 'business') or ''
               local user = redis.call('HGET', hash, 'username') or ''
               local id = '0-0'
-              if business ~= '' then id = redis.call('XADD', stream, 'MINID', '~', cutoff, '*', 'username', user, 'event', event) end
+              if business ~= '' then
+                id = redis.call('XADD', stream, 'MAXLEN', '~', %d, '*', 'username', user, 'event', event)
+                redis.call('PEXPIRE', stream, window)
+              end
               redis.call('PUBLISH', channel, id .. '\\n' .. business .. '\\n' .. user .. '\\n' .. event)
             end
-            """;
+            """.formatted(EVENTS_KEPT);
     /**
      * KEYS: hash, tombstone, the business's webhook types, the webhook event stream, the upload's unsent
      * events, the business's event stream. ARGV: channel, event, kind (progress, final, restore), ttl ms,
      * writer generation (0: not a write of bytes), webhook event type ('' for none), now ms, webhook
-     * progress interval ms, timestamp, upload id, listing key prefix, event stream cutoff ms, identity pair
+     * progress interval ms, timestamp, upload id, listing key prefix, event stream lifetime ms, identity pair
      * count, identity pairs, field pairs.
      */
     private static final String WRITE = UploadIndex.FUNCTIONS + ANNOUNCE + """
@@ -103,7 +109,7 @@ public class ProgressStore {
             """;
     /**
      * KEYS as {@link #WRITE}'s. ARGV: channel, event, tombstone ttl ms, webhook event type, timestamp
-     * (also the deletion time), upload id, listing key prefix, event stream cutoff ms.
+     * (also the deletion time), upload id, listing key prefix, event stream lifetime ms.
      */
     private static final String REMOVE = UploadIndex.FUNCTIONS + ANNOUNCE + """
             unlist(ARGV[7], KEYS[1])
@@ -190,7 +196,7 @@ public class ProgressStore {
         String business = Objects.requireNonNullElse(redis.hget(RedisKeys.upload(id), "business"), "");
         redis.eval(REMOVE, hookKeys(id, business), List.of(RedisKeys.PROGRESS_CHANNEL, ProgressEvent.removed(id, reason).toJson(),
                 Long.toString(retention.incomplete().toMillis()), "upload." + reason, Instant.now().toString(), id, RedisKeys.LISTINGS,
-                streamCutoff(Instant.now())));
+                Long.toString(resumeWindow.toMillis())));
     }
 
     /** The upload's status if it exists and belongs to the business; empty otherwise. */
@@ -290,7 +296,7 @@ public class ProgressStore {
         List<String> args = new ArrayList<>(List.of(RedisKeys.PROGRESS_CHANNEL, event.toJson(), kind,
                 Long.toString(ttlMillis), Long.toString(generation), hookType(kind, event.status()), Long.toString(now.toEpochMilli()),
                 Long.toString(hookProgressInterval.toMillis()), now.toString(), upload.id(),
-                RedisKeys.LISTINGS, streamCutoff(now), "7", UploadIndex.LISTED_AS, UploadIndex.member(upload.id(), upload.createdAt()),
+                RedisKeys.LISTINGS, Long.toString(resumeWindow.toMillis()), "7", UploadIndex.LISTED_AS, UploadIndex.member(upload.id(), upload.createdAt()),
                 "business", upload.business(), "username", text(upload.username()),
                 "filename", text(upload.filename()), "content_type", text(upload.contentType()),
                 "created_at", upload.createdAt().toString(), "size", text(upload.size())));
@@ -312,11 +318,6 @@ public class ProgressStore {
     private static List<String> hookKeys(String id, String business) {
         return List.of(RedisKeys.upload(id), RedisKeys.deleted(id), RedisKeys.webhookTypes(business),
                 RedisKeys.WEBHOOK_EVENTS, RedisKeys.unsentEvents(id), RedisKeys.events(business));
-    }
-
-    /** The oldest event id the business's event stream keeps: the resume window back from now. */
-    private String streamCutoff(Instant now) {
-        return Long.toString(now.minus(resumeWindow).toEpochMilli());
     }
 
     private static String text(Object value) {

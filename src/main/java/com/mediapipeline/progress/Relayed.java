@@ -7,7 +7,14 @@ package com.mediapipeline.progress;
  */
 public record Relayed(String streamId, String business, String username, ProgressEvent event) {
 
+    /** The stream id of an event that is in no stream. */
+    public static final String NO_ID = "0-0";
+
     public static Relayed parse(String message) {
+        if (message.startsWith("{")) {
+            // an instance of the version before, during a rolling upgrade: an event alone, for the sockets of one upload
+            return new Relayed(NO_ID, "", "", ProgressEvent.fromJson(message));
+        }
         String[] parts = message.split("\n", 4);
         if (parts.length != 4) {
             throw new IllegalArgumentException("Not a relayed event: " + message);

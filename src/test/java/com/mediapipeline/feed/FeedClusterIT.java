@@ -20,6 +20,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -35,6 +37,7 @@ class FeedClusterIT {
         Path storage = Files.createDirectories(TestEnvironment.workDir().resolve("feed-cluster-" + System.nanoTime()));
         String[] options = {"-Dmediapipeline.redis.url=" + TestEnvironment.redisUrl(),
                 "-Dmediapipeline.rate-limit.per-second=100000", "-Dmediapipeline.rate-limit.burst=100000",
+                "-Dmediapipeline.upload.max-concurrent-per-key=64",
                 "-Dmediapipeline.progress.interval-ms=" + TestEnvironment.PROGRESS_INTERVAL_MS};
         a = new ServiceProcess(storage, ServiceProcess.reservedPort(1), options);
         b = new ServiceProcess(storage, ServiceProcess.reservedPort(2), options);
@@ -63,16 +66,21 @@ class FeedClusterIT {
             assertEquals(subscriptions, subscribers(),
                     "sockets add no subscription");
             Set<String> ids = ConcurrentHashMap.newKeySet();
-            List<CompletableFuture<Void>> uploads = new ArrayList<>();
-            for (int i = 0; i < 50; i++) {
-                Api on = i % 2 == 0 ? onA : onB;
-                uploads.add(CompletableFuture.runAsync(() -> {
-                    String upload = on.create(64 * 1024, null, null);
-                    ids.add(Api.idOf(upload));
-                    assertEquals(204, on.patch(upload, 0, new byte[64 * 1024]).statusCode());
-                }));
+            ExecutorService clients = Executors.newFixedThreadPool(50);
+            try {
+                List<CompletableFuture<Void>> uploads = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    Api on = i % 2 == 0 ? onA : onB;
+                    uploads.add(CompletableFuture.runAsync(() -> {
+                        String upload = on.create(64 * 1024, null, null);
+                        ids.add(Api.idOf(upload));
+                        assertEquals(204, on.patch(upload, 0, new byte[64 * 1024]).statusCode());
+                    }, clients));
+                }
+                uploads.forEach(CompletableFuture::join);
+            } finally {
+                clients.shutdown();
             }
-            uploads.forEach(CompletableFuture::join);
             Set<String> completed = new HashSet<>();
             while (completed.size() < 50) {
                 completed.add((String) feed.next("complete", 30).get("upload_id"));

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static com.mediapipeline.testing.Api.send;
 import static com.mediapipeline.testing.Responses.assertError;
@@ -54,15 +55,17 @@ class FeedIT extends ServiceIT {
                 assertTrue(sizes.containsKey((String) complete.get("upload_id")), "only the subset's uploads: " + complete);
                 completed.add((String) complete.get("upload_id"));
             }
-            Map<String, Object> summary = feed.until(message -> Feed.SUMMARY.equals(message.get("type"))
-                    && ((Number) counts(message).get("completed")).intValue() == 20, 10);
             long total = sizes.values().stream().mapToLong(Integer::longValue).sum();
+            Map<String, Object> summary = feed.until(message -> Feed.SUMMARY.equals(message.get("type"))
+                    && ((Number) counts(message).get("completed")).intValue() == 20 && ((Number) message.get("bytes_done")).longValue() == total, 10);
             assertEquals(Map.of("created", 0, "uploading", 0, "completed", 20, "failed", 0), intCounts(summary));
             assertEquals(total, ((Number) summary.get("bytes_done")).longValue());
             assertEquals(total, ((Number) summary.get("bytes_total")).longValue());
             assertEquals(total, batchStatuses(user, sizes.keySet()).stream().mapToLong(status -> ((Number) status.get("offset")).longValue()).sum(),
                     "the summary's bytes are the statuses' offsets");
-            feed.messages().stream().filter(message -> message.containsKey("upload_id"))
+            List<Map<String, Object>> messages = feed.messages();
+            int subscribed = IntStream.range(0, messages.size()).filter(i -> Feed.SNAPSHOT.equals(messages.get(i).get("type"))).max().orElseThrow();
+            messages.subList(subscribed, messages.size()).stream().filter(message -> message.containsKey("upload_id"))
                     .forEach(message -> assertTrue(sizes.containsKey((String) message.get("upload_id")), "another user's upload: " + message));
         }
     }
@@ -143,6 +146,7 @@ class FeedIT extends ServiceIT {
             assertTrue(events.response().headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
             SseReader.Event snapshot = events.until(event -> true, 10);
             assertEquals(Feed.SNAPSHOT, snapshot.name());
+            assertNotNull(snapshot.id(), "an id on every event");
             assertNotNull(snapshot.id());
             assertEquals(List.of(Api.idOf(a)), tokens(Api.json(snapshot.data())));
             assertEquals(204, user.patch(a, 0, new byte[10]).statusCode());
@@ -159,6 +163,7 @@ class FeedIT extends ServiceIT {
             SseReader.Event created = events.until(event -> event.data().contains(b), 10);
             assertEquals("created", created.name());
             assertFalse(events.events().stream().anyMatch(event -> Feed.SNAPSHOT.equals(event.name())), "what was missed, not a snapshot: " + events.events());
+            assertTrue(events.events().stream().allMatch(event -> event.id() != null), "an id on every event: " + events.events());
         }
         try (SseReader events = SseReader.open(user, "/api/v1/events?ids=" + Api.idOf(a), "Last-Event-ID", "1-0")) {
             assertEquals(Feed.SNAPSHOT, events.until(event -> true, 10).name(), "events older than the window: a snapshot instead");

@@ -130,6 +130,50 @@ class FeedTest {
         assertEquals(List.of(feed), ended);
     }
 
+    /** Sends that complete before they return (Jersey's way) go out one after the other, in a loop, not ever deeper calls. */
+    @Test
+    void sendsThatCompleteAtOnceAllGoOut() {
+        List<Feed.Message> sent = new ArrayList<>();
+        Feed quick = new Feed(Subset.all("acme"), new Outlet() {
+            @Override
+            public void send(Feed.Message message, Consumer<Boolean> done) {
+                sent.add(message);
+                done.accept(true);
+            }
+
+            @Override
+            public void close() {
+            }
+        }, ended::add);
+        quick.follow(List.of(), new StreamId(1, 0));
+        for (int i = 0; i < 20_000; i++) {
+            quick.offer(progress(String.format("%08x-0000-4000-8000-000000000000", i), (10 + i) + "-0", 1));
+        }
+        assertEquals(20_001, sent.size());
+        assertEquals(List.of(), ended);
+    }
+
+    /** A client that stops taking messages is ended: by a send stuck past its deadline, or by too many uploads' news waiting. */
+    @Test
+    void aStuckClientIsEnded() {
+        started();
+        feed.offer(progress(A, "10-0", 1));
+        feed.ping(System.currentTimeMillis());
+        assertTrue(ended.isEmpty());
+        feed.ping(System.currentTimeMillis() + Feed.STALL_MILLIS + 1);
+        assertEquals(List.of(feed), ended);
+        assertTrue(outlet.closed);
+
+        SlowOutlet slow = new SlowOutlet();
+        Feed piling = new Feed(Subset.all("acme"), slow, ended::add);
+        piling.follow(List.of(), new StreamId(1, 0));
+        for (int i = 0; i <= Feed.WAITING_MAX + 1; i++) {
+            piling.offer(progress(String.format("%08x-0000-4000-8000-000000000000", i), (10 + i) + "-0", 1));
+        }
+        assertEquals(List.of(feed, piling), ended);
+        assertTrue(slow.closed);
+    }
+
     private void started() {
         feed.follow(List.of(), new StreamId(1, 0));
         outlet.complete();

@@ -16,7 +16,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A server-sent event client over the JDK's HttpClient, parsing the stream as the HTML standard says (event, id, data). */
+/**
+ * A server-sent event client over the JDK's HttpClient, parsing the stream as the HTML standard says (event, id, data),
+ * except that an event without its own {@code id:} has none here, so that tests see which events carry one.
+ */
 public final class SseReader implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -70,6 +73,7 @@ public final class SseReader implements AutoCloseable {
                         incoming.add(event);
                     }
                     name = null;
+                    id = null;
                     data = null;
                 } else if (line.startsWith("event:")) {
                     name = line.substring(6).trim();
