@@ -18,6 +18,7 @@ import jakarta.websocket.Session;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The feed socket's life: authenticate (4401; a ticket for it is one issued without an upload id), take
@@ -29,7 +30,7 @@ public class FeedSockets {
 
     static final long SUBSCRIBE_INTERVAL_MILLIS = 1000;
     private static final String FEED = "mediapipeline.feed";
-    private static final String LAST_SUBSCRIBED = "mediapipeline.feed.subscribed";
+    private static final String PACE = "mediapipeline.feed.pace";
 
     @Inject
     Authentication authentication;
@@ -63,31 +64,44 @@ public class FeedSockets {
         }
     }
 
-    /** {@code {"subscribe": {"username": "alice"}}}, {@code {"subscribe": {"ids": [...]}}} or {@code {"subscribe": {}}} (all). */
+    /**
+     * {@code {"subscribe": {"username": "alice"}}}, {@code {"subscribe": {"ids": [...]}}} or
+     * {@code {"subscribe": {}}} (all). Each reads a snapshot of up to 500 statuses, so a socket's
+     * subscriptions are taken one a second at most: one that comes sooner waits, replaced by any later one.
+     */
     void subscribe(Session session, String text) {
         Feed feed = (Feed) session.getUserProperties().get(FEED);
         if (feed == null) {
             return;
         }
-        // each subscription reads a snapshot of up to 500 statuses: a client gets one a second
-        long now = System.currentTimeMillis();
-        Long last = (Long) session.getUserProperties().put(LAST_SUBSCRIBED, now);
-        if (last != null && now - last < SUBSCRIBE_INTERVAL_MILLIS) {
-            session.getUserProperties().put(LAST_SUBSCRIBED, last);
-            feed.refuse("At most one subscription a second; this one was not taken");
-            return;
-        }
+        Subset subset;
         try {
             Command command = JsonMapping.JSONB.fromJson(text, Command.class);
             if (command == null || command.subscribe() == null) {
                 feed.refuse("A message is {\"subscribe\": {\"username\": \"…\"}} or {\"subscribe\": {\"ids\": [\"…\"]}}");
                 return;
             }
-            feeds.follow(feed, Subset.of(feed.subset().business(), command.subscribe().username(), command.subscribe().ids()));
+            subset = Subset.of(feed.subset().business(), command.subscribe().username(), command.subscribe().ids());
         } catch (JsonbException e) {
             feed.refuse("The message is not JSON of the form {\"subscribe\": {…}}");
+            return;
         } catch (ApiException e) {
             feed.refuse(e.getMessage());
+            return;
+        }
+        Pace pace = (Pace) session.getUserProperties().computeIfAbsent(PACE, key -> new Pace());
+        long wait = pace.take(subset, System.currentTimeMillis());
+        if (wait == 0) {
+            follow(session, feed, subset);
+        } else if (wait > 0) {
+            scheduler.schedule(() -> pace.due(System.currentTimeMillis()).ifPresent(due -> follow(session, feed, due)),
+                    wait, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void follow(Session session, Feed feed, Subset subset) {
+        try {
+            feeds.follow(feed, subset);
         } catch (RedisUnavailableException e) {
             Handover.of(session).close(ProgressWatch.UNAVAILABLE);
             feed.end();
@@ -100,6 +114,35 @@ public class FeedSockets {
             feed.end();
         }
         Handover.of(session).ended();
+    }
+
+    /** When a socket's next subscription may be taken, and the one waiting for it. */
+    static final class Pace {
+
+        private long last = -SUBSCRIBE_INTERVAL_MILLIS;
+        private Subset waiting;
+
+        /** 0: take it now; more: schedule {@link #due} in that many ms; less: it replaced one scheduled already. */
+        synchronized long take(Subset subset, long now) {
+            if (waiting != null) {
+                waiting = subset;
+                return -1;
+            }
+            long wait = last + SUBSCRIBE_INTERVAL_MILLIS - now;
+            if (wait <= 0) {
+                last = now;
+                return 0;
+            }
+            waiting = subset;
+            return wait;
+        }
+
+        synchronized Optional<Subset> due(long now) {
+            Subset due = waiting;
+            waiting = null;
+            last = now;
+            return Optional.ofNullable(due);
+        }
     }
 
     /** A client message. */

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -172,6 +173,20 @@ class FeedTest {
         }
         assertEquals(List.of(feed, piling), ended);
         assertTrue(slow.closed);
+    }
+
+    /** A socket's subscriptions: one a second; one sooner waits for its second, and a later one takes its place. */
+    @Test
+    void subscriptionsArePaced() {
+        FeedSockets.Pace pace = new FeedSockets.Pace();
+        Subset alice = new Subset("acme", "alice", null);
+        Subset bob = new Subset("acme", "bob", null);
+        assertEquals(0, pace.take(alice, 10_000));
+        assertEquals(600, pace.take(bob, 10_400));
+        assertEquals(-1, pace.take(alice, 10_500), "replaces the one waiting");
+        assertEquals(Optional.of(alice), pace.due(11_000));
+        assertEquals(Optional.empty(), pace.due(11_000));
+        assertEquals(1000, pace.take(bob, 11_000));
     }
 
     private void started() {
