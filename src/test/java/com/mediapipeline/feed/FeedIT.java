@@ -1,6 +1,7 @@
 package com.mediapipeline.feed;
 
 import com.mediapipeline.testing.Api;
+import com.mediapipeline.testing.Await;
 import com.mediapipeline.testing.FeedWatcher;
 import com.mediapipeline.testing.ServiceIT;
 import com.mediapipeline.testing.SocketWatcher;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -157,11 +160,11 @@ class FeedIT extends ServiceIT {
         assertEquals(204, user.patch(a, 10, new byte[40]).statusCode());
         String b = Api.idOf(user.create(100, "b.bin", null));
         try (SseReader events = SseReader.open(user, "/api/v1/events?username=" + name(user), "Last-Event-ID", lastId)) {
-            SseReader.Event missed = events.until(event -> event.data().contains(Api.idOf(a))
-                    && ((Number) Api.json(event.data()).get("bytes_sent")).intValue() == 50, 10);
-            assertEquals("progress", missed.name());
-            SseReader.Event created = events.until(event -> event.data().contains(b), 10);
-            assertEquals("created", created.name());
+            Predicate<SseReader.Event> aAt50 = event -> event.data().contains(Api.idOf(a)) && "progress".equals(event.name())
+                    && ((Number) Api.json(event.data()).get("bytes_sent")).intValue() == 50;
+            Predicate<SseReader.Event> bCreated = event -> event.data().contains(b) && "created".equals(event.name());
+            Await.until(Duration.ofSeconds(10), "a's progress to 50 and b's creation", events::events,
+                    seen -> seen.stream().anyMatch(aAt50) && seen.stream().anyMatch(bCreated));
             assertFalse(events.events().stream().anyMatch(event -> Feed.SNAPSHOT.equals(event.name())), "what was missed, not a snapshot: " + events.events());
             assertTrue(events.events().stream().allMatch(event -> event.id() != null), "an id on every event: " + events.events());
         }
