@@ -7,22 +7,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** A real WebSocket client (the JDK's) on /api/v1/ws, the socket of many uploads: keeps every message, as JSON. */
-public final class FeedWatcher implements WebSocket.Listener, AutoCloseable {
+public final class FeedWatcher extends TextSocket implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final BlockingQueue<Map<String, Object>> incoming = new LinkedBlockingQueue<>();
     private final List<Map<String, Object>> all = new CopyOnWriteArrayList<>();
-    private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
-    private final StringBuilder partial = new StringBuilder();
     private WebSocket socket;
 
     /** Connects with the caller's headers. */
@@ -43,27 +39,10 @@ public final class FeedWatcher implements WebSocket.Listener, AutoCloseable {
     }
 
     @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-            Map<String, Object> message = Api.json(partial.toString());
-            partial.setLength(0);
-            all.add(message);
-            incoming.add(message);
-        }
-        webSocket.request(1);
-        return null;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        closeCode.complete(statusCode);
-        return null;
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-        closeCode.completeExceptionally(error);
+    protected void received(String text) {
+        Map<String, Object> message = Api.json(text);
+        all.add(message);
+        incoming.add(message);
     }
 
     public void send(String text) {
@@ -92,11 +71,6 @@ public final class FeedWatcher implements WebSocket.Listener, AutoCloseable {
 
     public List<Map<String, Object>> messages() {
         return List.copyOf(all);
-    }
-
-    /** The close code the server sent, waiting up to 15 s. */
-    public int closeCode() throws Exception {
-        return closeCode.get(15, TimeUnit.SECONDS);
     }
 
     @Override
