@@ -62,8 +62,13 @@ public class ApiKeys {
     }
 
     private static Optional<Caller> callerOf(Key key, String username) {
-        return username != null && USERNAME.matcher(username).matches()
+        return isUsername(username)
                 ? Optional.of(new Caller(key.business(), username)) : Optional.empty();
+    }
+
+    /** Whether this is a username as {@code X-Username} must give it; analytics filter by the same. */
+    public static boolean isUsername(String username) {
+        return username != null && USERNAME.matcher(username).matches();
     }
 
     /**
