@@ -195,10 +195,15 @@ public class ProgressStore {
                 "completed_at", completedAt.toString(), "message", "");
     }
 
+    /**
+     * The disk refused bytes: {@code offset} is where the upload was cut back to, so the status (and the bytes
+     * analytics count, which follow its offset) no longer includes the refused bytes that progress writes had shown.
+     */
     public void fail(UploadFacts upload, long offset, String reason, Instant now, long generation) {
-        write(upload, FINAL, generation, new ProgressEvent(ProgressEvent.ERROR, upload.id(), UploadStatus.percent(offset, upload.size()),
-                        offset, upload.size(), UploadStatus.FAILED, reason),
-                0, "status", UploadStatus.FAILED, "message", reason, "updated_at", now.toString());
+        double percent = UploadStatus.percent(offset, upload.size());
+        write(upload, FINAL, generation, new ProgressEvent(ProgressEvent.ERROR, upload.id(), percent, offset, upload.size(), UploadStatus.FAILED, reason),
+                0, "status", UploadStatus.FAILED, "offset", Long.toString(offset), "progress", Double.toString(percent),
+                "message", reason, "updated_at", now.toString());
     }
 
     /** Gone for good: watchers hear an error with the reason ("deleted", "expired"). */
