@@ -73,6 +73,7 @@ class AnalyticsPageIT extends ServiceIT {
         assertTrue(Double.parseDouble(last.getAttribute("height")) > 0, "the current hour's bar is drawn");
         assertEquals(2, browser.findElements(By.cssSelector("#analytics-durations polyline")).size(), "p50 and p95 lines");
         assertTrue(browser.findElement(By.cssSelector("[data-user='alice']")).isDisplayed(), "alice is among the top users");
+        browser.executeScript("document.getElementById('analytics').scrollIntoView()");
         Chromium.screenshot(browser, "analytics-page.png");
     }
 }
