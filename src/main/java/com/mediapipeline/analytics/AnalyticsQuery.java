@@ -35,9 +35,10 @@ public record AnalyticsQuery(Instant from, Instant to, String interval, Duration
 
     static AnalyticsQuery parse(String from, String to, String interval, String username, Instant now, Duration retention) {
         Duration step = step(interval);
-        Instant start = align(instant("from", from), step);
+        Instant requestedStart = instant("from", from);
         Instant requestedEnd = instant("to", to);
-        require(start.isBefore(requestedEnd), "from must be before to");
+        require(requestedStart.isBefore(requestedEnd), "from must be before to");
+        Instant start = align(requestedStart, step);
         Instant end = max(start, min(alignUp(requestedEnd, step), align(now, step).plus(step)));
         require(!start.isBefore(align(now.minus(retention), step)), "from must be within the retention (" + retention + ")");
         require(Duration.between(start, end).compareTo(MAX_SPAN) <= 0, "a request covers at most " + MAX_SPAN.toDays() + " days");
