@@ -30,7 +30,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 class ArchitectureTest {
 
     private static final String[] BUSINESS = {"..auth..", "..cleanup..", "..health..", "..progress..", "..ratelimit..",
-            "..storage..", "..upload..", "..webhooks..", "..hooks..", "..feed.."};
+            "..storage..", "..upload..", "..webhooks..", "..hooks..", "..feed..", "..analytics.."};
     private static final String[] INFRASTRUCTURE = {"..config..", "..errors..", "..outbound..", "..redis..", "..web.."};
 
     @ArchTest

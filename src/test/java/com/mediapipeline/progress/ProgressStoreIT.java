@@ -1,5 +1,6 @@
 package com.mediapipeline.progress;
 
+import com.mediapipeline.analytics.TestAnalytics;
 import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.testing.TestRedis;
 import org.junit.jupiter.api.AfterEach;
@@ -8,10 +9,14 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The status scripts on a real Redis: what the cleanup sweep's restoration of a lost status may overwrite. */
 class ProgressStoreIT {
@@ -25,6 +30,7 @@ class ProgressStoreIT {
         store.redis = TestRedis.client();
         store.hookProgressInterval = Duration.ofSeconds(5);
         store.resumeWindow = Duration.ofMinutes(5);
+        store.tallies = TestAnalytics.tallies();
     }
 
     /** The external Redis of CI outlives the run: no hash without a TTL stays behind. */
@@ -62,5 +68,40 @@ class ProgressStoreIT {
         store.repair(upload, 42, false, Instant.now());
 
         assertEquals(UploadStatus.COMPLETED, TestRedis.uploadHash(upload.id()).get("status"));
+    }
+
+    /**
+     * Analytics count inside the status write: bytes as the growth of the offset (a cut back counts back
+     * out), a status once per transition however often it is written, and nothing of an older lease's write.
+     */
+    @Test
+    void analyticsCountWhatTheWriteChangedOnce() {
+        String business = "tally" + System.nanoTime();
+        UploadFacts mine = new UploadFacts(UUID.randomUUID().toString(), business, "alice", 100L, null, null, Instant.now());
+        long firstHour = Instant.now().truncatedTo(ChronoUnit.HOURS).getEpochSecond();
+        store.create(mine, Instant.now());
+        store.progress(mine, 40, Instant.now(), 2);
+        store.progress(mine, 70, Instant.now(), 1);
+        store.progress(mine, 40, Instant.now(), 2);
+        store.fail(mine, 30, "the disk is full", Instant.now(), 2);
+        store.fail(mine, 30, "the disk is full", Instant.now(), 2);
+        long lastHour = Instant.now().truncatedTo(ChronoUnit.HOURS).getEpochSecond();
+        store.forget(mine.id());
+
+        List<Long> hours = firstHour == lastHour ? List.of(firstHour) : List.of(firstHour, lastHour);
+        Map<String, Long> counted = new HashMap<>();
+        Map<String, Long> alices = new HashMap<>();
+        for (long hour : hours) {
+            TestRedis.client().hgetAll(RedisKeys.analytics(business, hour)).forEach((field, n) -> counted.merge(field, Long.parseLong(n), Long::sum));
+            TestRedis.client().hgetAll(RedisKeys.analyticsOfUser(business, hour, "alice")).forEach((field, n) -> alices.merge(field, Long.parseLong(n), Long::sum));
+            assertTrue(TestRedis.client().pttl(RedisKeys.analytics(business, hour)) > Duration.ofDays(90).toMillis(), "kept past the retention, not for ever");
+        }
+        assertEquals(Map.of("created", 1L, "failed", 1L, "bytes_received", 30L), counted);
+        assertEquals(counted, alices);
+        assertEquals(1, TestRedis.client().pfcount(hours.stream().map(hour -> RedisKeys.analyticsUsers(business, hour)).toArray(String[]::new)));
+        assertEquals(30.0, hours.stream().mapToDouble(hour -> TestRedis.client().zscore(RedisKeys.analyticsBytes(business, hour), "alice") == null ? 0
+                : TestRedis.client().zscore(RedisKeys.analyticsBytes(business, hour), "alice")).sum());
+        hours.forEach(hour -> TestRedis.client().del(RedisKeys.analytics(business, hour), RedisKeys.analyticsOfUser(business, hour, "alice"),
+                RedisKeys.analyticsUsers(business, hour), RedisKeys.analyticsBytes(business, hour)));
     }
 }

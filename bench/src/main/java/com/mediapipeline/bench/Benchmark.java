@@ -21,7 +21,7 @@ import java.util.concurrent.Executors;
 public final class Benchmark {
 
     /** The scenarios, in the order they run; {@code --only} names some of them. */
-    static final List<String> SCENARIOS = List.of("uploads", "memory", "creations", "freshness", "download", "webhooks");
+    static final List<String> SCENARIOS = List.of("uploads", "memory", "creations", "freshness", "download", "webhooks", "analytics");
 
     private final Settings settings;
     private final Repetitions repeat;
@@ -84,6 +84,9 @@ public final class Benchmark {
         }
         if (settings.includes("webhooks")) {
             webhooks();
+        }
+        if (settings.includes("analytics")) {
+            analytics();
         }
         report.write();
     }
@@ -152,6 +155,22 @@ public final class Benchmark {
                 () -> Scenarios.rangedDownload(ours, big, GIB, 16), () -> Double.NaN);
         report.throughput("1 GiB download, 16 ranges", ranged);
         ours.delete(big);
+    }
+
+    /**
+     * What counting analytics costs PATCHes: the same small uploads, many PATCHes each, against this instance
+     * and against a second one on the same Redis and disk with {@code analytics.enabled=false}, round by round.
+     * Every status write of the first runs the analytics part of its script; the second's skip it.
+     */
+    private void analytics() throws Exception {
+        TusClient off = new TusClient("Media Pipeline, analytics off", settings.oursOff() + "/api/v1/uploads/",
+                Map.of("X-API-KEY", settings.key(), "X-Username", "bench"), http);
+        int patches = 8;
+        Repetitions.Measure without = () -> Scenarios.smallUploads(off, 300, 16, 256 * KIB, patches).perSecond() * patches;
+        Repetitions.Measure with = () -> Scenarios.smallUploads(ours, 300, 16, 256 * KIB, patches).perSecond() * patches;
+        without.run();
+        with.run();
+        report.analyticsCost("PATCHes with analytics on, 300 uploads × 8 PATCHes of 32 KiB, 16 clients", repeat.interleaved(without, with));
     }
 
     /**

@@ -84,6 +84,12 @@ class Report {
                 delays.percentileMillis(99), rounds.median(Rounds.BASELINE), ratio, verdict(Targets.WEBHOOK_COST, ratio)));
     }
 
+    void analyticsCost(String what, Rounds rounds) {
+        double ratio = rounds.ratio(Rounds.OURS, Rounds.BASELINE);
+        rows.add(String.format("| %s | %.0f PATCH/s | analytics off: %.0f PATCH/s | | %.2f × analytics off %s |", what,
+                rounds.median(Rounds.OURS), rounds.median(Rounds.BASELINE), ratio, verdict(Targets.ANALYTICS_COST, ratio)));
+    }
+
     private static String freshnessRow(String what, Latencies delays, int intervalMs) {
         double p99 = delays.percentileMillis(99);
         return String.format("| %s | p50 %.0f ms, p99 %.0f ms (%d messages) | interval %d ms | | p99 %.2f × interval %s |",
