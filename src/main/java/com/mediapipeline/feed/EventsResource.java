@@ -3,6 +3,8 @@ package com.mediapipeline.feed;
 import com.mediapipeline.auth.CurrentCaller;
 import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -29,13 +31,17 @@ public class EventsResource {
     @Inject
     CurrentCaller caller;
 
+    /** Each stream writes on a thread of its own (see SseOutlet). */
+    @Resource
+    ManagedThreadFactory threads;
+
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void events(@QueryParam("ids") String ids, @QueryParam("username") String username,
                        @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink, @Context Sse sse) {
         String business = caller.get().business();
         Subset subset = Subset.of(business, username, ids == null ? null : Arrays.asList(ids.split(",", -1)));
-        Feed feed = feeds.open(business, "sse:" + UUID.randomUUID(), feeds.eventStream(sink, sse))
+        Feed feed = feeds.open(business, "sse:" + UUID.randomUUID(), new SseOutlet(sink, sse, threads))
                 .orElseThrow(() -> new ApiException(ErrorCode.RATE_LIMITED, "The business has all of its sockets and event streams open"));
         try {
             feeds.resume(feed, subset, lastEventId);

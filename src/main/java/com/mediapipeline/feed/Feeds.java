@@ -14,12 +14,9 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
-import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.sse.Sse;
-import jakarta.ws.rs.sse.SseEventSink;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.annotation.Gauge;
@@ -75,9 +72,6 @@ public class Feeds {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
-    @Resource
-    ManagedThreadFactory threads;
-
     @PostConstruct
     void start() {
         summaries = scheduler.scheduleAtFixedRate(this::summarize, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
@@ -104,11 +98,6 @@ public class Feeds {
      */
     void relayResumed(@Observes RelayResumed resumed) {
         each(Feed::end);
-    }
-
-    /** An outlet for a server-sent event stream, writing on a thread of its own. */
-    Outlet eventStream(SseEventSink sink, Sse sse) {
-        return new SseOutlet(sink, sse, threads);
     }
 
     /** A feed of all the business's uploads, not started yet; empty when the business has all its sockets open. */
