@@ -86,14 +86,15 @@ public class ProgressStore {
               for i = 1, #counts, 2 do
                 if counts[i] ~= '' and counts[i + 1] ~= 0 then
                   counted = true
-                  redis.call('HINCRBY', KEYS[7], counts[i], counts[i + 1])
-                  if mine then redis.call('HINCRBY', mine, counts[i], counts[i + 1]) end
+                  local n = string.format('%d', counts[i + 1])
+                  redis.call('HINCRBY', KEYS[7], counts[i], n)
+                  if mine then redis.call('HINCRBY', mine, counts[i], n) end
                 end
               end
               if not counted then return end
               if mine then
                 redis.call('PFADD', KEYS[8], user)
-                if bytes ~= 0 then redis.call('ZINCRBY', KEYS[9], bytes, user) end
+                if bytes ~= 0 then redis.call('ZINCRBY', KEYS[9], string.format('%d', bytes), user) end
                 redis.call('PEXPIREAT', mine, ARGV[a])
               end
               for i = 7, 9 do redis.call('PEXPIREAT', KEYS[i], ARGV[a]) end
@@ -105,8 +106,9 @@ public class ProgressStore {
      * final, restore), ttl ms, writer generation (0: not a write of bytes), webhook event type ('' for none),
      * now ms, webhook progress interval ms, timestamp, upload id, listing key prefix, event stream lifetime
      * ms, analytics expiry and user prefix, the counter of the status written ('' for none) and the histogram
-     * fields of a completion (''), identity pair count, identity pairs, field pairs. Bytes count as the
-     * offset's change, a status on its transition only; a dropped write counts nothing.
+     * fields of a completion (''), whether the upload's bytes count ('1'; '0' for an assembled upload),
+     * identity pair count, identity pairs, field pairs. Bytes count as the highest offset grows (kept in the
+     * hash as {@code tallied}), a status on its transition only; a dropped write counts nothing.
      */
     private static final String WRITE = UploadIndex.FUNCTIONS + ANNOUNCE + TALLY + """
             if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
@@ -119,18 +121,24 @@ public class ProgressStore {
               if writer and tonumber(writer) > generation then return 0 end
               redis.call('HSET', KEYS[1], 'writer', ARGV[5])
             end
-            local identity = tonumber(ARGV[18])
-            for i = 19, 18 + identity * 2, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            local identity = tonumber(ARGV[19])
+            for i = 20, 19 + identity * 2, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
             local was = redis.call('HGET', KEYS[1], 'offset')
-            redis.call('HSET', KEYS[1], unpack(ARGV, 19 + identity * 2))
+            redis.call('HSET', KEYS[1], unpack(ARGV, 20 + identity * 2))
             if tonumber(ARGV[4]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
-            local now = redis.call('HMGET', KEYS[1], 'status', 'offset', 'username')
+            local now = redis.call('HMGET', KEYS[1], 'status', 'offset', 'username', 'tallied')
+            local offset, counted = tonumber(now[2] or '0'), ARGV[18] == '1'
+            -- bytes count once, as the highest offset grows: a cut or a revert takes none back, bytes sent again
+            -- count no more; a hash written anew (Redis lost it) starts from its offset; an assembled upload's
+            -- bytes were its parts'
+            local high = tonumber(now[4] or (before and was) or now[2] or '0')
+            if offset > high then redis.call('HSET', KEYS[1], 'tallied', now[2]) end
             local counts = {}
             if now[1] ~= before then
               list(ARGV[11], KEYS[1])
-              counts = {ARGV[15], 1, ARGV[16], 1, ARGV[17], 1, 'bytes_stored', ARGV[16] == '' and 0 or now[2]}
+              counts = {ARGV[15], 1, ARGV[16], 1, ARGV[17], 1, 'bytes_stored', (ARGV[16] == '' or not counted) and 0 or offset}
             end
-            tally(13, now[3], tonumber(now[2] or '0') - tonumber(was or '0'), counts)
+            tally(13, now[3], counted and math.max(0, offset - high) or 0, counts)
             announce(KEYS[1], KEYS[6], ARGV[12], ARGV[1], ARGV[2])
             local hook, at, upload = ARGV[6], ARGV[9], ARGV[10]
             -- 'upload.completed' when it was completed already (a repair), and the like, is no news
@@ -350,6 +358,7 @@ public class ProgressStore {
         args.addAll(tallies.args(upload.business(), now));
         args.add(UploadStatus.UPLOADING.equals(event.status()) ? "" : event.status());
         args.addAll(UploadStatus.COMPLETED.equals(event.status()) ? Tallies.completion(upload.createdAt(), now, event.bytesSent()) : List.of("", ""));
+        args.add(upload.assembled() ? "0" : "1");
         args.addAll(List.of("7", UploadIndex.LISTED_AS, UploadIndex.member(upload.id(), upload.createdAt()),
                 "business", upload.business(), "username", text(upload.username()),
                 "filename", text(upload.filename()), "content_type", text(upload.contentType()),
