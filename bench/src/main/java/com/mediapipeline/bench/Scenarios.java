@@ -100,8 +100,12 @@ final class Scenarios {
         PacedRound round = new PacedRound(uploads);
         Map<String, PacedBody> bodies = new ConcurrentHashMap<>();
         ProgressWatcher feed = round.watcher(bodies::get);
-        round.sockets.add(target.feed(feed));
-        // the snapshot on connect, then the user's: the uploads start once the subscription holds
+        WebSocket socket = target.feed(feed);
+        round.sockets.add(socket);
+        // the snapshot on connect first (a later one replaces one not yet sent), then the user's: the
+        // uploads start once the subscription holds
+        feed.awaitSnapshots(1);
+        target.subscribeToUser(socket);
         feed.awaitSnapshots(2);
         for (int u = 0; u < uploads; u++) {
             String upload = target.create(size);

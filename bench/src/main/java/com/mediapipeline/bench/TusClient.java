@@ -70,11 +70,14 @@ record TusClient(String name, String uploads, Map<String, String> headers, HttpC
         return socket("/api/v1/ws/" + id, listener);
     }
 
-    /** Opens the feed socket (the service only) and subscribes it to this client's user's uploads. */
+    /** Opens the feed socket (the service only): it follows the whole business until a subscription. */
     WebSocket feed(WebSocket.Listener listener) {
-        WebSocket socket = socket("/api/v1/ws", listener);
-        socket.sendText("{\"subscribe\": {\"username\": \"" + headers.get("X-Username") + "\"}}", true).join();
-        return socket;
+        return socket("/api/v1/ws", listener);
+    }
+
+    /** Narrows a feed socket to this client's user's uploads; the service answers with their snapshot. */
+    void subscribeToUser(WebSocket feed) {
+        feed.sendText("{\"subscribe\": {\"username\": \"" + headers.get("X-Username") + "\"}}", true).join();
     }
 
     private WebSocket socket(String path, WebSocket.Listener listener) {
