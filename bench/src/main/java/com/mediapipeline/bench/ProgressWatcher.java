@@ -56,7 +56,7 @@ class ProgressWatcher implements WebSocket.Listener {
     /** Waits for the feed's {@code count}th snapshot since it opened (the first comes on connect). */
     void awaitSnapshots(int count) throws InterruptedException {
         if (!snapshots.tryAcquire(count, 30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("no snapshot " + count + " within 30 s");
+            throw new IllegalStateException("no snapshot " + count + " within 30 s", failures.peek());
         }
         snapshots.release(count);
     }

@@ -99,7 +99,8 @@ final class Scenarios {
     static Latencies feed(TusClient target, int uploads, long size, long rate) throws Exception {
         PacedRound round = new PacedRound(uploads);
         Map<String, PacedBody> bodies = new ConcurrentHashMap<>();
-        ProgressWatcher feed = round.watcher(bodies::get);
+        // snapshots and summaries name no upload
+        ProgressWatcher feed = round.watcher(id -> id == null ? null : bodies.get(id));
         WebSocket socket = target.feed(feed);
         round.sockets.add(socket);
         // the snapshot on connect first (a later one replaces one not yet sent), then the user's: the
