@@ -157,10 +157,21 @@ public final class Benchmark {
     private void feed() throws Exception {
         ServiceCpu cpu = new ServiceCpu(settings.servicePid(), new RedisStats(settings.redisPort()));
         AtomicInteger users = new AtomicInteger();
-        Callable<ServiceCpu.Spent[]> round = () -> new ServiceCpu.Spent[] {
-            cpu.during(() -> Scenarios.feed(ours.as("feed-" + users.incrementAndGet()), 200, 4 * MIB, MIB)),
-            cpu.during(() -> Scenarios.freshness(ours.as("sockets-" + users.incrementAndGet()), 200, 1, 4 * MIB, MIB)),
-            cpu.during(() -> Scenarios.freshness(ours.as("unwatched-" + users.incrementAndGet()), 200, 0, 4 * MIB, MIB))};
+        List<Callable<ServiceCpu.Spent>> phases = List.of(
+                () -> cpu.during(() -> Scenarios.feed(ours.as("feed-" + users.incrementAndGet()), 200, 4 * MIB, MIB)),
+                () -> cpu.during(() -> Scenarios.freshness(ours.as("sockets-" + users.incrementAndGet()), 200, 1, 4 * MIB, MIB)),
+                () -> cpu.during(() -> Scenarios.freshness(ours.as("unwatched-" + users.incrementAndGet()), 200, 0, 4 * MIB, MIB)));
+        // each round starts with the next phase, so that no phase always follows the same one
+        AtomicInteger turn = new AtomicInteger();
+        Callable<ServiceCpu.Spent[]> round = () -> {
+            ServiceCpu.Spent[] spent = new ServiceCpu.Spent[phases.size()];
+            int first = turn.getAndIncrement();
+            for (int i = 0; i < phases.size(); i++) {
+                int phase = (first + i) % phases.size();
+                spent[phase] = phases.get(phase).call();
+            }
+            return spent;
+        };
         // one unmeasured round first, as for the other progress rows
         round.call();
         List<ServiceCpu.Spent[]> rounds = repeat.each(round);
