@@ -17,6 +17,7 @@ import jakarta.ws.rs.ext.Provider;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameEndingWith;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.simpleNameStartingWith;
 import static com.tngtech.archunit.core.domain.properties.CanBeAnnotated.Predicates.annotatedWith;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -30,7 +31,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 class ArchitectureTest {
 
     private static final String[] BUSINESS = {"..auth..", "..cleanup..", "..health..", "..progress..", "..ratelimit..",
-            "..storage..", "..upload..", "..webhooks..", "..hooks.."};
+            "..storage..", "..upload..", "..webhooks..", "..hooks..", "..feed..", "..analytics.."};
     private static final String[] INFRASTRUCTURE = {"..config..", "..errors..", "..outbound..", "..redis..", "..web.."};
 
     @ArchTest
@@ -50,7 +51,8 @@ class ArchitectureTest {
     /**
      * The boundaries: JAX-RS resources and providers, servlets and filters and their request and
      * response wrappers, web/ and errors/, and the protocol layers (the Tus* and Ietf* classes and the
-     * tus-java-server plug-ins, which the library hands the servlet request).
+     * tus-java-server plug-ins, which the library hands the servlet request; feed/'s outlets, which write
+     * a feed's messages to a socket or an event stream).
      */
     private static final DescribedPredicate<JavaClass> BOUNDARY = DescribedPredicate.or(
             resideInAnyPackage("..web..", "..errors.."),
@@ -58,6 +60,7 @@ class ArchitectureTest {
             assignableTo(HttpFilter.class), assignableTo(HttpServlet.class),
             assignableTo(ServletRequestWrapper.class), assignableTo(ServletResponseWrapper.class),
             resideInAPackage("..upload..").and(simpleNameStartingWith("Tus").or(simpleNameStartingWith("Ietf"))),
+            resideInAPackage("..feed..").and(simpleNameEndingWith("Outlet")),
             assignableTo(me.desair.tus.server.TusExtension.class), assignableTo(me.desair.tus.server.RequestHandler.class),
             assignableTo(me.desair.tus.server.RequestValidator.class),
             assignableTo(me.desair.tus.server.upload.UploadLockingService.class))
@@ -67,8 +70,11 @@ class ArchitectureTest {
     static final ArchRule onlyBoundariesTouchHttp = noClasses().that(DescribedPredicate.not(BOUNDARY))
             .should().dependOnClassesThat().resideInAnyPackage("jakarta.ws.rs..", "jakarta.servlet..");
 
-    /** The socket is progress/'s boundary: its endpoint, the watch it opens and the registry of open sockets. */
+    /**
+     * The sockets are the boundaries of progress/ (one upload's: its endpoint, the watch it opens and the
+     * registry of open sockets) and of feed/ (many uploads': its endpoint, the socket's life and its outlet).
+     */
     @ArchTest
-    static final ArchRule socketsStayInProgress = noClasses().that().resideOutsideOfPackage("..progress..")
+    static final ArchRule socketsStayInProgressAndFeed = noClasses().that().resideOutsideOfPackages("..progress..", "..feed..")
             .should().dependOnClassesThat().resideInAPackage("jakarta.websocket..");
 }

@@ -20,15 +20,15 @@ import java.util.regex.Pattern;
  * Every API request, REST and TUS alike, needs a known API key and a well-formed username. Two kinds
  * pass without: OPTIONS (a preflight, TUS discovery; on the TUS routes also when
  * {@code X-HTTP-Method-Override} names it, since only TUS honours the override), and the progress
- * socket's handshake, which its endpoint authenticates the same way but answers with the close code
+ * sockets' handshakes, which its endpoint authenticates the same way but answers with the close code
  * that socket clients understand (4401). Both are judged on the raw URI as well as on the path the
  * container routes by, so that no encoding, {@code ..} or {@code ;} makes one thing look like the other.
  */
 public class AuthenticationFilter extends HttpFilter {
 
     private static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
-    /** {@code /api/v1/ws/{upload_id}}: an id is lowercase hex and hyphens, nothing that decodes or normalises. */
-    private static final Pattern HANDSHAKE = Pattern.compile("/api/v1/ws/[0-9a-f-]+");
+    /** {@code /api/v1/ws} and {@code /api/v1/ws/{upload_id}}: an id is lowercase hex and hyphens, nothing that decodes or normalises. */
+    private static final Pattern HANDSHAKE = Pattern.compile("/api/v1/ws(/[0-9a-f-]+)?");
     /** The TUS routes, as the TUS filter takes them: the uploads but not the JAX-RS resources under meta/. */
     private static final Pattern TUS = Pattern.compile("/api/v1/uploads(/(?!meta/)[^;%]*)?");
     /** {@code /api/v1/storage/{file_id}}, as a signed link names it. */

@@ -22,6 +22,8 @@ import java.util.Optional;
 public class TicketStore {
 
     public static final Duration LIFETIME = Duration.ofSeconds(60);
+    /** What a ticket for the socket of many uploads names instead of an upload: it opens that socket only. */
+    public static final String FEED = "";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Inject

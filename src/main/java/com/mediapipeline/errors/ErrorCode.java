@@ -17,6 +17,7 @@ public enum ErrorCode {
             "The body stopped before its end (dropped, or silent for the idle timeout); the bytes received are kept: ask HEAD and resume"),
     INVALID_WEBHOOK(400, "invalid_webhook", "A webhook needs a url and a list of known events"),
     INVALID_WEBHOOK_URL(400, "invalid_webhook_url", "The webhook url is not one webhooks may be sent to"),
+    INVALID_ANALYTICS_QUERY(400, "invalid_query", "from and to must be ISO-8601 instants within the retention, interval PT1H or P1D"),
     UNAUTHORIZED(401, "unauthorized", "A valid X-API-KEY header is required"),
     LINK_INVALID(403, "link_invalid", "The link is not one this service signed, or a part of it was changed"),
     LINK_EXPIRED(403, "link_expired", "The link has expired"),
@@ -47,6 +48,7 @@ public enum ErrorCode {
     STORAGE_FAILED(500, "storage_failed", "The server could not store the bytes"),
     REDIS_UNAVAILABLE(503, "redis_unavailable", "The progress store is unreachable; retry shortly"),
     LINKS_DISABLED(503, "links_disabled", "Signed links are off: mediapipeline.links.secrets is not set"),
+    ANALYTICS_DISABLED(503, "analytics_disabled", "Analytics are off: mediapipeline.analytics.enabled is false"),
     HOOK_UNAVAILABLE(503, "hook_unavailable", "The pre-create hook did not answer in time; retry shortly"),
     UNAVAILABLE(503, "unavailable", "The service cannot answer now; retry shortly");
 

@@ -1,8 +1,10 @@
 package com.mediapipeline.health;
 
+import com.mediapipeline.analytics.AnalyticsSettings;
 import com.mediapipeline.auth.ApiKeys;
 import com.mediapipeline.auth.SignedLinks;
 import com.mediapipeline.config.Retention;
+import com.mediapipeline.feed.FeedSettings;
 import com.mediapipeline.progress.ProgressRecorder;
 import com.mediapipeline.progress.SocketSlots;
 import com.mediapipeline.ratelimit.RateLimiter;
@@ -28,9 +30,10 @@ class StartupChecks {
 
     void check(@Observes Startup startup, Retention retention, StorageFolder storage, RedisConnection redis,
                ApiKeys keys, TrustedProxies proxies, StalledReads stalls, RateLimiter limiter, StreamSlots streams,
-               UploadLocks locks, ProgressRecorder recorder, SocketSlots sockets, SignedLinks links, PreCreateHook hook) {
+               UploadLocks locks, ProgressRecorder recorder, SocketSlots sockets, SignedLinks links, PreCreateHook hook,
+               FeedSettings feeds, AnalyticsSettings analytics) {
         // injected as client proxies: the first call on one creates its bean, and every bean has toString
-        Stream.of(retention, storage, redis, keys, proxies, stalls, limiter, streams, locks, recorder, sockets, links, hook)
+        Stream.of(retention, storage, redis, keys, proxies, stalls, limiter, streams, locks, recorder, sockets, links, hook, feeds, analytics)
                 .forEach(Object::toString);
     }
 }

@@ -29,7 +29,7 @@ import java.util.logging.Logger;
  * thread has left the upgrade request; a client cannot answer before it has the 101 and the ping.
  * A client that never answers is closed after {@link #ANSWER_SECONDS} all the same.
  */
-final class Handover {
+public final class Handover {
 
     static final long ANSWER_SECONDS = 10;
     private static final String KEY = "mediapipeline.handover";
@@ -45,7 +45,7 @@ final class Handover {
     }
 
     /** Starts the handover of a socket just opened: pings it and waits for its answer. */
-    static Handover begin(Session session, ScheduledExecutorService scheduler) {
+    public static Handover begin(Session session, ScheduledExecutorService scheduler) {
         Handover handover = new Handover(session);
         session.getUserProperties().put(KEY, handover);
         synchronized (handover) {
@@ -59,12 +59,12 @@ final class Handover {
         return handover;
     }
 
-    static Handover of(Session session) {
+    public static Handover of(Session session) {
         return (Handover) session.getUserProperties().get(KEY);
     }
 
     /** Closes now if the connection was handed over, else as soon as it is. */
-    synchronized void close(CloseReason reason) {
+    public synchronized void close(CloseReason reason) {
         if (handedOver) {
             closeSession(reason);
         } else if (pending == null) {
@@ -73,7 +73,7 @@ final class Handover {
     }
 
     /** The client sent a frame (or never will): a close asked for meanwhile goes out now. */
-    synchronized void answered() {
+    public synchronized void answered() {
         if (handedOver) {
             return;
         }
@@ -85,7 +85,7 @@ final class Handover {
     }
 
     /** The socket is closed: nothing is left to wait for. */
-    synchronized void ended() {
+    public synchronized void ended() {
         handedOver = true;
         deadline.cancel(false);
     }

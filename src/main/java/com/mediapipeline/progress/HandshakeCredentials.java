@@ -19,10 +19,10 @@ import java.util.Map;
  */
 public class HandshakeCredentials extends ServerEndpointConfig.Configurator {
 
-    static final String KEY = "mediapipeline.credentials";
+    public static final String KEY = "mediapipeline.credentials";
 
     /** What the client presented; any part may be null. */
-    record Credentials(String apiKey, String username, String ticket) {
+    public record Credentials(String apiKey, String username, String ticket) {
     }
 
     @Override

@@ -125,6 +125,8 @@ public class ProgressRecorder implements UploadListener {
     public void failed(UploadInfo info, String reason, long generation) {
         String id = info.getId().toString();
         failed.inc();
+        // a pending trailing write holds an offset from before the cut: written after the failure, it would undo it
+        trailing.remove(id);
         LOG.warning(() -> "upload failed id=" + id + " business=" + info.getOwnerKey() + " reason=" + reason);
         guarded(id, () -> store.fail(UploadFacts.of(info), info.getOffset(), reason, Instant.now(), generation));
     }

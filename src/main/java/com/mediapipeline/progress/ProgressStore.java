@@ -1,5 +1,6 @@
 package com.mediapipeline.progress;
 
+import com.mediapipeline.analytics.Tallies;
 import com.mediapipeline.config.Retention;
 import com.mediapipeline.redis.Idempotent;
 import com.mediapipeline.redis.RedisCall;
@@ -52,13 +53,64 @@ public class ProgressStore {
                 'event_at', at, unpack(redis.call('HGETALL', KEYS[1])))
             redis.call('ZADD', KEYS[5], sequence, sequence)
             """;
+    /** Events a business's stream keeps, about (trimmed in whole nodes): more than a resume replays. */
+    public static final int EVENTS_KEPT = 10_000;
+    /**
+     * Lua: hands an event to the live followers, in the business's event stream (the last
+     * {@value #EVENTS_KEPT} or so, and gone after the resume window without a new one) and on the
+     * channel, as a {@link Relayed} message. An upload whose hash is gone has no business to stream to:
+     * its event goes on the channel alone, with id 0-0.
+     */
+    private static final String ANNOUNCE = """
+            local function announce(hash, stream, window, channel, event)
+              local business = redis.call('HGET', hash, 'business') or ''
+              local user = redis.call('HGET', hash, 'username') or ''
+              local id = '0-0'
+              if business ~= '' then
+                id = redis.call('XADD', stream, 'MAXLEN', '~', %d, '*', 'username', user, 'event', event)
+                redis.call('PEXPIRE', stream, window)
+              end
+              redis.call('PUBLISH', channel, id .. '\\n' .. business .. '\\n' .. user .. '\\n' .. event)
+            end
+            """.formatted(EVENTS_KEPT);
+    /**
+     * Counts pairs (field, n) and the bytes into the hour's analytics counters (KEYS[7]) and the user's
+     * (ARGV[a + 1] .. user), and the user as active (KEYS[8]) with their bytes (KEYS[9]); each key written
+     * expires at ARGV[a] (epoch ms). Without KEYS[7] (analytics off, or the sweep's restoration) it counts nothing.
+     */
+    private static final String TALLY = """
+            local function tally(a, user, bytes, counts)
+              if not KEYS[7] then return end
+              local mine, counted = user and user ~= '' and ARGV[a + 1] .. user, false
+              table.insert(counts, 'bytes_received'); table.insert(counts, bytes)
+              for i = 1, #counts, 2 do
+                if counts[i] ~= '' and counts[i + 1] ~= 0 then
+                  counted = true
+                  local n = string.format('%d', counts[i + 1])
+                  redis.call('HINCRBY', KEYS[7], counts[i], n)
+                  if mine then redis.call('HINCRBY', mine, counts[i], n) end
+                end
+              end
+              if not counted then return end
+              if mine then
+                redis.call('PFADD', KEYS[8], user)
+                if bytes ~= 0 then redis.call('ZINCRBY', KEYS[9], string.format('%d', bytes), user) end
+                redis.call('PEXPIREAT', mine, ARGV[a])
+              end
+              for i = 7, 9 do redis.call('PEXPIREAT', KEYS[i], ARGV[a]) end
+            end
+            """;
     /**
      * KEYS: hash, tombstone, the business's webhook types, the webhook event stream, the upload's unsent
-     * events. ARGV: channel, event, kind (progress, final, restore), ttl ms, writer generation (0: not a
-     * write of bytes), webhook event type ('' for none), now ms, webhook progress interval ms, timestamp,
-     * upload id, listing key prefix, identity pair count, identity pairs, field pairs.
+     * events, the business's event stream, and {@link #TALLY}'s. ARGV: channel, event, kind (progress,
+     * final, restore), ttl ms, writer generation (0: not a write of bytes), webhook event type ('' for none),
+     * now ms, webhook progress interval ms, timestamp, upload id, listing key prefix, event stream lifetime
+     * ms, analytics expiry and user prefix, the counter of the status written ('' for none) and the histogram
+     * fields of a completion (''), whether the upload's bytes count ('1'; '0' for an assembled upload),
+     * identity pair count, identity pairs, field pairs. Bytes count as the highest offset grows (kept in the
+     * hash as {@code tallied}), a status on its transition only; a dropped write counts nothing.
      */
-    private static final String WRITE = UploadIndex.FUNCTIONS + """
+    private static final String WRITE = UploadIndex.FUNCTIONS + ANNOUNCE + TALLY + """
             if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
             local before = redis.call('HGET', KEYS[1], 'status')
             if ARGV[3] == 'progress' and before == 'completed' then return 0 end
@@ -69,12 +121,25 @@ public class ProgressStore {
               if writer and tonumber(writer) > generation then return 0 end
               redis.call('HSET', KEYS[1], 'writer', ARGV[5])
             end
-            local identity = tonumber(ARGV[12])
-            for i = 13, 12 + identity * 2, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
-            redis.call('HSET', KEYS[1], unpack(ARGV, 13 + identity * 2))
+            local identity = tonumber(ARGV[19])
+            for i = 20, 19 + identity * 2, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            local was = redis.call('HGET', KEYS[1], 'offset')
+            redis.call('HSET', KEYS[1], unpack(ARGV, 20 + identity * 2))
             if tonumber(ARGV[4]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
-            if redis.call('HGET', KEYS[1], 'status') ~= before then list(ARGV[11], KEYS[1]) end
-            redis.call('PUBLISH', ARGV[1], ARGV[2])
+            local now = redis.call('HMGET', KEYS[1], 'status', 'offset', 'username', 'tallied')
+            local offset, counted = tonumber(now[2] or '0'), ARGV[18] == '1'
+            -- bytes count once, as the highest offset grows: a cut or a revert takes none back, bytes sent again
+            -- count no more; a hash written anew (Redis lost it) starts from its offset; an assembled upload's
+            -- bytes were its parts'
+            local high = tonumber(now[4] or (before and was) or now[2] or '0')
+            if offset > high then redis.call('HSET', KEYS[1], 'tallied', now[2]) end
+            local counts = {}
+            if now[1] ~= before then
+              list(ARGV[11], KEYS[1])
+              counts = {ARGV[15], 1, ARGV[16], 1, ARGV[17], 1, 'bytes_stored', (ARGV[16] == '' or not counted) and 0 or offset}
+            end
+            tally(13, now[3], counted and math.max(0, offset - high) or 0, counts)
+            announce(KEYS[1], KEYS[6], ARGV[12], ARGV[1], ARGV[2])
             local hook, at, upload = ARGV[6], ARGV[9], ARGV[10]
             -- 'upload.completed' when it was completed already (a repair), and the like, is no news
             if hook == '' or hook == 'upload.' .. (before or '') or redis.call('SISMEMBER', KEYS[3], hook) == 0 then return 1 end
@@ -88,17 +153,19 @@ public class ProgressStore {
             """;
     /**
      * KEYS as {@link #WRITE}'s. ARGV: channel, event, tombstone ttl ms, webhook event type, timestamp
-     * (also the deletion time), upload id, listing key prefix.
+     * (also the deletion time), upload id, listing key prefix, event stream lifetime ms, analytics expiry
+     * and user prefix, the reason's counter.
      */
-    private static final String REMOVE = UploadIndex.FUNCTIONS + """
+    private static final String REMOVE = UploadIndex.FUNCTIONS + ANNOUNCE + TALLY + """
             unlist(ARGV[7], KEYS[1])
             local hook, at, upload = ARGV[4], ARGV[5], ARGV[6]
+            if redis.call('EXISTS', KEYS[1]) == 1 then tally(9, redis.call('HGET', KEYS[1], 'username'), 0, {ARGV[11], 1}) end
             if redis.call('EXISTS', KEYS[1]) == 1 and redis.call('SISMEMBER', KEYS[3], hook) == 1 then
             """ + RECORD + """
             end
+            announce(KEYS[1], KEYS[6], ARGV[8], ARGV[1], ARGV[2])
             redis.call('DEL', KEYS[1])
             redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
-            redis.call('PUBLISH', ARGV[1], ARGV[2])
             return 1
             """;
     private static final String PROGRESS = "progress";
@@ -110,6 +177,14 @@ public class ProgressStore {
 
     @Inject
     Retention retention;
+
+    /** How long a follower may be away and resume with Last-Event-ID (validated in feed/, which serves it). */
+    @Inject
+    @ConfigProperty(name = "mediapipeline.events.resume-window", defaultValue = "PT5M")
+    Duration resumeWindow;
+
+    @Inject
+    Tallies tallies;
 
     /** Validated with the other webhook settings, in webhooks/; read here since the throttle runs in the status write. */
     @Inject
@@ -159,17 +234,27 @@ public class ProgressStore {
                 "completed_at", completedAt.toString(), "message", "");
     }
 
+    /**
+     * The disk refused bytes: {@code offset} is where the upload was cut back to, so the status (and the bytes
+     * analytics count, which follow its offset) no longer includes the refused bytes that progress writes had shown.
+     */
     public void fail(UploadFacts upload, long offset, String reason, Instant now, long generation) {
-        write(upload, FINAL, generation, new ProgressEvent(ProgressEvent.ERROR, upload.id(), UploadStatus.percent(offset, upload.size()),
-                        offset, upload.size(), UploadStatus.FAILED, reason),
-                0, "status", UploadStatus.FAILED, "message", reason, "updated_at", now.toString());
+        double percent = UploadStatus.percent(offset, upload.size());
+        write(upload, FINAL, generation, new ProgressEvent(ProgressEvent.ERROR, upload.id(), percent, offset, upload.size(), UploadStatus.FAILED, reason),
+                0, "status", UploadStatus.FAILED, "offset", Long.toString(offset), "progress", Double.toString(percent),
+                "message", reason, "updated_at", now.toString());
     }
 
     /** Gone for good: watchers hear an error with the reason ("deleted", "expired"). */
     public void remove(String id, String reason) {
         String business = Objects.requireNonNullElse(redis.hget(RedisKeys.upload(id), "business"), "");
-        redis.eval(REMOVE, hookKeys(id, business), List.of(RedisKeys.PROGRESS_CHANNEL, ProgressEvent.removed(id, reason).toJson(),
-                Long.toString(retention.incomplete().toMillis()), "upload." + reason, Instant.now().toString(), id, RedisKeys.LISTINGS));
+        Instant now = Instant.now();
+        List<String> args = new ArrayList<>(List.of(RedisKeys.PROGRESS_CHANNEL, ProgressEvent.removed(id, reason).toJson(),
+                Long.toString(retention.incomplete().toMillis()), "upload." + reason, now.toString(), id, RedisKeys.LISTINGS,
+                Long.toString(resumeWindow.toMillis())));
+        args.addAll(tallies.args(business, now));
+        args.add(reason);
+        redis.eval(REMOVE, keys(id, business, now, true), args);
     }
 
     /** The upload's status if it exists and belongs to the business; empty otherwise. */
@@ -268,13 +353,18 @@ public class ProgressStore {
         Instant now = Instant.now();
         List<String> args = new ArrayList<>(List.of(RedisKeys.PROGRESS_CHANNEL, event.toJson(), kind,
                 Long.toString(ttlMillis), Long.toString(generation), hookType(kind, event.status()), Long.toString(now.toEpochMilli()),
-                Long.toString(hookProgressInterval.toMillis()), now.toString(), upload.id(),
-                RedisKeys.LISTINGS, "7", UploadIndex.LISTED_AS, UploadIndex.member(upload.id(), upload.createdAt()),
+                Long.toString(hookProgressInterval.toMillis()), now.toString(), upload.id(), RedisKeys.LISTINGS,
+                Long.toString(resumeWindow.toMillis())));
+        args.addAll(tallies.args(upload.business(), now));
+        args.add(UploadStatus.UPLOADING.equals(event.status()) ? "" : event.status());
+        args.addAll(UploadStatus.COMPLETED.equals(event.status()) ? Tallies.completion(upload.createdAt(), now, event.bytesSent()) : List.of("", ""));
+        args.add(upload.assembled() ? "0" : "1");
+        args.addAll(List.of("7", UploadIndex.LISTED_AS, UploadIndex.member(upload.id(), upload.createdAt()),
                 "business", upload.business(), "username", text(upload.username()),
                 "filename", text(upload.filename()), "content_type", text(upload.contentType()),
                 "created_at", upload.createdAt().toString(), "size", text(upload.size())));
         args.addAll(List.of(fields));
-        redis.eval(WRITE, hookKeys(upload.id(), upload.business()), args);
+        redis.eval(WRITE, keys(upload.id(), upload.business(), now, !RESTORE.equals(kind)), args);
     }
 
     /**
@@ -288,9 +378,14 @@ public class ProgressStore {
         return "upload." + (UploadStatus.UPLOADING.equals(status) ? "progress" : status);
     }
 
-    private static List<String> hookKeys(String id, String business) {
-        return List.of(RedisKeys.upload(id), RedisKeys.deleted(id), RedisKeys.webhookTypes(business),
-                RedisKeys.WEBHOOK_EVENTS, RedisKeys.unsentEvents(id));
+    /** The scripts' keys; with {@code tallied}, the analytics keys of the hour too, unless analytics are off. */
+    private List<String> keys(String id, String business, Instant now, boolean tallied) {
+        List<String> keys = new ArrayList<>(List.of(RedisKeys.upload(id), RedisKeys.deleted(id), RedisKeys.webhookTypes(business),
+                RedisKeys.WEBHOOK_EVENTS, RedisKeys.unsentEvents(id), RedisKeys.events(business)));
+        if (tallied) {
+            keys.addAll(tallies.keys(business, now));
+        }
+        return keys;
     }
 
     private static String text(Object value) {

@@ -22,10 +22,10 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class ProgressWatch {
 
-    static final CloseReason UNAUTHORIZED = new CloseReason(CloseReason.CloseCodes.getCloseCode(4401), "unauthorized");
-    static final CloseReason NOT_FOUND = new CloseReason(CloseReason.CloseCodes.getCloseCode(4404), "no such upload");
-    static final CloseReason UNAVAILABLE = new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "redis unavailable");
-    static final CloseReason TOO_MANY = new CloseReason(CloseReason.CloseCodes.getCloseCode(4429), "too many sockets");
+    public static final CloseReason UNAUTHORIZED = new CloseReason(CloseReason.CloseCodes.getCloseCode(4401), "unauthorized");
+    public static final CloseReason NOT_FOUND = new CloseReason(CloseReason.CloseCodes.getCloseCode(4404), "no such upload");
+    public static final CloseReason UNAVAILABLE = new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "redis unavailable");
+    public static final CloseReason TOO_MANY = new CloseReason(CloseReason.CloseCodes.getCloseCode(4429), "too many sockets");
     private static final Logger LOG = Logger.getLogger(ProgressWatch.class.getName());
 
     @Inject

@@ -24,7 +24,7 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class SocketRegistry {
 
-    static final long PING_SECONDS = 25;
+    public static final long PING_SECONDS = 25;
     private static final String UPLOAD_ID = "mediapipeline.upload-id";
     private static final Logger LOG = Logger.getLogger(SocketRegistry.class.getName());
 

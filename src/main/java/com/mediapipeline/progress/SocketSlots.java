@@ -44,12 +44,12 @@ public class SocketSlots {
     }
 
     /** Takes a slot of the business for the socket; false when the business has all of its sockets open. */
-    boolean take(String business, String socketId) {
+    public boolean take(String business, String socketId) {
         return slots.take(RedisKeys.webSockets(business), member(socketId), cap);
     }
 
     /** Gives the socket's slot back, if it had one. */
-    void release(String socketId) {
+    public void release(String socketId) {
         slots.release(member(socketId));
     }
 

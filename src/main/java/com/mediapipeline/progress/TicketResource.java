@@ -14,7 +14,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** POST /api/v1/ws/tickets: a single-use ticket that lets a browser open the progress socket. */
+/** POST /api/v1/ws/tickets: a single-use ticket that lets a browser open a progress socket (of one upload, or of many). */
 @Path("ws/tickets")
 @RequestScoped
 public class TicketResource {
@@ -32,14 +32,17 @@ public class TicketResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public TicketStore.Ticket issue(TicketRequest request) {
-        UploadId id = UploadId.parse(request == null ? null : request.uploadId())
-                .orElseThrow(() -> new ApiException(ErrorCode.INVALID_TOKEN, "upload_id must be the id of an upload"));
         Caller who = caller.get();
+        if (request == null || request.uploadId() == null) {
+            return tickets.issue(who, TicketStore.FEED);
+        }
+        UploadId id = UploadId.parse(request.uploadId())
+                .orElseThrow(() -> new ApiException(ErrorCode.INVALID_TOKEN, "upload_id must be the id of an upload"));
         uploads.find(id, who.business()).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
         return tickets.issue(who, id.value());
     }
 
-    /** The request body: {@code {"upload_id": "..."}}. */
+    /** The request body: {@code {"upload_id": "..."}} for one upload's socket, {@code {}} for the socket of many. */
     public record TicketRequest(String uploadId) {
     }
 }

@@ -14,7 +14,9 @@ import redis.clients.jedis.resps.ScanResult;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -106,6 +108,19 @@ public class UploadIndex {
     @Idempotent
     public List<String> newest(String index, String after, int count) {
         return redis.zrevrangeByLex(index, after == null ? "+" : "(" + after, "-", 0, count);
+    }
+
+    /** How many of the business's uploads (of the user, when not null) are in each status, in one round trip. */
+    @Idempotent
+    public Map<String, Long> counts(String business, String username) {
+        Map<String, Response<Long>> replies = new LinkedHashMap<>();
+        try (Pipeline pipeline = redis.pipelined()) {
+            UploadStatus.ALL.forEach(status -> replies.put(status, pipeline.zcard(RedisKeys.listing(business, username, status))));
+            pipeline.sync();
+        }
+        Map<String, Long> counts = new LinkedHashMap<>();
+        replies.forEach((status, reply) -> counts.put(status, reply.get()));
+        return counts;
     }
 
     /**

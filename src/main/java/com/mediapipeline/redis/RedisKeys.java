@@ -32,7 +32,15 @@ public final class RedisKeys {
         return listingKey.indexOf(':', LISTINGS.length()) < 0;
     }
 
-    /** A single-use WebSocket ticket: who may watch which upload, for 60 seconds. */
+    /**
+     * Stream of a business's progress events (fields: username, event), trimmed to the resume window:
+     * what a follower that was away catches up on (its entry ids are the events' ids).
+     */
+    public static String events(String business) {
+        return "events:" + business;
+    }
+
+        /** A single-use WebSocket ticket: who may watch which upload, for 60 seconds. */
     public static String ticket(String ticket) {
         return "ticket:" + ticket;
     }
@@ -120,6 +128,31 @@ public final class RedisKeys {
     /** Sorted set of an endpoint's deliveries by creation time: its delivery log. */
     public static String deliveryLog(String webhookId) {
         return "webhook:log:" + webhookId;
+    }
+
+    /** Hash of a business's analytics counters and histogram buckets for the hour starting at {@code hour} (epoch seconds). */
+    public static String analytics(String business, long hour) {
+        return "analytics:" + business + ":" + hour;
+    }
+
+    /** HyperLogLog of the usernames active in a business's hour. */
+    public static String analyticsUsers(String business, long hour) {
+        return analytics(business, hour) + ":users";
+    }
+
+    /** Sorted set of the bytes each user of a business sent in the hour, for the top users. */
+    public static String analyticsBytes(String business, long hour) {
+        return analytics(business, hour) + ":bytes";
+    }
+
+    /** The prefix of {@link #analyticsOfUser}, for the status scripts, which learn the username from the upload's hash. */
+    public static String analyticsUserPrefix(String business, long hour) {
+        return analytics(business, hour) + ":user:";
+    }
+
+    /** Hash of one user's analytics counters in a business's hour, as {@link #analytics}. */
+    public static String analyticsOfUser(String business, long hour, String username) {
+        return analyticsUserPrefix(business, hour) + username;
     }
 
     /** Held by the instance running the current cleanup sweep. */

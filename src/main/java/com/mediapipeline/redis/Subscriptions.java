@@ -34,9 +34,23 @@ public class Subscriptions {
     private final List<JedisPubSub> subscribers = new CopyOnWriteArrayList<>();
     private volatile boolean running = true;
 
-    /** Hands every message published on the channel to {@code onMessage}, from now until shutdown. */
-    public void listen(String channel, Consumer<String> onMessage) {
+    /**
+     * Hands every message published on the channel to {@code onMessage}, from now until shutdown; calls
+     * {@code onResubscribed} each time the subscription is back after a loss (messages published
+     * meanwhile never come).
+     */
+    public void listen(String channel, Consumer<String> onMessage, Runnable onResubscribed) {
         JedisPubSub subscriber = new JedisPubSub() {
+            private boolean subscribedBefore;
+
+            @Override
+            public void onSubscribe(String subscribed, int count) {
+                if (subscribedBefore) {
+                    onResubscribed.run();
+                }
+                subscribedBefore = true;
+            }
+
             @Override
             public void onMessage(String from, String message) {
                 try {

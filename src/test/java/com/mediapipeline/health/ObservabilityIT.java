@@ -51,7 +51,7 @@ class ObservabilityIT extends ServiceIT {
     void openApiDescribesEveryEndpoint() {
         String openapi = Api.send(HttpRequest.newBuilder(root("/openapi")).GET()).body();
         for (String path : List.of("/api/v1/uploads/:", "/api/v1/uploads/{id}:", "/api/v1/uploads/meta/{token}/status",
-                "/api/v1/storage/{fileId}", "/api/v1/ws/tickets", "/api/v1/ws/{id}:")) {
+                "/api/v1/storage/{fileId}", "/api/v1/ws/tickets", "/api/v1/ws/{id}:", "/api/v1/analytics")) {
             assertTrue(openapi.contains(path), path + " in\n" + openapi);
         }
     }

@@ -179,7 +179,7 @@ class ProgressSocketIT extends ServiceIT {
         try (SocketWatcher watcher = SocketWatcher.open(acme, id)) {
             assertEquals("created", watcher.next().type());
             ProgressEvent elsewhere = new ProgressEvent("progress", id, 42.0, 42, 100L, "uploading", null);
-            TestRedis.client().publish(RedisKeys.PROGRESS_CHANNEL, elsewhere.toJson());
+            TestRedis.client().publish(RedisKeys.PROGRESS_CHANNEL, new Relayed("0-0", "acme", "alice", elsewhere).message());
             assertEquals(elsewhere, watcher.next());
         }
     }

@@ -47,6 +47,11 @@ public final class Api {
         return new Api(base.toString(), TestEnvironment.GLOBEX_KEY, "bob");
     }
 
+    /** A caller with its own key and username, for tests that give the service businesses of their own. */
+    public static Api as(URL base, String apiKey, String username) {
+        return new Api(base.toString(), apiKey, username);
+    }
+
     public static Api anonymous(URL base) {
         return new Api(base.toString(), null, null);
     }

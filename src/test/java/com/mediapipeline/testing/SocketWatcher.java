@@ -9,23 +9,19 @@ import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A real WebSocket client (the JDK's) on /api/v1/ws/{id}, keeping every message and the close code. */
-public final class SocketWatcher implements WebSocket.Listener, AutoCloseable {
+public final class SocketWatcher extends TextSocket implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final BlockingQueue<ProgressEvent> incoming = new LinkedBlockingQueue<>();
     private final List<ProgressEvent> all = new CopyOnWriteArrayList<>();
     private final List<String> raw = new CopyOnWriteArrayList<>();
-    private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
-    private final StringBuilder partial = new StringBuilder();
     private WebSocket socket;
 
     /** Connects with the given headers (name, value, ...); {@code query} may hold {@code ?ticket=...}. */
@@ -67,28 +63,11 @@ public final class SocketWatcher implements WebSocket.Listener, AutoCloseable {
     }
 
     @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-            raw.add(partial.toString());
-            ProgressEvent event = ProgressEvent.fromJson(partial.toString());
-            partial.setLength(0);
-            all.add(event);
-            incoming.add(event);
-        }
-        webSocket.request(1);
-        return null;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        closeCode.complete(statusCode);
-        return null;
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-        closeCode.completeExceptionally(error);
+    protected void received(String text) {
+        raw.add(text);
+        ProgressEvent event = ProgressEvent.fromJson(text);
+        all.add(event);
+        incoming.add(event);
     }
 
     /** The next message, waiting up to 10 s. */
@@ -102,11 +81,6 @@ public final class SocketWatcher implements WebSocket.Listener, AutoCloseable {
             throw new AssertionError("no message within " + seconds + " s; so far: " + all);
         }
         return event;
-    }
-
-    /** The close code the server sent, waiting up to 15 s. */
-    public int closeCode() throws Exception {
-        return closeCode.get(15, TimeUnit.SECONDS);
     }
 
     public List<ProgressEvent> messages() {

@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The benchmark driver: one neutral HTTP client (java.net.http) for Media Pipeline and for the peer
@@ -21,7 +23,7 @@ import java.util.concurrent.Executors;
 public final class Benchmark {
 
     /** The scenarios, in the order they run; {@code --only} names some of them. */
-    static final List<String> SCENARIOS = List.of("uploads", "memory", "creations", "freshness", "download", "webhooks");
+    static final List<String> SCENARIOS = List.of("uploads", "memory", "creations", "freshness", "feed", "download", "webhooks", "analytics");
 
     private final Settings settings;
     private final Repetitions repeat;
@@ -79,11 +81,17 @@ public final class Benchmark {
         if (settings.includes("freshness")) {
             freshness();
         }
+        if (settings.includes("feed")) {
+            feed();
+        }
         if (settings.includes("download")) {
             rangedDownload();
         }
         if (settings.includes("webhooks")) {
             webhooks();
+        }
+        if (settings.includes("analytics")) {
+            analytics();
         }
         report.write();
     }
@@ -144,6 +152,39 @@ public final class Benchmark {
         report.freshness(fanIn, fanOut, writesPerUploadSecond);
     }
 
+    /**
+     * One feed socket following 200 paced uploads against 200 one-upload sockets on the same uploads, and
+     * the same uploads without a socket: delays, and the service's CPU time in each. Each round's uploads
+     * belong to a user of their own, whom the feed subscribes to.
+     */
+    private void feed() throws Exception {
+        ServiceCpu cpu = new ServiceCpu(settings.servicePid(), new RedisStats(settings.redisPort()));
+        AtomicInteger users = new AtomicInteger();
+        List<Callable<ServiceCpu.Spent>> phases = List.of(
+                () -> cpu.during(() -> Scenarios.feed(ours.as("feed-" + users.incrementAndGet()), 200, 4 * MIB, MIB)),
+                () -> cpu.during(() -> Scenarios.freshness(ours.as("sockets-" + users.incrementAndGet()), 200, 1, 4 * MIB, MIB)),
+                () -> cpu.during(() -> Scenarios.freshness(ours.as("unwatched-" + users.incrementAndGet()), 200, 0, 4 * MIB, MIB)));
+        // each round starts with the next phase, so that no phase always follows the same one
+        AtomicInteger turn = new AtomicInteger();
+        Callable<ServiceCpu.Spent[]> round = () -> {
+            ServiceCpu.Spent[] spent = new ServiceCpu.Spent[phases.size()];
+            int first = turn.getAndIncrement();
+            for (int i = 0; i < phases.size(); i++) {
+                int phase = (first + i) % phases.size();
+                spent[phase] = phases.get(phase).call();
+            }
+            return spent;
+        };
+        // one unmeasured round first, as for the other progress rows
+        round.call();
+        List<ServiceCpu.Spent[]> rounds = repeat.each(round);
+        report.feed(pooled(rounds, 0), pooled(rounds, 1), pooled(rounds, 2));
+    }
+
+    private static ServiceCpu.Spent pooled(List<ServiceCpu.Spent[]> rounds, int phase) {
+        return ServiceCpu.Spent.pooled(rounds.stream().map(round -> round[phase]).toList());
+    }
+
     /** The service only: the peer has no Range support, so its column stays empty. */
     private void rangedDownload() throws Exception {
         String big = ours.create(GIB);
@@ -152,6 +193,22 @@ public final class Benchmark {
                 () -> Scenarios.rangedDownload(ours, big, GIB, 16), () -> Double.NaN);
         report.throughput("1 GiB download, 16 ranges", ranged);
         ours.delete(big);
+    }
+
+    /**
+     * What counting analytics costs PATCHes: the same small uploads, many PATCHes each, against this instance
+     * and against a second one on the same Redis and disk with {@code analytics.enabled=false}, round by round.
+     * Every status write of the first runs the analytics part of its script; the second's skip it.
+     */
+    private void analytics() throws Exception {
+        TusClient off = new TusClient("Media Pipeline, analytics off", settings.oursOff() + "/api/v1/uploads/",
+                Map.of("X-API-KEY", settings.key(), "X-Username", "bench"), http);
+        int patches = 8;
+        Repetitions.Measure without = () -> Scenarios.smallUploads(off, 300, 16, 256 * KIB, patches).perSecond() * patches;
+        Repetitions.Measure with = () -> Scenarios.smallUploads(ours, 300, 16, 256 * KIB, patches).perSecond() * patches;
+        without.run();
+        with.run();
+        report.analyticsCost("PATCHes with analytics on, 300 uploads × 8 PATCHes of 32 KiB, 16 clients", repeat.interleaved(without, with));
     }
 
     /**

@@ -10,13 +10,15 @@ import jakarta.json.bind.config.PropertyNamingStrategy;
  * delays need, read with JSON-B under the API's snake_case names; the other fields are ignored. A copy
  * rather than the service's class: the driver is a client of the service, as neutral as for the peer.
  *
- * @param type      "progress", "complete", …
+ * @param type      "progress", "complete", … (the feed's "snapshot" and "summary" too)
+ * @param uploadId  the upload the message is about
  * @param bytesSent the bytes the service had received when it sent the message
  */
-public record ProgressMessage(String type, long bytesSent) {
+public record ProgressMessage(String type, String uploadId, long bytesSent) {
 
     static final String PROGRESS = "progress";
     static final String COMPLETE = "complete";
+    static final String SNAPSHOT = "snapshot";
 
     private static final Jsonb JSONB = JsonbBuilder.create(new JsonbConfig()
             .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES));

@@ -68,6 +68,30 @@ class Report {
                 writes.verdict(writesPerUploadSecond * intervalMs / 1000.0)));
     }
 
+    /**
+     * One feed socket against 200 one-upload sockets on the same workload: delays against the interval, and
+     * the service's CPU seconds, also above those of the same uploads unwatched.
+     */
+    void feed(ServiceCpu.Spent feed, ServiceCpu.Spent sockets, ServiceCpu.Spent unwatched) {
+        int intervalMs = settings.intervalMs();
+        double feedP99 = feed.delays().percentileMillis(99);
+        double socketsP99 = sockets.delays().percentileMillis(99);
+        rows.add(String.format("| progress delay, 200 uploads × 1 feed socket | %s | 200 sockets (next row): CPU %.2f s | | "
+                        + "p99 %.2f × interval %s; CPU %.2f × 200 sockets, %.2f × above unwatched uploads |",
+                delaysAndCpu(feed), sockets.jvmSeconds(), feedP99 / intervalMs,
+                verdict(Targets.PROGRESS_P99_INTERVALS, feedP99 / intervalMs), feed.jvmSeconds() / sockets.jvmSeconds(),
+                (feed.jvmSeconds() - unwatched.jvmSeconds()) / (sockets.jvmSeconds() - unwatched.jvmSeconds())));
+        rows.add(String.format("| progress delay, 200 uploads × 200 sockets (one each) | %s | unwatched: CPU %.2f s (Redis %.2f s); "
+                        + "interval %d ms | | p99 %.2f × interval %s |", delaysAndCpu(sockets), unwatched.jvmSeconds(),
+                unwatched.redisSeconds(), intervalMs, socketsP99 / intervalMs, verdict(Targets.PROGRESS_P99_INTERVALS, socketsP99 / intervalMs)));
+    }
+
+    private static String delaysAndCpu(ServiceCpu.Spent spent) {
+        Latencies delays = spent.delays();
+        return String.format("p50 %.0f ms, p99 %.0f ms (%d messages); service CPU %.2f s (Redis %.2f s)", delays.percentileMillis(50),
+                delays.percentileMillis(99), delays.nanos().size(), spent.jvmSeconds(), spent.redisSeconds());
+    }
+
     /** Webhook events' delays from the status change to the receiver, and whether each arrived once. */
     void webhookDelays(String what, Deliveries deliveries) {
         Latencies delays = deliveries.delays();
@@ -82,6 +106,12 @@ class Report {
         rows.add(String.format("| %s | %.0f uploads/s (%s; delay p50 %.0f ms, p99 %.0f ms) | no webhook: %.0f uploads/s | | "
                         + "%.2f × no webhook %s |", what, rounds.median(Rounds.OURS), deliveries.counts(), delays.percentileMillis(50),
                 delays.percentileMillis(99), rounds.median(Rounds.BASELINE), ratio, verdict(Targets.WEBHOOK_COST, ratio)));
+    }
+
+    void analyticsCost(String what, Rounds rounds) {
+        double ratio = rounds.ratio(Rounds.OURS, Rounds.BASELINE);
+        rows.add(String.format("| %s | %.0f PATCH/s | analytics off: %.0f PATCH/s | | %.2f × analytics off %s |", what,
+                rounds.median(Rounds.OURS), rounds.median(Rounds.BASELINE), ratio, verdict(Targets.ANALYTICS_COST, ratio)));
     }
 
     private static String freshnessRow(String what, Latencies delays, int intervalMs) {

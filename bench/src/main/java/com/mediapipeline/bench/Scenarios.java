@@ -5,13 +5,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /** What the benchmark asks of a TUS server, each measured from the client's side. */
 final class Scenarios {
@@ -77,30 +80,78 @@ final class Scenarios {
      * sockets: for each progress message reporting N bytes, the delay since the client had sent N.
      */
     static Latencies freshness(TusClient target, int uploads, int watchers, long size, long rate) throws Exception {
-        Queue<Long> delays = new ConcurrentLinkedQueue<>();
-        Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
-        List<WebSocket> sockets = new ArrayList<>();
-        List<CompletableFuture<?>> patches = new ArrayList<>();
-        CountDownLatch completes = new CountDownLatch(uploads * watchers);
+        PacedRound round = new PacedRound(uploads * watchers);
         for (int u = 0; u < uploads; u++) {
             String upload = target.create(size);
             PacedBody body = new PacedBody(size, rate);
             for (int w = 0; w < watchers; w++) {
-                sockets.add(target.watch(TusClient.idOf(upload), new ProgressWatcher(body, delays, completes, failures)));
+                round.sockets.add(target.watch(TusClient.idOf(upload), round.watcher(any -> body)));
             }
-            patches.add(target.patch(upload, 0, size, body));
+            round.patches.add(target.patch(upload, 0, size, body));
         }
-        for (CompletableFuture<?> patch : patches) {
-            patch.get();
+        return round.delays();
+    }
+
+    /**
+     * {@code uploads} uploads of the target's user, each paced at {@code rate} bytes/s and all followed by
+     * one feed socket subscribed to that user, opened first: the delays as in {@link #freshness}.
+     */
+    static Latencies feed(TusClient target, int uploads, long size, long rate) throws Exception {
+        PacedRound round = new PacedRound(uploads);
+        Map<String, PacedBody> bodies = new ConcurrentHashMap<>();
+        // snapshots and summaries name no upload
+        ProgressWatcher feed = round.watcher(id -> id == null ? null : bodies.get(id));
+        WebSocket socket = target.feed(feed);
+        round.sockets.add(socket);
+        // the snapshot on connect first (a later one replaces one not yet sent), then the user's: the
+        // uploads start once the subscription holds
+        feed.awaitSnapshots(1);
+        target.subscribeToUser(socket);
+        feed.awaitSnapshots(2);
+        for (int u = 0; u < uploads; u++) {
+            String upload = target.create(size);
+            PacedBody body = new PacedBody(size, rate);
+            bodies.put(TusClient.idOf(upload), body);
+            round.patches.add(target.patch(upload, 0, size, body));
         }
-        completes.await(60, TimeUnit.SECONDS);
-        if (!failures.isEmpty()) {
-            throw new IllegalStateException(failures.size() + " progress sockets failed", failures.peek());
+        return round.delays();
+    }
+
+    /** The sockets and PATCHes of one round of paced uploads, and what their messages showed. */
+    private static final class PacedRound {
+
+        final List<WebSocket> sockets = new ArrayList<>();
+        final List<CompletableFuture<?>> patches = new ArrayList<>();
+        private final Queue<Long> delays = new ConcurrentLinkedQueue<>();
+        private final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        private final CountDownLatch completes;
+
+        /** {@code completions}: the complete messages the round's sockets will have received in all. */
+        PacedRound(int completions) {
+            completes = new CountDownLatch(completions);
         }
-        for (WebSocket socket : sockets) {
-            socket.abort();
+
+        ProgressWatcher watcher(Function<String, PacedBody> bodies) {
+            return new ProgressWatcher(bodies, delays, completes, failures);
         }
-        return new Latencies(new ArrayList<>(delays), 0);
+
+        /** Once every PATCH is answered and every completion received: the delays; a completion missing after a minute fails. */
+        Latencies delays() throws Exception {
+            for (CompletableFuture<?> patch : patches) {
+                patch.get();
+            }
+            boolean complete = completes.await(60, TimeUnit.SECONDS);
+            if (!failures.isEmpty()) {
+                throw new IllegalStateException(failures.size() + " progress sockets failed", failures.peek());
+            }
+            if (!complete) {
+                throw new IllegalStateException(completes.getCount() + " completions not received within 60 s");
+            }
+            for (WebSocket socket : sockets) {
+                socket.abort();
+            }
+            return new Latencies(new ArrayList<>(delays), 0);
+        }
     }
 
     /** The ids of a batch of uploads, and how many of them went through per second. */

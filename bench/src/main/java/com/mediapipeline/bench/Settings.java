@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
  * state lives in these values and in the objects built from them, never in static fields.
  *
  * @param ours       Media Pipeline's base URL
+ * @param oursOff    a second instance of it on the same Redis and disk with analytics off ('' when not started)
  * @param key        the API key bench/run gave it
  * @param peer       the peer @tus/server's base URL
  * @param work       a scratch folder on the disk under test, for the dd baselines
@@ -24,7 +25,7 @@ import java.util.stream.Collectors;
  * @param chart      where the throughput PNG goes
  * @param only       the scenarios to run ({@code --only webhooks,creations}); empty: every one
  */
-record Settings(String ours, String key, String peer, Path work, long servicePid, int redisPort, String node,
+record Settings(String ours, String oursOff, String key, String peer, Path work, long servicePid, int redisPort, String node,
                 int runs, int intervalMs, Path out, Path chart, Set<String> only) {
 
     static Settings parse(String[] argv) {
@@ -32,7 +33,7 @@ record Settings(String ours, String key, String peer, Path work, long servicePid
         for (int i = 0; i + 1 < argv.length; i += 2) {
             args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
         }
-        return new Settings(required(args, "ours"), required(args, "key"), required(args, "peer"),
+        return new Settings(required(args, "ours"), args.getOrDefault("ours-off", ""), required(args, "key"), required(args, "peer"),
                 Path.of(required(args, "work")), Long.parseLong(required(args, "service-pid")),
                 Integer.parseInt(required(args, "redis-port")), args.getOrDefault("node", "?"),
                 Integer.parseInt(args.getOrDefault("runs", "3")), Integer.parseInt(args.getOrDefault("interval-ms", "250")),

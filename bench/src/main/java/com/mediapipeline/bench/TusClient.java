@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -57,11 +58,32 @@ record TusClient(String name, String uploads, Map<String, String> headers, HttpC
         expect(204, "DELETE", http.send(request(upload).DELETE().build(), HttpResponse.BodyHandlers.ofString()));
     }
 
+    /** The same client as the user {@code username} of the same business (the service only). */
+    TusClient as(String username) {
+        Map<String, String> as = new HashMap<>(headers);
+        as.put("X-Username", username);
+        return new TusClient(name, uploads, Map.copyOf(as), http);
+    }
+
     /** Opens a progress WebSocket on the upload {@code id} (the service only). */
     WebSocket watch(String id, WebSocket.Listener listener) {
+        return socket("/api/v1/ws/" + id, listener);
+    }
+
+    /** Opens the feed socket (the service only): it follows the whole business until a subscription. */
+    WebSocket feed(WebSocket.Listener listener) {
+        return socket("/api/v1/ws", listener);
+    }
+
+    /** Narrows a feed socket to this client's user's uploads; the service answers with their snapshot. */
+    void subscribeToUser(WebSocket feed) {
+        feed.sendText("{\"subscribe\": {\"username\": \"" + headers.get("X-Username") + "\"}}", true).join();
+    }
+
+    private WebSocket socket(String path, WebSocket.Listener listener) {
         WebSocket.Builder builder = http.newWebSocketBuilder();
         headers.forEach(builder::header);
-        String ws = uploads.replaceFirst("^http", "ws").replace("/api/v1/uploads/", "/api/v1/ws/") + id;
+        String ws = uploads.replaceFirst("^http", "ws").replace("/api/v1/uploads/", path);
         return builder.buildAsync(URI.create(ws), listener).join();
     }
 
