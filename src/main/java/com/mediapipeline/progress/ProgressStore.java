@@ -122,7 +122,11 @@ public class ProgressStore {
               redis.call('HSET', KEYS[1], 'writer', ARGV[5])
             end
             local identity = tonumber(ARGV[19])
-            for i = 20, 19 + identity * 2, 2 do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            -- the identity is written once, except what a restoration could not know (the creator): a later write fills it in
+            for i = 20, 19 + identity * 2, 2 do
+              local known = redis.call('HGET', KEYS[1], ARGV[i])
+              if not known or known == '' and ARGV[i + 1] ~= '' then redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            end
             local was = redis.call('HGET', KEYS[1], 'offset')
             redis.call('HSET', KEYS[1], unpack(ARGV, 20 + identity * 2))
             if tonumber(ARGV[4]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end

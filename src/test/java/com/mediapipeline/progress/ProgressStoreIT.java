@@ -36,6 +36,11 @@ class ProgressStoreIT {
             public Duration completedKeyTtl() {
                 return Duration.ofMinutes(1);
             }
+
+            @Override
+            public Duration incomplete() {
+                return Duration.ofMinutes(1);
+            }
         };
         store.tallies = TestAnalytics.tallies();
     }
@@ -64,6 +69,30 @@ class ProgressStoreIT {
         assertEquals(UploadStatus.UPLOADING, hash.get("status"));
         assertEquals("42", hash.get("offset"));
         assertEquals("acme", hash.get("business"));
+    }
+
+    /**
+     * The sweep saw an upload's files before its creation wrote a status, and restored one without its creator:
+     * the creation's write still names the creator, and lists and counts the upload as theirs.
+     */
+    @Test
+    void aCreationAfterARestorationStillNamesItsCreator() {
+        String business = "restored" + System.nanoTime();
+        UploadFacts created = new UploadFacts(UUID.randomUUID().toString(), business, "alice", 100L, "a.bin", null, Instant.now(), false);
+        UploadFacts unknown = new UploadFacts(created.id(), business, null, 100L, "a.bin", null, created.createdAt(), false);
+        long hour = Instant.now().truncatedTo(ChronoUnit.HOURS).getEpochSecond();
+        store.restore(unknown, 0, false, Instant.now());
+        store.create(created, Instant.now());
+        try {
+            assertEquals("alice", TestRedis.uploadHash(created.id()).get("username"));
+            assertEquals(List.of(UploadIndex.member(created.id(), created.createdAt())),
+                    TestRedis.client().zrange(RedisKeys.listing(business, "alice", UploadStatus.CREATED), 0, -1));
+            assertEquals("1", TestRedis.client().hget(RedisKeys.analyticsOfUser(business, hour, "alice"), "created"));
+        } finally {
+            store.remove(created.id(), "deleted");
+            TestRedis.client().del(RedisKeys.analytics(business, hour), RedisKeys.analyticsOfUser(business, hour, "alice"),
+                    RedisKeys.analyticsUsers(business, hour), RedisKeys.analyticsBytes(business, hour), RedisKeys.events(business));
+        }
     }
 
     /** The sweep read the info of an unfinished upload, then its last PATCH completed it: the repair must not undo that. */
