@@ -51,6 +51,7 @@ public class EventLog {
             return Optional.empty();
         }
         return Optional.of(entries.stream().map(entry -> new Relayed(entry.getID().toString(), business,
-                entry.getFields().getOrDefault("username", ""), ProgressEvent.fromJson(entry.getFields().get("event")))).toList());
+                entry.getFields().getOrDefault("username", ""), ProgressEvent.fromJson(entry.getFields().get("event")),
+                entry.getFields().get("event"))).toList());
     }
 }

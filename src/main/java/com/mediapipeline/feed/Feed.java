@@ -157,7 +157,7 @@ final class Feed {
             tracked.put(event.uploadId(), new Tracked(event.status(), event.bytesSent(), event.totalSize(), id));
         }
         lastId = StreamId.max(lastId, id);
-        waiting.put(event.uploadId(), new Message(event.type(), null, event.toJson(), id));
+        waiting.put(event.uploadId(), new Message(event.type(), null, relayed.json(), id));
         changed = true;
     }
 

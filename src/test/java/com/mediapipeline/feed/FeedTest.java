@@ -99,8 +99,8 @@ class FeedTest {
         feed.follow(List.of(status(A, 50)), new StreamId(20, 0));
         outlet.complete();
         feed.offer(progress(A, "19-0", 40));
-        feed.offer(new Relayed("21-0", "acme", "bob", ProgressEvent.of(status(B, 1))));
-        feed.offer(new Relayed("22-0", "globex", "alice", ProgressEvent.of(status(B, 1))));
+        feed.offer(relayed("21-0", "acme", "bob", ProgressEvent.of(status(B, 1))));
+        feed.offer(relayed("22-0", "globex", "alice", ProgressEvent.of(status(B, 1))));
         assertEquals(1, outlet.sent.size(), "an older event, another user's, another business's: " + outlet.sent);
     }
 
@@ -195,7 +195,11 @@ class FeedTest {
     }
 
     private static Relayed progress(String id, String streamId, long bytes) {
-        return new Relayed(streamId, "acme", "alice", ProgressEvent.of(status(id, bytes)));
+        return relayed(streamId, "acme", "alice", ProgressEvent.of(status(id, bytes)));
+    }
+
+    private static Relayed relayed(String streamId, String business, String username, ProgressEvent event) {
+        return new Relayed(streamId, business, username, event, event.toJson());
     }
 
     private static UploadStatus status(String id, long offset) {

@@ -171,7 +171,10 @@ class ProgressSocketIT extends ServiceIT {
         assertError(postTicket(Api.anonymous(base), "{\"upload_id\": \"" + id + "\"}"), 401, "unauthorized");
     }
 
-    /** Events travel through Redis pub/sub: one published by another instance reaches this instance's socket. */
+    /**
+     * Events travel through Redis pub/sub: one published by another instance (in the relay's format: stream
+     * id, business, user, event, a line each) reaches this instance's socket.
+     */
     @Test
     void anEventPublishedByAnotherInstanceReachesTheSocket() throws Exception {
         String upload = acme.create(100, null, null);
@@ -179,7 +182,7 @@ class ProgressSocketIT extends ServiceIT {
         try (SocketWatcher watcher = SocketWatcher.open(acme, id)) {
             assertEquals("created", watcher.next().type());
             ProgressEvent elsewhere = new ProgressEvent("progress", id, 42.0, 42, 100L, "uploading", null);
-            TestRedis.client().publish(RedisKeys.PROGRESS_CHANNEL, new Relayed("0-0", "acme", "alice", elsewhere).message());
+            TestRedis.client().publish(RedisKeys.PROGRESS_CHANNEL, String.join("\n", Relayed.NO_ID, "acme", "alice", elsewhere.toJson()));
             assertEquals(elsewhere, watcher.next());
         }
     }
