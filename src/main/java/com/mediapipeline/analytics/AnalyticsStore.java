@@ -58,9 +58,9 @@ public class AnalyticsStore {
                 users.stream().map(Response::get).toList(), top == null ? List.of() : byBytes(top.get()));
     }
 
-    /** Most bytes first; a user whose bytes were all cut back out by failures received none. */
+    /** Most bytes first, then by name. */
     private static List<Report.TopUser> byBytes(List<Tuple> users) {
-        return users.stream().map(user -> new Report.TopUser(user.getElement(), (long) user.getScore())).filter(user -> user.bytes() > 0)
+        return users.stream().map(user -> new Report.TopUser(user.getElement(), (long) user.getScore()))
                 .sorted(Comparator.comparingLong(Report.TopUser::bytes).reversed().thenComparing(Report.TopUser::username)).toList();
     }
 }

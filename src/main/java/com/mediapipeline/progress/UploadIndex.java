@@ -66,12 +66,16 @@ public class UploadIndex {
             end
             """.formatted(UploadStatus.ALL.stream().map(status -> "'" + status + "'").collect(Collectors.joining(", ", "{", "}")));
     /**
-     * KEYS: hash. ARGV: listing prefix, member (for a hash written before the listing, that has none).
-     * Lists the upload again when an index it belongs in lacks it: 1 if so.
+     * KEYS: hash. ARGV: listing prefix, member ('' if unknown: for a hash written before the listing, which
+     * names none, the answer is then -1, asking for it). Lists the upload again when an index it belongs in
+     * lacks it: 1 if so.
      */
     private static final String ENSURE = FUNCTIONS + """
             if redis.call('HEXISTS', KEYS[1], 'status') == 0 then return 0 end
-            redis.call('HSETNX', KEYS[1], 'listed_as', ARGV[2])
+            if redis.call('HEXISTS', KEYS[1], 'listed_as') == 0 then
+              if ARGV[2] == '' then return -1 end
+              redis.call('HSET', KEYS[1], 'listed_as', ARGV[2])
+            end
             local member, status = redis.call('HGET', KEYS[1], 'listed_as'), redis.call('HGET', KEYS[1], 'status')
             for _, key in ipairs(listings(ARGV[1], KEYS[1])) do
               if not redis.call('ZSCORE', key, member) or not redis.call('ZSCORE', key .. ':status:' .. status, member) then
@@ -138,8 +142,9 @@ public class UploadIndex {
         });
         long dropped = 0;
         for (List<Entry> batch : batches(stale)) {
-            dropped += sum(batch.stream().map(entry -> (Function<Pipeline, Response<Object>>) pipeline -> pipeline.eval(DROP_IF_GONE,
-                    List.of(RedisKeys.upload(idOf(entry.member())), entry.index()), List.of(entry.member()))).toList());
+            dropped += run(batch.stream().map(entry -> (Function<Pipeline, Response<Object>>) pipeline -> pipeline.eval(DROP_IF_GONE,
+                    List.of(RedisKeys.upload(idOf(entry.member())), entry.index()), List.of(entry.member()))).toList())
+                    .stream().mapToLong(Long::longValue).sum();
         }
         long relisted = 0;
         for (List<String> batch : batches(List.copyOf(hashed))) {
@@ -148,31 +153,49 @@ public class UploadIndex {
         return new Repair(dropped, relisted);
     }
 
+    /**
+     * One pipelined {@link #ENSURE} per upload; only the uploads whose hash predates the listing (no
+     * {@code listed_as}) cost a second round trip, which reads their creation time to name them.
+     */
     private long ensureListed(List<String> ids) {
-        List<Response<String>> createdAt = new ArrayList<>();
-        try (Pipeline pipeline = redis.pipelined()) {
-            ids.forEach(id -> createdAt.add(pipeline.hget(RedisKeys.upload(id), "created_at")));
-            pipeline.sync();
-        }
-        List<Function<Pipeline, Response<Object>>> ensures = new ArrayList<>();
+        List<Long> answers = run(ids.stream().map(id -> ensure(id, "")).toList());
+        List<String> unnamed = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
-            String id = ids.get(i);
-            String created = createdAt.get(i).get();
-            if (created != null) {
-                ensures.add(pipeline -> pipeline.eval(ENSURE, List.of(RedisKeys.upload(id)), List.of(RedisKeys.LISTINGS, member(id, Instant.parse(created)))));
+            if (answers.get(i) < 0) {
+                unnamed.add(ids.get(i));
             }
         }
-        return sum(ensures);
+        long listed = answers.stream().filter(answer -> answer > 0).count();
+        if (unnamed.isEmpty()) {
+            return listed;
+        }
+        List<Response<String>> createdAt = new ArrayList<>();
+        try (Pipeline pipeline = redis.pipelined()) {
+            unnamed.forEach(id -> createdAt.add(pipeline.hget(RedisKeys.upload(id), "created_at")));
+            pipeline.sync();
+        }
+        List<Function<Pipeline, Response<Object>>> named = new ArrayList<>();
+        for (int i = 0; i < unnamed.size(); i++) {
+            String created = createdAt.get(i).get();
+            if (created != null) {
+                named.add(ensure(unnamed.get(i), member(unnamed.get(i), Instant.parse(created))));
+            }
+        }
+        return listed + run(named).stream().filter(answer -> answer > 0).count();
     }
 
-    /** Runs the scripts in one pipeline and adds up what they answer. */
-    private long sum(List<Function<Pipeline, Response<Object>>> scripts) {
+    private static Function<Pipeline, Response<Object>> ensure(String id, String member) {
+        return pipeline -> pipeline.eval(ENSURE, List.of(RedisKeys.upload(id)), List.of(RedisKeys.LISTINGS, member));
+    }
+
+    /** Runs the scripts in one pipeline and answers what each answered. */
+    private List<Long> run(List<Function<Pipeline, Response<Object>>> scripts) {
         List<Response<Object>> replies = new ArrayList<>();
         try (Pipeline pipeline = redis.pipelined()) {
             scripts.forEach(script -> replies.add(script.apply(pipeline)));
             pipeline.sync();
         }
-        return replies.stream().mapToLong(reply -> (Long) reply.get()).sum();
+        return replies.stream().map(reply -> (Long) reply.get()).toList();
     }
 
     private static <T> List<List<T>> batches(List<T> items) {

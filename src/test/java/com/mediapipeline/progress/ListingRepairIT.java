@@ -64,6 +64,8 @@ class ListingRepairIT {
             TestRedis.client().zrem(RedisKeys.listing("acme", user, "completed"), laggingListed);
             TestRedis.client().zadd(RedisKeys.listing("acme", user, "created"), 0, laggingListed);
             assertEquals(List.of(id), listedTokens(upload, user + "&status=created"), "the hash decides: lagging.bin is completed");
+            // unlisted.bin as stored before the listing existed: in no index, and its hash names no member
+            TestRedis.client().hdel(RedisKeys.upload(id), "listed_as");
             for (String index : List.of(RedisKeys.listing("acme", null, null), RedisKeys.listing("acme", user, null),
                     RedisKeys.listing("acme", null, "created"), RedisKeys.listing("acme", user, "created"))) {
                 assertEquals(1, TestRedis.client().zrem(index, listed), index);
@@ -77,6 +79,7 @@ class ListingRepairIT {
         Await.until(Duration.ofSeconds(4L * SWEEP_SECONDS + 10), "a sweep to list both uploads where they belong",
                 () -> listedTokens(upload, user + "&status=created"), tokens -> tokens.equals(List.of(id)));
         assertEquals(List.of(id), listedTokens(Api.acme(service.url()), user + "&status=created"));
+        assertEquals(listed, TestRedis.uploadHash(id).get("listed_as"), "named from its creation time, as at its creation");
         assertEquals(List.of(Api.idOf(lagging)), listedTokens(upload, user + "&status=completed"));
         assertEquals(List.of(Api.idOf(lagging), id), listedTokens(upload, user));
         Await.until(Duration.ofSeconds(4L * SWEEP_SECONDS + 10), "a sweep to drop the ghost's entries",
