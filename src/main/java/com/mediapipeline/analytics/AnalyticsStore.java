@@ -5,8 +5,8 @@ import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.PipelineBase;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.params.ZParams;
 import redis.clients.jedis.resps.Tuple;
@@ -27,7 +27,7 @@ import java.util.Optional;
 public class AnalyticsStore {
 
     @Inject
-    JedisPooled redis;
+    UnifiedJedis redis;
 
     /** Each interval's hours' counters, and its users (estimates of HyperLogLog: exact for a few, within 0.81 % beyond). */
     public record Tallied(List<List<Map<String, String>>> hours, List<Long> users, List<Report.TopUser> bytesByUser) {
@@ -40,7 +40,7 @@ public class AnalyticsStore {
         List<Response<Long>> users = new ArrayList<>();
         List<String> bytes = new ArrayList<>();
         Response<List<Tuple>> top = null;
-        try (Pipeline pipeline = redis.pipelined()) {
+        try (PipelineBase pipeline = redis.pipelined()) {
             for (AnalyticsQuery.Span span : spans) {
                 hours.add(span.hours().stream().map(hour -> pipeline.hgetAll(username.map(name -> RedisKeys.analyticsOfUser(business, hour, name))
                         .orElse(RedisKeys.analytics(business, hour)))).toList());

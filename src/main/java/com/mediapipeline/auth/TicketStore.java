@@ -4,7 +4,7 @@ import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
 
 import java.security.SecureRandom;
@@ -27,7 +27,7 @@ public class TicketStore {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @Inject
-    JedisPooled redis;
+    UnifiedJedis redis;
 
     /** A new ticket for this caller to watch this upload, and when it expires. */
     public Ticket issue(Caller caller, String uploadId) {

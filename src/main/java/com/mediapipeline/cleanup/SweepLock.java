@@ -4,7 +4,7 @@ import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
 
 import java.time.Duration;
@@ -18,7 +18,7 @@ import java.time.Duration;
 public class SweepLock {
 
     @Inject
-    JedisPooled redis;
+    UnifiedJedis redis;
 
     public boolean tryTake(Duration hold) {
         return redis.set(RedisKeys.SWEEP_LOCK, "held", SetParams.setParams().nx().px(hold.toMillis())) != null;

@@ -7,7 +7,7 @@ import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamEntry;
 
 import java.util.List;
@@ -26,7 +26,7 @@ public class EventLog {
     static final int MAX_REPLAY = 2_000;
 
     @Inject
-    JedisPooled redis;
+    UnifiedJedis redis;
 
     /** The id of the business's latest event (0-0 if there is none). */
     @Idempotent

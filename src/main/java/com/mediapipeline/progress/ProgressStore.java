@@ -10,8 +10,8 @@ import com.mediapipeline.upload.UploadListener;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.PipelineBase;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
@@ -177,7 +177,7 @@ public class ProgressStore {
     private static final String RESTORE = "restore";
 
     @Inject
-    JedisPooled redis;
+    UnifiedJedis redis;
 
     @Inject
     Retention retention;
@@ -277,7 +277,7 @@ public class ProgressStore {
             return Map.of();
         }
         Map<UploadId, Response<Map<String, String>>> replies = new LinkedHashMap<>();
-        try (Pipeline pipeline = redis.pipelined()) {
+        try (PipelineBase pipeline = redis.pipelined()) {
             ids.forEach(id -> replies.put(id, pipeline.hgetAll(RedisKeys.upload(id.value()))));
             pipeline.sync();
         }

@@ -8,7 +8,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -32,7 +32,7 @@ public class SocketSlots {
     int cap;
 
     @Inject
-    JedisPooled redis;
+    UnifiedJedis redis;
 
     private final String instance = UUID.randomUUID().toString();
     private LeasedSlots slots;

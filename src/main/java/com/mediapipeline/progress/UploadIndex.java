@@ -6,8 +6,8 @@ import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.upload.UploadId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.PipelineBase;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -92,7 +92,7 @@ public class UploadIndex {
     private static final int CHUNK = 1000;
 
     @Inject
-    JedisPooled redis;
+    UnifiedJedis redis;
 
     /** How an upload is named in the indexes: creation time first, so that the names sort by it. */
     public static String member(String id, Instant createdAt) {
@@ -118,7 +118,7 @@ public class UploadIndex {
     @Idempotent
     public Map<String, Long> counts(String business, String username) {
         Map<String, Response<Long>> replies = new LinkedHashMap<>();
-        try (Pipeline pipeline = redis.pipelined()) {
+        try (PipelineBase pipeline = redis.pipelined()) {
             UploadStatus.ALL.forEach(status -> replies.put(status, pipeline.zcard(RedisKeys.listing(business, username, status))));
             pipeline.sync();
         }
@@ -142,7 +142,7 @@ public class UploadIndex {
         });
         long dropped = 0;
         for (List<Entry> batch : batches(stale)) {
-            dropped += run(batch.stream().map(entry -> (Function<Pipeline, Response<Object>>) pipeline -> pipeline.eval(DROP_IF_GONE,
+            dropped += run(batch.stream().map(entry -> (Function<PipelineBase, Response<Object>>) pipeline -> pipeline.eval(DROP_IF_GONE,
                     List.of(RedisKeys.upload(idOf(entry.member())), entry.index()), List.of(entry.member()))).toList())
                     .stream().mapToLong(Long::longValue).sum();
         }
@@ -170,11 +170,11 @@ public class UploadIndex {
             return listed;
         }
         List<Response<String>> createdAt = new ArrayList<>();
-        try (Pipeline pipeline = redis.pipelined()) {
+        try (PipelineBase pipeline = redis.pipelined()) {
             unnamed.forEach(id -> createdAt.add(pipeline.hget(RedisKeys.upload(id), "created_at")));
             pipeline.sync();
         }
-        List<Function<Pipeline, Response<Object>>> named = new ArrayList<>();
+        List<Function<PipelineBase, Response<Object>>> named = new ArrayList<>();
         for (int i = 0; i < unnamed.size(); i++) {
             String created = createdAt.get(i).get();
             if (created != null) {
@@ -184,14 +184,14 @@ public class UploadIndex {
         return listed + run(named).stream().filter(answer -> answer > 0).count();
     }
 
-    private static Function<Pipeline, Response<Object>> ensure(String id, String member) {
+    private static Function<PipelineBase, Response<Object>> ensure(String id, String member) {
         return pipeline -> pipeline.eval(ENSURE, List.of(RedisKeys.upload(id)), List.of(RedisKeys.LISTINGS, member));
     }
 
     /** Runs the scripts in one pipeline and answers what each answered. */
-    private List<Long> run(List<Function<Pipeline, Response<Object>>> scripts) {
+    private List<Long> run(List<Function<PipelineBase, Response<Object>>> scripts) {
         List<Response<Object>> replies = new ArrayList<>();
-        try (Pipeline pipeline = redis.pipelined()) {
+        try (PipelineBase pipeline = redis.pipelined()) {
             scripts.forEach(script -> replies.add(script.apply(pipeline)));
             pipeline.sync();
         }
@@ -210,7 +210,7 @@ public class UploadIndex {
     private void forEachEntry(BiConsumer<String, String> action) {
         for (List<String> indexes : batches(indexes())) {
             List<Response<List<String>>> firsts = new ArrayList<>();
-            try (Pipeline pipeline = redis.pipelined()) {
+            try (PipelineBase pipeline = redis.pipelined()) {
                 indexes.forEach(index -> firsts.add(pipeline.zrangeByLex(index, "-", "+", 0, CHUNK)));
                 pipeline.sync();
             }

@@ -7,7 +7,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 
 import java.util.List;
 
@@ -48,7 +48,7 @@ public class RateLimiter {
     int burst;
 
     @Inject
-    JedisPooled redis;
+    UnifiedJedis redis;
 
     @PostConstruct
     void validate() {

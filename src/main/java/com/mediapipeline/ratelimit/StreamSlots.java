@@ -12,7 +12,7 @@ import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.time.Duration;
@@ -41,7 +41,7 @@ public class StreamSlots {
     int max;
 
     @Inject
-    JedisPooled redis;
+    UnifiedJedis redis;
 
     @Resource
     ManagedScheduledExecutorService scheduler;

@@ -1,6 +1,6 @@
 package com.mediapipeline.redis;
 
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.time.Duration;
@@ -41,12 +41,12 @@ public final class LeasedSlots {
             return 1
             """;
 
-    private final JedisPooled redis;
+    private final UnifiedJedis redis;
     private final Duration lease;
     /** What this instance holds: member to its key. */
     private final Map<String, String> held = new ConcurrentHashMap<>();
 
-    public LeasedSlots(JedisPooled redis, Duration lease) {
+    public LeasedSlots(UnifiedJedis redis, Duration lease) {
         this.redis = redis;
         this.lease = lease;
     }

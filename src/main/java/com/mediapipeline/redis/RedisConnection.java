@@ -9,22 +9,24 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.JedisSentineled;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.util.JedisURIHelper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * Owns the Redis client: connects to {@code mediapipeline.redis.url}, or starts an embedded
- * redis-server when it is {@code embedded}; fails deployment loudly when Redis cannot be had.
+ * Owns the Redis client: connects to {@code mediapipeline.redis.url} (one server, a Sentinel-watched
+ * master or a Redis Cluster), or starts an embedded redis-server when it is {@code embedded}; fails
+ * deployment loudly when Redis cannot be had.
  */
 @ApplicationScoped
 public class RedisConnection {
@@ -33,6 +35,8 @@ public class RedisConnection {
     private static final Logger LOG = Logger.getLogger(RedisConnection.class.getName());
     private static final int TIMEOUT_MS = 2000;
     private static final int POOL_SIZE = 64;
+    /** A cluster command follows a moved slot or a failed-over master this often before it fails (503). */
+    private static final int CLUSTER_ATTEMPTS = 3;
 
     @Inject
     @ConfigProperty(name = URL_SETTING, defaultValue = "embedded")
@@ -43,22 +47,33 @@ public class RedisConnection {
     Path dataFolder;
 
     private EmbeddedRedis embedded;
-    private JedisPooled client;
+    private UnifiedJedis client;
 
     @PostConstruct
     void connect() {
-        URI uri = "embedded".equals(url) ? startEmbedded() : parse(url);
+        RedisUrl target = "embedded".equals(url) ? startEmbedded() : RedisUrl.parse(url).orElseThrow(() -> invalid(url));
+        client = open(target);
+        client.ping();
+        LOG.info("Connected to Redis: " + target);
+    }
+
+    /** A client of the Redis the URL names, with the service's timeouts and pool. */
+    public static UnifiedJedis open(RedisUrl target) {
         JedisClientConfig config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(TIMEOUT_MS)
                 .socketTimeoutMillis(TIMEOUT_MS)
-                .user(JedisURIHelper.getUser(uri))
-                .password(JedisURIHelper.getPassword(uri))
-                .database(JedisURIHelper.getDBIndex(uri))
-                .ssl(JedisURIHelper.isRedisSSLScheme(uri))
+                .user(target.user())
+                .password(target.password())
+                .database(target.database())
+                .ssl(target.tls())
                 .build();
-        client = new JedisPooled(new HostAndPort(uri.getHost(), uri.getPort()), config, pool());
-        client.ping();
-        LOG.info("Connected to Redis at " + uri.getHost() + ":" + uri.getPort());
+        return switch (target.topology()) {
+            case STANDALONE -> new JedisPooled(target.nodes().get(0), config, pool());
+            case SENTINEL -> new JedisSentineled(target.master(), config, pool(), Set.copyOf(target.nodes()),
+                    DefaultJedisClientConfig.builder().connectionTimeoutMillis(TIMEOUT_MS).socketTimeoutMillis(TIMEOUT_MS).build());
+            case CLUSTER -> new JedisCluster(Set.copyOf(target.nodes()), config, CLUSTER_ATTEMPTS,
+                    Duration.ofMillis(CLUSTER_ATTEMPTS * (long) TIMEOUT_MS), pool());
+        };
     }
 
     /**
@@ -75,7 +90,7 @@ public class RedisConnection {
     }
 
     @Produces
-    JedisPooled client() {
+    UnifiedJedis client() {
         return client;
     }
 
@@ -100,30 +115,18 @@ public class RedisConnection {
         }
     }
 
-    private URI startEmbedded() {
+    private RedisUrl startEmbedded() {
         try {
             embedded = EmbeddedRedis.start(dataFolder);
-            return URI.create(embedded.url());
+            return RedisUrl.parse(embedded.url()).orElseThrow();
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the embedded redis-server", e);
         }
     }
 
-    private static URI parse(String value) {
-        URI uri;
-        try {
-            uri = URI.create(value);
-        } catch (IllegalArgumentException e) {
-            throw invalid(value);
-        }
-        if (!JedisURIHelper.isValid(uri) || uri.getPort() < 0) {
-            throw invalid(value);
-        }
-        return uri;
-    }
-
     private static InvalidSettingException invalid(String value) {
-        return new InvalidSettingException(URL_SETTING, "must be 'embedded' or redis://[user:pass@]host:port[/db] "
-                + "(rediss:// for TLS), was '" + value.replaceAll("//[^@/]*@", "//***@") + "'");
+        return new InvalidSettingException(URL_SETTING, "must be 'embedded', redis://[user:pass@]host:port[/db] "
+                + "(rediss:// for TLS), redis-sentinel://[user:pass@]host:port,host:port/master[/db] or "
+                + "redis-cluster://[user:pass@]host:port,host:port, was '" + RedisUrl.redacted(value) + "'");
     }
 }

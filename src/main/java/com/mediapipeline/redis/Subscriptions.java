@@ -5,7 +5,7 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -26,7 +26,7 @@ public class Subscriptions {
     private static final long RETRY_MILLIS = 1000;
 
     @Inject
-    JedisPooled redis;
+    UnifiedJedis redis;
 
     @Resource
     ManagedExecutorService executor;

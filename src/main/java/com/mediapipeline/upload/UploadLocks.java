@@ -12,7 +12,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.annotation.Gauge;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.time.Duration;
@@ -61,7 +61,7 @@ public class UploadLocks implements WriteGuard {
     Duration timeout;
 
     @Inject
-    JedisPooled redis;
+    UnifiedJedis redis;
 
     /** The lease the current request thread holds, if any. */
     private final ThreadLocal<Lease> held = new ThreadLocal<>();

@@ -5,8 +5,8 @@ import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.PipelineBase;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -177,7 +177,7 @@ public class DeliveryStore {
         "last_status_code", "last_error", "latency_ms", "next_attempt_at", "created_at"};
 
     @Inject
-    JedisPooled redis;
+    UnifiedJedis redis;
 
     /** Creates the consumer group, from the stream's start, unless it exists. */
     @Idempotent
@@ -212,7 +212,7 @@ public class DeliveryStore {
     /** Puts a delivery in its line (once: a second fan-out of one event changes nothing). */
     @Idempotent
     public void enqueue(Delivery delivery, double place, long nowMillis, Duration retention) {
-        try (Pipeline pipeline = redis.pipelined()) {
+        try (PipelineBase pipeline = redis.pipelined()) {
             enqueue(pipeline, delivery, place, nowMillis, retention);
             pipeline.sync();
         }
@@ -226,7 +226,7 @@ public class DeliveryStore {
      */
     @Idempotent
     public void fanOut(List<FannedOut> events, Duration retention) {
-        try (Pipeline pipeline = redis.pipelined()) {
+        try (PipelineBase pipeline = redis.pipelined()) {
             for (FannedOut event : events) {
                 event.deliveries().forEach(delivery -> enqueue(pipeline, delivery, delivery.sequence(), event.createdMillis(), retention));
                 pipeline.eval(FANNED_OUT, List.of(RedisKeys.WEBHOOK_EVENTS, RedisKeys.unsentEvents(event.uploadId())),
@@ -236,7 +236,7 @@ public class DeliveryStore {
         }
     }
 
-    private static void enqueue(Pipeline pipeline, Delivery delivery, double place, long nowMillis, Duration retention) {
+    private static void enqueue(PipelineBase pipeline, Delivery delivery, double place, long nowMillis, Duration retention) {
         pipeline.eval(ENQUEUE, List.of(RedisKeys.delivery(delivery.id()), delivery.queue(), RedisKeys.deliveryLog(delivery.webhook()),
                         RedisKeys.deliveriesDue(delivery.business()), RedisKeys.pendingDeliveries(delivery.webhook()), RedisKeys.BUSINESSES_DUE),
                 args(List.of(delivery.id(), Double.toString(place), Long.toString(nowMillis), Long.toString(retention.toMillis()),
@@ -333,7 +333,7 @@ public class DeliveryStore {
             chunk.addAll(redis.zrevrangeByScoreWithScores(key, below, "-inf", 0, count - chunk.size()));
         }
         List<Response<List<String>>> replies = new ArrayList<>();
-        try (Pipeline pipeline = redis.pipelined()) {
+        try (PipelineBase pipeline = redis.pipelined()) {
             chunk.forEach(entry -> replies.add(pipeline.hmget(RedisKeys.delivery(entry.getElement()), ENTRY_FIELDS)));
             pipeline.sync();
         }
@@ -360,7 +360,7 @@ public class DeliveryStore {
         List<String> ids = new ArrayList<>(redis.smembers(RedisKeys.ALL_WEBHOOKS));
         List<Response<Long>> depths = new ArrayList<>();
         List<Response<List<Tuple>>> oldest = new ArrayList<>();
-        try (Pipeline pipeline = redis.pipelined()) {
+        try (PipelineBase pipeline = redis.pipelined()) {
             for (String id : ids) {
                 depths.add(pipeline.zcard(RedisKeys.pendingDeliveries(id)));
                 oldest.add(pipeline.zrangeWithScores(RedisKeys.pendingDeliveries(id), 0, 0));

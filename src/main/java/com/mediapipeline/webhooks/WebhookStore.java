@@ -5,8 +5,8 @@ import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.PipelineBase;
 import redis.clients.jedis.Response;
 
 import java.time.Instant;
@@ -68,7 +68,7 @@ public class WebhookStore {
             """;
 
     @Inject
-    JedisPooled redis;
+    UnifiedJedis redis;
 
     /** Stores a new endpoint, unless its business has {@code most} already; whether it did. */
     public boolean create(StoredWebhook stored, int most) {
@@ -123,7 +123,7 @@ public class WebhookStore {
     public List<StoredWebhook> all(String business) {
         List<String> ids = new ArrayList<>(redis.smembers(RedisKeys.webhooks(business)));
         List<Response<Map<String, String>>> replies = new ArrayList<>();
-        try (Pipeline pipeline = redis.pipelined()) {
+        try (PipelineBase pipeline = redis.pipelined()) {
             ids.forEach(id -> replies.add(pipeline.hgetAll(RedisKeys.webhook(id))));
             pipeline.sync();
         }

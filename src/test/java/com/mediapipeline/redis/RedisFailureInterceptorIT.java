@@ -8,7 +8,7 @@ import com.mediapipeline.testing.TestRedis;
 import jakarta.interceptor.InvocationContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
 import java.lang.reflect.Constructor;
@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class RedisFailureInterceptorIT {
 
     private final RedisFailureInterceptor interceptor = new RedisFailureInterceptor();
-    private final JedisPooled redis = TestRedis.client();
+    private final UnifiedJedis redis = TestRedis.client();
     private final String key = "test:reply-lost:" + UUID.randomUUID();
 
     @AfterEach

@@ -1,23 +1,24 @@
 package com.mediapipeline.testing;
 
+import com.mediapipeline.redis.RedisConnection;
 import com.mediapipeline.redis.RedisKeys;
-import redis.clients.jedis.JedisPooled;
+import com.mediapipeline.redis.RedisUrl;
+import redis.clients.jedis.UnifiedJedis;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 
 /** A second, independent connection to the Redis the service uses, to check what it stored. */
 public final class TestRedis {
 
-    private static JedisPooled client;
+    private static UnifiedJedis client;
 
     private TestRedis() {
     }
 
-    public static synchronized JedisPooled client() {
+    public static synchronized UnifiedJedis client() {
         if (client == null) {
-            client = new JedisPooled(URI.create(TestEnvironment.redisUrl()));
+            client = RedisConnection.open(RedisUrl.parse(TestEnvironment.redisUrl()).orElseThrow());
         }
         return client;
     }
