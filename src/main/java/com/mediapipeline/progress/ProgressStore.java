@@ -3,6 +3,7 @@ package com.mediapipeline.progress;
 import com.mediapipeline.analytics.Tallies;
 import com.mediapipeline.config.Retention;
 import com.mediapipeline.redis.Idempotent;
+import com.mediapipeline.redis.KeyScan;
 import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.upload.UploadId;
@@ -14,8 +15,6 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.PipelineBase;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +27,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * The Redis hash {@code upload:<id>} and the progress channel. Every write of the hash publishes
@@ -190,6 +190,9 @@ public class ProgressStore {
     @Inject
     Tallies tallies;
 
+    @Inject
+    KeyScan keyScan;
+
     /** Validated with the other webhook settings, in webhooks/; read here since the throttle runs in the status write. */
     @Inject
     @ConfigProperty(name = "mediapipeline.webhooks.progress-interval", defaultValue = "PT5S")
@@ -335,16 +338,9 @@ public class ProgressStore {
     /** The ids of every upload with a status hash, for the cleanup sweep's search for orphans: a new set, the caller's to change. */
     @Idempotent
     public Set<String> ids() {
-        Set<String> ids = new HashSet<>();
         String prefix = RedisKeys.upload("");
-        ScanParams match = new ScanParams().match(prefix + "*").count(1000);
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = redis.scan(cursor, match);
-            page.getResult().forEach(key -> ids.add(key.substring(prefix.length())));
-            cursor = page.getCursor();
-        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
-        return ids;
+        return keyScan.keys(prefix + "*", "hash").stream().map(key -> key.substring(prefix.length()))
+                .collect(Collectors.toCollection(HashSet::new));
     }
 
     /** Drops a hash whose upload has no files any more (a crash between deleting the two). */

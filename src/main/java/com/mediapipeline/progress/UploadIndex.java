@@ -1,6 +1,7 @@
 package com.mediapipeline.progress;
 
 import com.mediapipeline.redis.Idempotent;
+import com.mediapipeline.redis.KeyScan;
 import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.upload.UploadId;
@@ -9,8 +10,6 @@ import jakarta.inject.Inject;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.PipelineBase;
 import redis.clients.jedis.Response;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -93,6 +92,9 @@ public class UploadIndex {
 
     @Inject
     UnifiedJedis redis;
+
+    @Inject
+    KeyScan keyScan;
 
     /** How an upload is named in the indexes: creation time first, so that the names sort by it. */
     public static String member(String id, Instant createdAt) {
@@ -229,15 +231,7 @@ public class UploadIndex {
     }
 
     private List<String> indexes() {
-        List<String> indexes = new ArrayList<>();
-        ScanParams match = new ScanParams().match(RedisKeys.LISTINGS + "*").count(CHUNK);
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = redis.scan(cursor, match, "zset");
-            indexes.addAll(page.getResult());
-            cursor = page.getCursor();
-        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
-        return indexes;
+        return List.copyOf(keyScan.keys(RedisKeys.LISTINGS + "*", "zset"));
     }
 
     private record Entry(String index, String member) {
