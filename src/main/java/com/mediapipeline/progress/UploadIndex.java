@@ -28,8 +28,8 @@ import java.util.stream.Collectors;
  * upload is listed when its status changes and unlisted when it is removed. A hash that ends otherwise (its
  * TTL, a sweep dropping it) leaves entries that readers skip and the sweep's {@link #repair} drops.
  * <p>
- * The scripts name the index keys themselves, from the hash's business, user and status: that needs a
- * standalone Redis (or Sentinel), not a Redis Cluster, like the webhook scripts.
+ * The scripts name the index keys themselves, from the hash's business, user and status, with the
+ * business's hash tag as {@link RedisKeys#listing} does.
  */
 @ApplicationScoped
 @RedisCall
@@ -42,9 +42,9 @@ public class UploadIndex {
             local function listings(prefix, hash)
               local business = redis.call('HGET', hash, 'business')
               if not business then return {} end
-              local user = redis.call('HGET', hash, 'username') or ''
-              if user == '' then return {prefix .. business} end
-              return {prefix .. business, prefix .. business .. ':user:' .. user}
+              local user, all = redis.call('HGET', hash, 'username') or '', prefix .. '{' .. business .. '}'
+              if user == '' then return {all} end
+              return {all, all .. ':user:' .. user}
             end
             local function unlist(prefix, hash)
               local member = redis.call('HGET', hash, 'listed_as')

@@ -1,9 +1,21 @@
 package com.mediapipeline.redis;
 
-/** Every Redis key and channel the service uses. */
+/**
+ * Every Redis key and channel the service uses.
+ * <p>
+ * A key that belongs to a business carries its name as the hash tag {@code {<business>}}, so that on a
+ * Redis Cluster all of a business's keys live in one slot and a status write (the upload's hash, its
+ * listing, analytics, event stream and webhook records) stays one atomic script. The price: one
+ * business's keys live on one master. Business names hold no braces (see {@code ApiKeys}).
+ */
 public final class RedisKeys {
 
     private RedisKeys() {
+    }
+
+    /** The hash tag of a business's keys. */
+    static String tag(String business) {
+        return "{" + business + "}";
     }
 
     /** The one pub/sub channel of progress events of every upload; each instance subscribes once. */
@@ -17,14 +29,14 @@ public final class RedisKeys {
     /**
      * The prefix of the listing indexes of uploads: sorted sets of {@code <created ms, 13 digits>:<id>}, all
      * scored 0 so that they sort by creation time (lexically), one per business and filter:
-     * {@code uploads:<business>[:user:<username>][:status:<status>]}. The status scripts build the same names
-     * in Lua (UploadIndex.FUNCTIONS); business names and usernames hold no colon.
+     * {@code uploads:{<business>}[:user:<username>][:status:<status>]}. The status scripts build the same names
+     * in Lua (UploadIndex.FUNCTIONS), in the slot of the upload's hash; business names and usernames hold no colon.
      */
     public static final String LISTINGS = "uploads:";
 
     /** The listing index of a business's uploads, of one user and in one status when those are not null. */
     public static String listing(String business, String username, String status) {
-        return LISTINGS + business + (username == null ? "" : ":user:" + username) + (status == null ? "" : ":status:" + status);
+        return LISTINGS + tag(business) + (username == null ? "" : ":user:" + username) + (status == null ? "" : ":status:" + status);
     }
 
     /** Whether a listing index (a key that starts with {@link #LISTINGS}) is the one of all a business's uploads. */
@@ -37,10 +49,10 @@ public final class RedisKeys {
      * what a follower that was away catches up on (its entry ids are the events' ids).
      */
     public static String events(String business) {
-        return "events:" + business;
+        return "events:" + tag(business);
     }
 
-        /** A single-use WebSocket ticket: who may watch which upload, for 60 seconds. */
+    /** A single-use WebSocket ticket: who may watch which upload, for 60 seconds. */
     public static String ticket(String ticket) {
         return "ticket:" + ticket;
     }
@@ -57,12 +69,12 @@ public final class RedisKeys {
 
     /** The PATCHes of one business streaming now, cluster-wide: slot ids scored by when they expire unless renewed. */
     public static String streams(String business) {
-        return "streams:" + business;
+        return "streams:" + tag(business);
     }
 
     /** Sorted set of a business's open progress sockets (instance:session), scored with the end of each one's lease. */
     public static String webSockets(String business) {
-        return "websockets:" + business;
+        return "websockets:" + tag(business);
     }
 
     /** Marks a deleted upload for a while, so that a PATCH still streaming cannot bring its status back. */
@@ -132,7 +144,7 @@ public final class RedisKeys {
 
     /** Hash of a business's analytics counters and histogram buckets for the hour starting at {@code hour} (epoch seconds). */
     public static String analytics(String business, long hour) {
-        return "analytics:" + business + ":" + hour;
+        return "analytics:" + tag(business) + ":" + hour;
     }
 
     /** HyperLogLog of the usernames active in a business's hour. */
