@@ -27,6 +27,10 @@ public class KeyScan {
 
     /** The keys matching the glob {@code pattern}, of the given type ({@code null}: any). */
     public Set<String> keys(String pattern, String type) {
+        return keys(redis, pattern, type);
+    }
+
+    static Set<String> keys(UnifiedJedis redis, String pattern, String type) {
         Set<String> keys = new LinkedHashSet<>();
         ScanParams match = new ScanParams().match(pattern).count(PAGE);
         if (redis instanceof JedisCluster cluster) {

@@ -54,6 +54,9 @@ public class RedisConnection {
         RedisUrl target = "embedded".equals(url) ? startEmbedded() : RedisUrl.parse(url).orElseThrow(() -> invalid(url));
         client = open(target);
         client.ping();
+        if (target.topology() != RedisUrl.Topology.CLUSTER) {
+            KeyMigration.run(client);
+        }
         LOG.info("Connected to Redis: " + target);
     }
 

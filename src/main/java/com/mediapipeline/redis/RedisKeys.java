@@ -144,8 +144,11 @@ public final class RedisKeys {
 
     /** Hash of a business's analytics counters and histogram buckets for the hour starting at {@code hour} (epoch seconds). */
     public static String analytics(String business, long hour) {
-        return "analytics:" + tag(business) + ":" + hour;
+        return ANALYTICS + tag(business) + ":" + hour;
     }
+
+    /** The prefix of every analytics key. */
+    static final String ANALYTICS = "analytics:";
 
     /** HyperLogLog of the usernames active in a business's hour. */
     public static String analyticsUsers(String business, long hour) {
