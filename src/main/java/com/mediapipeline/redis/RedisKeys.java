@@ -157,4 +157,12 @@ public final class RedisKeys {
 
     /** Held by the instance running the current cleanup sweep. */
     public static final String SWEEP_LOCK = "lock:cleanup-sweep";
+
+    /**
+     * Sorted set of a business's upload ids, each scored with when it becomes due for removal (epoch ms);
+     * the status scripts keep it with the hash, so that a cleanup sweep reads only the uploads due.
+     */
+    public static String expiries(String business) {
+        return "expiries:" + business;
+    }
 }
