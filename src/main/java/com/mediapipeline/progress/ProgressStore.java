@@ -5,6 +5,7 @@ import com.mediapipeline.config.Retention;
 import com.mediapipeline.redis.Idempotent;
 import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
+import com.mediapipeline.redis.ScanStep;
 import com.mediapipeline.upload.UploadId;
 import com.mediapipeline.upload.UploadListener;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,13 +15,10 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.PipelineBase;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -334,19 +332,15 @@ public class ProgressStore {
         return redis.exists(RedisKeys.upload(id.value()));
     }
 
-    /** The ids of every upload with a status hash, for the cleanup sweep's search for orphans: a new set, the caller's to change. */
+    /**
+     * A step of the sweep's walk over every status hash, for its search for orphans: the ids of the hashes
+     * among about {@code budget} keys from {@code cursor}, and the cursor to go on from.
+     */
     @Idempotent
-    public Set<String> ids() {
-        Set<String> ids = new HashSet<>();
+    public ScanStep ids(String cursor, long budget) {
         String prefix = RedisKeys.upload("");
-        ScanParams match = new ScanParams().match(prefix + "*").count(1000);
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = redis.scan(cursor, match);
-            page.getResult().forEach(key -> ids.add(key.substring(prefix.length())));
-            cursor = page.getCursor();
-        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
-        return ids;
+        ScanStep step = ScanStep.scan(redis, cursor, prefix + "*", "hash", budget);
+        return new ScanStep(step.found().stream().map(key -> key.substring(prefix.length())).toList(), step.cursor());
     }
 
     /** Drops a hash whose upload has no files any more (a crash between deleting the two). */

@@ -165,4 +165,7 @@ public final class RedisKeys {
     public static String expiries(String business) {
         return "expiries:" + business;
     }
+
+    /** Hash of where the cleanup's reconciliation, done a slice per sweep, goes on: folder slice and key scan cursors. */
+    public static final String RECONCILIATION = "cleanup:reconciliation";
 }
