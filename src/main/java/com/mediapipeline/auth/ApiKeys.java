@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** The configured API keys, and the check of a request's key and username. */
 @ApplicationScoped
@@ -47,6 +49,11 @@ public class ApiKeys {
         } else {
             LOG.info(keys.size() + " API key(s) configured");
         }
+    }
+
+    /** The businesses that have a key: the cleanup sweep reads their expiry indexes. */
+    public Set<String> businesses() {
+        return keys.stream().map(Key::business).collect(Collectors.toUnmodifiableSet());
     }
 
     /** Who the headers say is calling, or the 401/400 that they deserve. */

@@ -1,5 +1,5 @@
 /**
- * Cleanup: an EJB timer that, on one instance per interval, removes expired uploads (files, info,
- * status) and reconciles orphans between the storage folder and Redis.
+ * Cleanup: an EJB timer that, on one instance per interval, removes the uploads that the expiry index
+ * says are due (files, info, status), and reconciles the storage folder and Redis a slice at a time.
  */
 package com.mediapipeline.cleanup;

@@ -6,6 +6,7 @@ import com.mediapipeline.redis.Idempotent;
 import com.mediapipeline.redis.KeyScan;
 import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
+import com.mediapipeline.redis.ScanStep;
 import com.mediapipeline.upload.UploadId;
 import com.mediapipeline.upload.UploadListener;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,7 +20,6 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +27,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
-import java.util.stream.Collectors;
 
 /**
  * The Redis hash {@code upload:<id>} and the progress channel. Every write of the hash publishes
@@ -74,40 +73,40 @@ public class ProgressStore {
             end
             """.formatted(EVENTS_KEPT);
     /**
-     * Counts pairs (field, n) and the bytes into the hour's analytics counters (KEYS[7]) and the user's
-     * (ARGV[a + 1] .. user), and the user as active (KEYS[8]) with their bytes (KEYS[9]); each key written
-     * expires at ARGV[a] (epoch ms). Without KEYS[7] (analytics off, or the sweep's restoration) it counts nothing.
+     * Counts pairs (field, n) and the bytes into the hour's analytics counters (KEYS[8]) and the user's
+     * (ARGV[a + 1] .. user), and the user as active (KEYS[9]) with their bytes (KEYS[10]); each key written
+     * expires at ARGV[a] (epoch ms). Without KEYS[8] (analytics off, or the sweep's restoration) it counts nothing.
      */
     private static final String TALLY = """
             local function tally(a, user, bytes, counts)
-              if not KEYS[7] then return end
+              if not KEYS[8] then return end
               local mine, counted = user and user ~= '' and ARGV[a + 1] .. user, false
               table.insert(counts, 'bytes_received'); table.insert(counts, bytes)
               for i = 1, #counts, 2 do
                 if counts[i] ~= '' and counts[i + 1] ~= 0 then
                   counted = true
                   local n = string.format('%d', counts[i + 1])
-                  redis.call('HINCRBY', KEYS[7], counts[i], n)
+                  redis.call('HINCRBY', KEYS[8], counts[i], n)
                   if mine then redis.call('HINCRBY', mine, counts[i], n) end
                 end
               end
               if not counted then return end
               if mine then
-                redis.call('PFADD', KEYS[8], user)
-                if bytes ~= 0 then redis.call('ZINCRBY', KEYS[9], string.format('%d', bytes), user) end
+                redis.call('PFADD', KEYS[9], user)
+                if bytes ~= 0 then redis.call('ZINCRBY', KEYS[10], string.format('%d', bytes), user) end
                 redis.call('PEXPIREAT', mine, ARGV[a])
               end
-              for i = 7, 9 do redis.call('PEXPIREAT', KEYS[i], ARGV[a]) end
+              for i = 8, 10 do redis.call('PEXPIREAT', KEYS[i], ARGV[a]) end
             end
             """;
     /**
      * KEYS: hash, tombstone, the business's webhook types, the webhook event stream, the upload's unsent
-     * events, the business's event stream, and {@link #TALLY}'s. ARGV: channel, event, kind (progress,
+     * events, the business's event stream, its expiry index, and {@link #TALLY}'s. ARGV: channel, event, kind (progress,
      * final, restore), ttl ms, writer generation (0: not a write of bytes), webhook event type ('' for none),
      * now ms, webhook progress interval ms, timestamp, upload id, listing key prefix, event stream lifetime
      * ms, analytics expiry and user prefix, the counter of the status written ('' for none) and the histogram
      * fields of a completion (''), whether the upload's bytes count ('1'; '0' for an assembled upload),
-     * identity pair count, identity pairs, field pairs. Bytes count as the highest offset grows (kept in the
+     * when the upload becomes due for removal (epoch ms, for the expiry index), identity pair count, identity pairs, field pairs. Bytes count as the highest offset grows (kept in the
      * hash as {@code tallied}), a status on its transition only; a dropped write counts nothing.
      */
     private static final String WRITE = UploadIndex.FUNCTIONS + ANNOUNCE + TALLY + """
@@ -121,15 +120,16 @@ public class ProgressStore {
               if writer and tonumber(writer) > generation then return 0 end
               redis.call('HSET', KEYS[1], 'writer', ARGV[5])
             end
-            local identity = tonumber(ARGV[19])
+            local identity = tonumber(ARGV[20])
             -- the identity is written once, except what a restoration could not know (the creator): a later write fills it in
-            for i = 20, 19 + identity * 2, 2 do
+            for i = 21, 20 + identity * 2, 2 do
               local known = redis.call('HGET', KEYS[1], ARGV[i])
               if not known or known == '' and ARGV[i + 1] ~= '' then redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
             end
             local was = redis.call('HGET', KEYS[1], 'offset')
-            redis.call('HSET', KEYS[1], unpack(ARGV, 20 + identity * 2))
+            redis.call('HSET', KEYS[1], unpack(ARGV, 21 + identity * 2))
             if tonumber(ARGV[4]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
+            redis.call('ZADD', KEYS[7], ARGV[19], ARGV[10])
             local now = redis.call('HMGET', KEYS[1], 'status', 'offset', 'username', 'tallied')
             local offset, counted = tonumber(now[2] or '0'), ARGV[18] == '1'
             -- bytes count once, as the highest offset grows: a cut or a revert takes none back, bytes sent again
@@ -162,6 +162,7 @@ public class ProgressStore {
      */
     private static final String REMOVE = UploadIndex.FUNCTIONS + ANNOUNCE + TALLY + """
             unlist(ARGV[7], KEYS[1])
+            redis.call('ZREM', KEYS[7], ARGV[6])
             local hook, at, upload = ARGV[4], ARGV[5], ARGV[6]
             if redis.call('EXISTS', KEYS[1]) == 1 then tally(9, redis.call('HGET', KEYS[1], 'username'), 0, {ARGV[11], 1}) end
             if redis.call('EXISTS', KEYS[1]) == 1 and redis.call('SISMEMBER', KEYS[3], hook) == 1 then
@@ -200,7 +201,7 @@ public class ProgressStore {
 
     public void create(UploadFacts upload, Instant now) {
         write(upload, FINAL, UploadListener.NO_LEASE, new ProgressEvent(ProgressEvent.CREATED, upload.id(), 0.0, 0, upload.size(), UploadStatus.CREATED, null),
-                0, "status", UploadStatus.CREATED, "progress", "0.0", "offset", "0", "updated_at", now.toString());
+                0, now.plus(retention.incomplete()), "status", UploadStatus.CREATED, "progress", "0.0", "offset", "0", "updated_at", now.toString());
     }
 
     /** Bytes up to {@code offset} arrived, written under the lease {@code generation}. */
@@ -229,14 +230,14 @@ public class ProgressStore {
         double percent = UploadStatus.percent(offset, upload.size());
         write(upload, kind, generation, new ProgressEvent(ProgressEvent.PROGRESS, upload.id(), percent, offset, upload.size(),
                         UploadStatus.UPLOADING, null),
-                0, "status", UploadStatus.UPLOADING, "offset", Long.toString(offset), "size", text(upload.size()),
+                0, now.plus(retention.incomplete()), "status", UploadStatus.UPLOADING, "offset", Long.toString(offset), "size", text(upload.size()),
                 "progress", Double.toString(percent), "updated_at", now.toString(), "message", "");
     }
 
     private void complete(String kind, UploadFacts upload, Instant completedAt, long generation) {
         long size = upload.size();
         write(upload, kind, generation, new ProgressEvent(ProgressEvent.COMPLETE, upload.id(), 100.0, size, size, UploadStatus.COMPLETED, null),
-                retention.completedKeyTtl().toMillis(), "status", UploadStatus.COMPLETED, "offset", Long.toString(size),
+                retention.completedKeyTtl().toMillis(), completedAt.plus(retention.completed()), "status", UploadStatus.COMPLETED, "offset", Long.toString(size),
                 "size", Long.toString(size), "progress", "100.0", "updated_at", completedAt.toString(),
                 "completed_at", completedAt.toString(), "message", "");
     }
@@ -248,7 +249,7 @@ public class ProgressStore {
     public void fail(UploadFacts upload, long offset, String reason, Instant now, long generation) {
         double percent = UploadStatus.percent(offset, upload.size());
         write(upload, FINAL, generation, new ProgressEvent(ProgressEvent.ERROR, upload.id(), percent, offset, upload.size(), UploadStatus.FAILED, reason),
-                0, "status", UploadStatus.FAILED, "offset", Long.toString(offset), "progress", Double.toString(percent),
+                0, now.plus(retention.incomplete()), "status", UploadStatus.FAILED, "offset", Long.toString(offset), "progress", Double.toString(percent),
                 "message", reason, "updated_at", now.toString());
     }
 
@@ -335,12 +336,15 @@ public class ProgressStore {
         return redis.exists(RedisKeys.upload(id.value()));
     }
 
-    /** The ids of every upload with a status hash, for the cleanup sweep's search for orphans: a new set, the caller's to change. */
+    /**
+     * A step of the sweep's walk over every status hash, for its search for orphans: the ids of the hashes
+     * among about {@code budget} keys from {@code cursor}, and the cursor to go on from.
+     */
     @Idempotent
-    public Set<String> ids() {
+    public ScanStep ids(String cursor, long budget) {
         String prefix = RedisKeys.upload("");
-        return keyScan.keys(prefix + "*", "hash").stream().map(key -> key.substring(prefix.length()))
-                .collect(Collectors.toCollection(HashSet::new));
+        ScanStep step = keyScan.step(cursor, prefix + "*", "hash", budget);
+        return new ScanStep(step.found().stream().map(key -> key.substring(prefix.length())).toList(), step.cursor());
     }
 
     /** Drops a hash whose upload has no files any more (a crash between deleting the two). */
@@ -349,7 +353,8 @@ public class ProgressStore {
         redis.del(RedisKeys.upload(id));
     }
 
-    private void write(UploadFacts upload, String kind, long generation, ProgressEvent event, long ttlMillis, String... fields) {
+    /** {@code dueAt}: when the upload becomes due for removal if this write is its last, as the sweep judges it from the files. */
+    private void write(UploadFacts upload, String kind, long generation, ProgressEvent event, long ttlMillis, Instant dueAt, String... fields) {
         Instant now = Instant.now();
         List<String> args = new ArrayList<>(List.of(RedisKeys.PROGRESS_CHANNEL, event.toJson(), kind,
                 Long.toString(ttlMillis), Long.toString(generation), hookType(kind, event.status()), Long.toString(now.toEpochMilli()),
@@ -359,6 +364,7 @@ public class ProgressStore {
         args.add(UploadStatus.UPLOADING.equals(event.status()) ? "" : event.status());
         args.addAll(UploadStatus.COMPLETED.equals(event.status()) ? Tallies.completion(upload.createdAt(), now, event.bytesSent()) : List.of("", ""));
         args.add(upload.assembled() ? "0" : "1");
+        args.add(Long.toString(dueAt.toEpochMilli()));
         args.addAll(List.of("7", UploadIndex.LISTED_AS, UploadIndex.member(upload.id(), upload.createdAt()),
                 "business", upload.business(), "username", text(upload.username()),
                 "filename", text(upload.filename()), "content_type", text(upload.contentType()),
@@ -381,7 +387,7 @@ public class ProgressStore {
     /** The scripts' keys; with {@code tallied}, the analytics keys of the hour too, unless analytics are off. */
     private List<String> keys(String id, String business, Instant now, boolean tallied) {
         List<String> keys = new ArrayList<>(List.of(RedisKeys.upload(id), RedisKeys.deleted(id), RedisKeys.webhookTypes(business),
-                RedisKeys.WEBHOOK_EVENTS, RedisKeys.unsentEvents(id), RedisKeys.events(business)));
+                RedisKeys.WEBHOOK_EVENTS, RedisKeys.unsentEvents(id), RedisKeys.events(business), RedisKeys.expiries(business)));
         if (tallied) {
             keys.addAll(tallies.keys(business, now));
         }

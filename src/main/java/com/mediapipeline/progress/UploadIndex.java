@@ -4,6 +4,7 @@ import com.mediapipeline.redis.Idempotent;
 import com.mediapipeline.redis.KeyScan;
 import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
+import com.mediapipeline.redis.ScanStep;
 import com.mediapipeline.upload.UploadId;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,12 +14,12 @@ import redis.clients.jedis.Response;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.ToLongBiFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -129,30 +130,43 @@ public class UploadIndex {
         return counts;
     }
 
+    /** A step of the cleanup sweep's walk over the listing indexes: their keys among about {@code budget} keys from {@code cursor}. */
+    @Idempotent
+    public ScanStep indexes(String cursor, long budget) {
+        return keyScan.step(cursor, RedisKeys.LISTINGS + "*", "zset", budget);
+    }
+
     /**
-     * The cleanup sweep's reconciliation, given the ids of every hash it found: drops the entries of
-     * uploads whose hash is gone, and lists again each upload missing from an index it belongs in (a hash
-     * written before the listing existed, or by an instance of an older version during a rolling upgrade).
+     * The cleanup sweep's reconciliation of a slice: drops the entries of these {@code indexes} whose upload's
+     * hash is gone, and lists again each of these uploads ({@code hashed}: ids whose hash the sweep found)
+     * missing from an index it belongs in (a hash written before the listing existed, or by an instance of an
+     * older version during a rolling upgrade).
      */
     @Idempotent
-    public Repair repair(Set<String> hashed) {
-        List<Entry> stale = new ArrayList<>();
-        forEachEntry((index, member) -> {
-            if (!hashed.contains(idOf(member))) {
-                stale.add(new Entry(index, member));
-            }
-        });
-        long dropped = 0;
-        for (List<Entry> batch : batches(stale)) {
-            dropped += run(batch.stream().map(entry -> (Function<PipelineBase, Response<Object>>) pipeline -> pipeline.eval(DROP_IF_GONE,
-                    List.of(RedisKeys.upload(idOf(entry.member())), entry.index()), List.of(entry.member()))).toList())
-                    .stream().mapToLong(Long::longValue).sum();
-        }
+    public Repair repair(Collection<String> hashed, Collection<String> indexes) {
+        long dropped = sumOverChunks(indexes, this::dropGone);
         long relisted = 0;
         for (List<String> batch : batches(List.copyOf(hashed))) {
             relisted += ensureListed(batch);
         }
         return new Repair(dropped, relisted);
+    }
+
+    /** One pipelined look at the hashes of a chunk of an index's entries, and {@link #DROP_IF_GONE} for those gone. */
+    private long dropGone(String index, List<String> members) {
+        List<Response<Boolean>> exists = new ArrayList<>();
+        try (PipelineBase pipeline = redis.pipelined()) {
+            members.forEach(member -> exists.add(pipeline.exists(RedisKeys.upload(idOf(member)))));
+            pipeline.sync();
+        }
+        List<Function<PipelineBase, Response<Object>>> drops = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            String member = members.get(i);
+            if (!exists.get(i).get()) {
+                drops.add(pipeline -> pipeline.eval(DROP_IF_GONE, List.of(RedisKeys.upload(idOf(member)), index), List.of(member)));
+            }
+        }
+        return run(drops).stream().mapToLong(Long::longValue).sum();
     }
 
     /**
@@ -208,9 +222,13 @@ public class UploadIndex {
         return batches;
     }
 
-    /** Every entry of every index: the first chunk of a batch of indexes in one round trip, the rest of a long one after. */
-    private void forEachEntry(BiConsumer<String, String> action) {
-        for (List<String> indexes : batches(indexes())) {
+    /**
+     * The sum of what {@code action} answers for the entries of each index, a chunk at a time: the first chunk
+     * of a batch of indexes in one round trip, the rest of a long one after.
+     */
+    private long sumOverChunks(Collection<String> all, ToLongBiFunction<String, List<String>> action) {
+        long sum = 0;
+        for (List<String> indexes : batches(List.copyOf(all))) {
             List<Response<List<String>>> firsts = new ArrayList<>();
             try (PipelineBase pipeline = redis.pipelined()) {
                 indexes.forEach(index -> firsts.add(pipeline.zrangeByLex(index, "-", "+", 0, CHUNK)));
@@ -219,8 +237,8 @@ public class UploadIndex {
             for (int i = 0; i < indexes.size(); i++) {
                 String index = indexes.get(i);
                 List<String> chunk = firsts.get(i).get();
-                while (true) {
-                    chunk.forEach(member -> action.accept(index, member));
+                while (!chunk.isEmpty()) {
+                    sum += action.applyAsLong(index, chunk);
                     if (chunk.size() < CHUNK) {
                         break;
                     }
@@ -228,13 +246,7 @@ public class UploadIndex {
                 }
             }
         }
-    }
-
-    private List<String> indexes() {
-        return List.copyOf(keyScan.keys(RedisKeys.LISTINGS + "*", "zset"));
-    }
-
-    private record Entry(String index, String member) {
+        return sum;
     }
 
     /** What a {@link #repair} did: index entries dropped, uploads listed. */

@@ -172,4 +172,15 @@ public final class RedisKeys {
 
     /** Held by the instance running the current cleanup sweep. */
     public static final String SWEEP_LOCK = "lock:cleanup-sweep";
+
+    /**
+     * Sorted set of a business's upload ids, each scored with when it becomes due for removal (epoch ms);
+     * the status scripts keep it with the hash, so that a cleanup sweep reads only the uploads due.
+     */
+    public static String expiries(String business) {
+        return "expiries:" + tag(business);
+    }
+
+    /** Hash of where the cleanup's reconciliation, done a slice per sweep, goes on: folder slice and key scan cursors. */
+    public static final String RECONCILIATION = "cleanup:reconciliation";
 }

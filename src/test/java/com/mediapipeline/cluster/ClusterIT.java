@@ -53,6 +53,8 @@ class ClusterIT {
         storage = Files.createDirectories(TestEnvironment.workDir().resolve("cluster-" + System.nanoTime()));
         String[] options = {"-Dmediapipeline.redis.url=" + TestEnvironment.redisUrl(),
                 "-Dmediapipeline.cleanup.interval=PT" + SWEEP_SECONDS + "S",
+                // every sweep reconciles everything, so that orphans are found within seconds
+                "-Dmediapipeline.cleanup.reconciliation=PT" + SWEEP_SECONDS + "S",
                 "-Dmediapipeline.retention.completed=PT" + RETENTION_SECONDS + "S",
                 "-Dmediapipeline.retention.incomplete=PT" + RETENTION_SECONDS + "S",
                 "-Dmediapipeline.rate-limit.per-second=20", "-Dmediapipeline.rate-limit.burst=40",

@@ -21,7 +21,10 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The cleanup sweep's repair of the listing indexes, on an instance that sweeps every two seconds and keeps uploads for an hour. */
+/**
+ * The cleanup sweep's repair of the listing indexes, on an instance that sweeps every two seconds, reconciles
+ * everything in each sweep, and keeps uploads for a day.
+ */
 class ListingRepairIT {
 
     private static final int SWEEP_SECONDS = 2;
@@ -32,7 +35,8 @@ class ListingRepairIT {
         TestEnvironment.start();
         service = new ServiceProcess(Files.createDirectories(TestEnvironment.workDir().resolve("listing-" + System.nanoTime())),
                 ServiceProcess.reservedPort(1), "-Dmediapipeline.redis.url=" + TestEnvironment.redisUrl(),
-                "-Dmediapipeline.cleanup.interval=PT" + SWEEP_SECONDS + "S").start();
+                "-Dmediapipeline.cleanup.interval=PT" + SWEEP_SECONDS + "S",
+                "-Dmediapipeline.cleanup.reconciliation=PT" + SWEEP_SECONDS + "S").start();
     }
 
     @AfterAll

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The status scripts on a real Redis: what the cleanup sweep's restoration of a lost status may overwrite. */
@@ -41,6 +42,11 @@ class ProgressStoreIT {
             public Duration incomplete() {
                 return Duration.ofMinutes(1);
             }
+
+            @Override
+            public Duration completed() {
+                return Duration.ofMinutes(1);
+            }
         };
         store.tallies = TestAnalytics.tallies();
     }
@@ -49,6 +55,7 @@ class ProgressStoreIT {
     @AfterEach
     void forget() {
         store.forget(upload.id());
+        TestRedis.client().zrem(RedisKeys.expiries("acme"), upload.id());
     }
 
     /** The sweep saw no status, then the upload's creation wrote one: the restoration must not undo it. */
@@ -93,6 +100,33 @@ class ProgressStoreIT {
             TestRedis.client().del(RedisKeys.analytics(business, hour), RedisKeys.analyticsOfUser(business, hour, "alice"),
                     RedisKeys.analyticsUsers(business, hour), RedisKeys.analyticsBytes(business, hour), RedisKeys.events(business));
         }
+    }
+
+    /**
+     * Each status write schedules the upload in its business's expiry index, in the same step: an unfinished
+     * upload retention.incomplete after the write, a completed one retention.completed after its completion;
+     * a write that is dropped moves nothing, and the removal takes the upload out.
+     */
+    @Test
+    void theStatusWritesKeepTheExpiryIndex() {
+        Instant created = Instant.now();
+        store.create(upload, created);
+        assertEquals(created.plusSeconds(60).toEpochMilli(), due());
+        Instant progressed = created.plusSeconds(5);
+        store.progress(upload, 10, progressed, 1);
+        assertEquals(progressed.plusSeconds(60).toEpochMilli(), due());
+        Instant completed = created.plusSeconds(7);
+        store.complete(upload, completed, 1);
+        assertEquals(completed.plusSeconds(60).toEpochMilli(), due());
+
+        store.progress(upload, 20, created.plusSeconds(30), 1);
+        assertEquals(completed.plusSeconds(60).toEpochMilli(), due(), "a progress write after the completion is dropped");
+        store.remove(upload.id(), "deleted");
+        assertNull(TestRedis.client().zscore(RedisKeys.expiries("acme"), upload.id()), "a removal drops the upload from the index");
+    }
+
+    private long due() {
+        return TestRedis.client().zscore(RedisKeys.expiries("acme"), upload.id()).longValue();
     }
 
     /** The sweep read the info of an unfinished upload, then its last PATCH completed it: the repair must not undo that. */

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Benchmark {
 
     /** The scenarios, in the order they run; {@code --only} names some of them. */
-    static final List<String> SCENARIOS = List.of("uploads", "memory", "creations", "freshness", "feed", "download", "webhooks", "analytics");
+    static final List<String> SCENARIOS = List.of("uploads", "memory", "creations", "freshness", "feed", "download", "webhooks", "analytics", "sweep");
 
     private final Settings settings;
     private final Repetitions repeat;
@@ -92,6 +92,9 @@ public final class Benchmark {
         }
         if (settings.includes("analytics")) {
             analytics();
+        }
+        if (settings.includes("sweep")) {
+            sweep();
         }
         report.write();
     }
@@ -209,6 +212,35 @@ public final class Benchmark {
         without.run();
         with.run();
         report.analyticsCost("PATCHes with analytics on, 300 uploads × 8 PATCHes of 32 KiB, 16 clients", repeat.interleaved(without, with));
+    }
+
+    /**
+     * One cleanup sweep with 10,000 and with 200,000 uploads stored, 1 % of them due, and the sweep after it,
+     * with none due: its duration and Redis commands, on an instance of its own (bench/run starts it with a
+     * short interval and retention of completed uploads, and the default number of reconciliation slices).
+     * The unfinished uploads (due in a day) are copies of one the build under test created ({@link Seeder}); the
+     * due ones are created over HTTP, as uploads of zero bytes, complete at their creation.
+     */
+    private void sweep() throws Exception {
+        Settings.SweepInstance instance = settings.sweep();
+        TusClient client = new TusClient("sweep instance", instance.url() + "/api/v1/uploads/",
+                Map.of("X-API-KEY", settings.key(), "X-Username", "bench"), http);
+        SweepProbe probe = new SweepProbe(instance.redisPort(), instance.log());
+        Seeder seeder = new Seeder(client, instance.storage(), instance.redisPort());
+        probe.measureIdle(instance.interval());
+        int kept = 0;
+        for (int stored : List.of(10_000, 200_000)) {
+            int due = stored / 100;
+            long started = System.nanoTime();
+            seeder.copies(stored - due - kept, 1024);
+            Scenarios.seed(client, due, 0, 16);
+            System.out.printf("seeded %d uploads in %.0f s%n", stored - kept, Rates.secondsSince(started));
+            Thread.sleep(instance.completed().plusSeconds(1).toMillis());
+            SweepProbe.Sweep withDue = probe.next();
+            SweepProbe.Sweep noneDue = probe.next();
+            report.sweep(instance.build(), stored, due, withDue, noneDue);
+            kept = stored - withDue.removed();
+        }
     }
 
     /**

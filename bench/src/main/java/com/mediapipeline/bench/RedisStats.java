@@ -14,6 +14,18 @@ record RedisStats(int port) {
         }
     }
 
+    /** Every command the server has run so far, of every client (scripts' commands counted one by one, the EVAL too). */
+    long allCalls() {
+        try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+            Matcher m = Pattern.compile("cmdstat_[^:]+:calls=(\\d+)").matcher(jedis.info("commandstats"));
+            long calls = 0;
+            while (m.find()) {
+                calls += Long.parseLong(m.group(1));
+            }
+            return calls;
+        }
+    }
+
     /** used_cpu_user + used_cpu_sys: the whole redis-server process's CPU seconds so far. */
     double cpuSeconds() {
         try (Jedis jedis = new Jedis("127.0.0.1", port)) {

@@ -114,6 +114,13 @@ class Report {
                 rounds.median(Rounds.OURS), rounds.median(Rounds.BASELINE), ratio, verdict(Targets.ANALYTICS_COST, ratio)));
     }
 
+    void sweep(String build, int stored, int due, SweepProbe.Sweep withDue, SweepProbe.Sweep noneDue) {
+        rows.add(String.format("| cleanup sweep (%s), %,d uploads stored, %,d due | %,d ms, %,d Redis commands (%,d removed) "
+                        + "| the next sweep, none due: %,d ms, %,d commands | | %.1f commands per stored upload, %.0f per due one |",
+                build, stored, due, withDue.millis(), withDue.commands(), withDue.removed(), noneDue.millis(), noneDue.commands(),
+                withDue.commands() / (double) stored, withDue.commands() / (double) due));
+    }
+
     private static String freshnessRow(String what, Latencies delays, int intervalMs) {
         double p99 = delays.percentileMillis(99);
         return String.format("| %s | p50 %.0f ms, p99 %.0f ms (%d messages) | interval %d ms | | p99 %.2f × interval %s |",

@@ -53,6 +53,18 @@ final class Scenarios {
         return mbps;
     }
 
+    /** {@code total} uploads of {@code size} bytes created by {@code clients} clients at once, and left as they are. */
+    static void seed(TusClient target, int total, long size, int clients) throws Exception {
+        AtomicLong left = new AtomicLong(total);
+        Callable<Void> client = () -> {
+            while (left.getAndDecrement() > 0) {
+                target.create(size);
+            }
+            return null;
+        };
+        Parallel.all(Collections.nCopies(clients, client));
+    }
+
     /** {@code total} creations by {@code clients} clients at once: each one's latency, and creations/s. */
     static Latencies creations(TusClient target, int total, int clients) throws Exception {
         Queue<Long> latencies = new ConcurrentLinkedQueue<>();

@@ -1,6 +1,7 @@
 package com.mediapipeline.bench;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,9 +25,22 @@ import java.util.stream.Collectors;
  * @param out        where RESULTS.md goes
  * @param chart      where the throughput PNG goes
  * @param only       the scenarios to run ({@code --only webhooks,creations}); empty: every one
+ * @param sweep      the instance whose cleanup sweeps are measured, on a Redis and a folder of its own (null when not started)
  */
 record Settings(String ours, String oursOff, String key, String peer, Path work, long servicePid, int redisPort, String node,
-                int runs, int intervalMs, Path out, Path chart, Set<String> only) {
+                int runs, int intervalMs, Path out, Path chart, Set<String> only, SweepInstance sweep) {
+
+    /**
+     * @param url       its base URL
+     * @param redisPort its embedded Redis
+     * @param storage   its storage folder
+     * @param log       the file it logs to, where each sweep writes its duration
+     * @param build     which build it runs, for the report
+     * @param interval  its cleanup interval
+     * @param completed its retention of completed uploads
+     */
+    record SweepInstance(String url, int redisPort, Path storage, Path log, String build, Duration interval, Duration completed) {
+    }
 
     static Settings parse(String[] argv) {
         Map<String, String> args = new HashMap<>();
@@ -39,7 +53,12 @@ record Settings(String ours, String oursOff, String key, String peer, Path work,
                 Integer.parseInt(args.getOrDefault("runs", "3")), Integer.parseInt(args.getOrDefault("interval-ms", "250")),
                 Path.of(required(args, "out")), Path.of(required(args, "chart")),
                 Arrays.stream(args.getOrDefault("only", "").split(",")).map(String::strip).filter(name -> !name.isEmpty())
-                        .collect(Collectors.toUnmodifiableSet()));
+                        .collect(Collectors.toUnmodifiableSet()),
+                args.getOrDefault("sweep", "").isEmpty() ? null : new SweepInstance(args.get("sweep"),
+                        Integer.parseInt(required(args, "sweep-redis-port")), Path.of(required(args, "sweep-storage")),
+                        Path.of(required(args, "sweep-log")),
+                        args.getOrDefault("sweep-build", "this build"), Duration.parse(required(args, "sweep-interval")),
+                        Duration.parse(required(args, "sweep-completed"))));
     }
 
     /** Whether the scenario {@code name} runs: every one does unless {@code --only} names some. */
