@@ -16,8 +16,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** The configured API keys, and the check of a request's key and username. */
 @ApplicationScoped
@@ -47,6 +49,11 @@ public class ApiKeys {
         } else {
             LOG.info(keys.size() + " API key(s) configured");
         }
+    }
+
+    /** The configured businesses (one or more keys each): those whose webhooks this service fans out and delivers. */
+    public Set<String> businesses() {
+        return keys.stream().map(Key::business).collect(Collectors.toUnmodifiableSet());
     }
 
     /** Who the headers say is calling, or the 401/400 that they deserve. */

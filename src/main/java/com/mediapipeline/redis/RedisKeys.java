@@ -1,6 +1,18 @@
 package com.mediapipeline.redis;
 
-/** Every Redis key and channel the service uses. */
+/**
+ * Every Redis key and channel the service uses.
+ *
+ * <p>On Redis Cluster a script or a multi-key command must keep its keys in one hash slot. The webhook
+ * keys of a business all carry its {@link #businessTag} ({@code {acme}}), so a business's endpoints,
+ * event stream, due set, deliveries, lines and logs, and its uploads' unsent events, share one slot:
+ * {@code webhook:{acme}:<id>}, {@code webhooks:{acme}}, {@code webhooks:types:{acme}},
+ * {@code webhooks:events:{acme}}, {@code webhooks:unsent:{acme}:<upload>}, {@code delivery:{acme}:<id>},
+ * {@code webhook:queue:{acme}:<webhook>:<line>}, {@code webhook:pending:{acme}:<webhook>},
+ * {@code webhook:log:{acme}:<webhook>}, {@code webhooks:due:{acme}}. Nothing holds keys of several
+ * businesses: an instance reads each business's stream and due set, the businesses being the configured
+ * ones ({@code mediapipeline.api-keys}).
+ */
 public final class RedisKeys {
 
     private RedisKeys() {
@@ -70,64 +82,72 @@ public final class RedisKeys {
         return "deleted:" + uploadId;
     }
 
+    /**
+     * The hash tag of a business's keys. Redis Cluster hashes only what is between the first braces of a
+     * key, so every key that carries it lies in one slot, and one script may touch them all. Business names
+     * hold no braces (letters, digits and {@code ._-}), so the tag ends where the name does.
+     */
+    public static String businessTag(String business) {
+        return "{" + business + "}";
+    }
+
     /** A webhook endpoint: its business, url, events, secrets and whether it is disabled. */
-    public static String webhook(String webhookId) {
-        return "webhook:" + webhookId;
+    public static String webhook(String business, String webhookId) {
+        return "webhook:" + businessTag(business) + ":" + webhookId;
     }
 
     /** Set of the ids of a business's webhook endpoints. */
     public static String webhooks(String business) {
-        return "webhooks:" + business;
+        return "webhooks:" + businessTag(business);
     }
 
-    /** Set of the ids of every webhook endpoint, of every business: for the queue metrics. */
-    public static final String ALL_WEBHOOKS = "webhooks:all";
-
     /** Sorted set of an endpoint's deliveries not yet over (pending), by when they were created: its queue depth and age. */
-    public static String pendingDeliveries(String webhookId) {
-        return "webhook:pending:" + webhookId;
+    public static String pendingDeliveries(String business, String webhookId) {
+        return "webhook:pending:" + businessTag(business) + ":" + webhookId;
     }
 
     /** Set of the event types some enabled endpoint of the business takes: status writes record only these. */
     public static String webhookTypes(String business) {
-        return "webhooks:types:" + business;
+        return "webhooks:types:" + businessTag(business);
     }
 
-    /** The stream of recorded events, written with the status change; instances fan it out as a consumer group. */
-    public static final String WEBHOOK_EVENTS = "webhooks:events";
+    /**
+     * The stream of a business's recorded events, written with the status change (so in the business's
+     * slot); instances fan it out as a consumer group.
+     */
+    public static String webhookEvents(String business) {
+        return "webhooks:events:" + businessTag(business);
+    }
 
-    /** The consumer group of {@link #WEBHOOK_EVENTS}. */
+    /** The consumer group of every {@link #webhookEvents} stream. */
     public static final String WEBHOOK_EVENTS_GROUP = "fan-out";
 
     /** Sorted set of an upload's recorded events not yet fanned out, by sequence: later ones wait for them. */
-    public static String unsentEvents(String uploadId) {
-        return "webhooks:unsent:" + uploadId;
+    public static String unsentEvents(String business, String uploadId) {
+        return "webhooks:unsent:" + businessTag(business) + ":" + uploadId;
     }
 
     /** One event for one endpoint: its body, status, attempts and last outcome (the delivery log's entry). */
-    public static String delivery(String deliveryId) {
-        return "delivery:" + deliveryId;
+    public static String delivery(String business, String deliveryId) {
+        return "delivery:" + businessTag(business) + ":" + deliveryId;
     }
 
-    /** Sorted set of the deliveries of one upload (or of pings, or replays) to one endpoint, by sequence: only the first is due. */
-    public static String deliveryQueue(String webhookId, String queue) {
-        return "webhook:queue:" + webhookId + ":" + queue;
+    /**
+     * Sorted set of the deliveries of one upload (or of pings, or replays) to one endpoint, by sequence: only
+     * the first is due.
+     */
+    public static String deliveryQueue(String business, String webhookId, String queue) {
+        return "webhook:queue:" + businessTag(business) + ":" + webhookId + ":" + queue;
     }
 
     /** Sorted set of a business's deliveries to attempt, by when; one being attempted is scored with the end of its lease. */
     public static String deliveriesDue(String business) {
-        return DELIVERIES_DUE_PREFIX + business;
+        return "webhooks:due:" + businessTag(business);
     }
 
-    /** The prefix of {@link #deliveriesDue}, for the script that takes from several businesses' sets in turn. */
-    public static final String DELIVERIES_DUE_PREFIX = "webhooks:due:";
-
-    /** Sorted set of the businesses with deliveries in their due set, scored by the earliest one's time. */
-    public static final String BUSINESSES_DUE = "webhooks:due-businesses";
-
     /** Sorted set of an endpoint's deliveries by creation time: its delivery log. */
-    public static String deliveryLog(String webhookId) {
-        return "webhook:log:" + webhookId;
+    public static String deliveryLog(String business, String webhookId) {
+        return "webhook:log:" + businessTag(business) + ":" + webhookId;
     }
 
     /** Hash of a business's analytics counters and histogram buckets for the hour starting at {@code hour} (epoch seconds). */
