@@ -119,7 +119,7 @@ public final class RedisKeys {
         return "webhooks:events:" + businessTag(business);
     }
 
-    /** The consumer group of every {@link #webhookEvents} stream. */
+    /** The consumer group of every {@link #webhookEvents} stream (and of {@link #LEGACY_WEBHOOK_EVENTS}). */
     public static final String WEBHOOK_EVENTS_GROUP = "fan-out";
 
     /** Sorted set of an upload's recorded events not yet fanned out, by sequence: later ones wait for them. */
@@ -148,6 +148,27 @@ public final class RedisKeys {
     /** Sorted set of an endpoint's deliveries by creation time: its delivery log. */
     public static String deliveryLog(String business, String webhookId) {
         return "webhook:log:" + businessTag(business) + ":" + webhookId;
+    }
+
+    /**
+     * The one stream of every business's events that versions before the per-business streams wrote (with
+     * the group {@link #WEBHOOK_EVENTS_GROUP}): drained, then deleted, once no such instance runs.
+     */
+    public static final String LEGACY_WEBHOOK_EVENTS = "webhooks:events";
+
+    /** An upload's unsent events as versions before the business tags named them, beside {@link #LEGACY_WEBHOOK_EVENTS}. */
+    public static String legacyUnsentEvents(String uploadId) {
+        return "webhooks:unsent:" + uploadId;
+    }
+
+    /** A webhook endpoint as versions before the business tags stored it: copied once into {@link #webhook}. */
+    public static String legacyWebhook(String webhookId) {
+        return "webhook:" + webhookId;
+    }
+
+    /** The set of a business's endpoint ids as versions before the business tags kept it. */
+    public static String legacyWebhooks(String business) {
+        return "webhooks:" + business;
     }
 
     /** Hash of a business's analytics counters and histogram buckets for the hour starting at {@code hour} (epoch seconds). */
