@@ -31,22 +31,25 @@ import java.util.Set;
 public class LegacyWebhookStore {
 
     /**
-     * KEYS: the legacy stream. ARGV: group, idle ms. Deletes it when it is empty and no consumer has read
-     * it for the idle time (an older instance reads it every half second while it runs) or has an event
-     * pending; 1 if it did.
+     * KEYS: the legacy stream. ARGV: group, idle ms, the prefix of this version's consumer names. Deletes it
+     * when it is empty, no consumer has an event pending, and no older instance's consumer has read it for
+     * the idle time (one reads it every half second while it runs); 1 if it did.
      */
     private static final String DROP = """
             if redis.call('XLEN', KEYS[1]) > 0 then return 0 end
             local ok, consumers = pcall(redis.call, 'XINFO', 'CONSUMERS', KEYS[1], ARGV[1])
             for _, consumer in ipairs(ok and consumers or {}) do
-              for i = 1, #consumer, 2 do
-                if consumer[i] == 'pending' and consumer[i + 1] > 0 then return 0 end
-                if consumer[i] == 'idle' and consumer[i + 1] < tonumber(ARGV[2]) then return 0 end
-              end
+              local info = {}
+              for i = 1, #consumer, 2 do info[consumer[i]] = consumer[i + 1] end
+              if info['pending'] > 0 then return 0 end
+              local ours = string.sub(info['name'], 1, #ARGV[3]) == ARGV[3]
+              if not ours and info['idle'] < tonumber(ARGV[2]) then return 0 end
             end
             redis.call('DEL', KEYS[1])
             return 1
             """;
+    /** How this version's consumers of the legacy stream are named: their reads say nothing of older instances. */
+    static final String CONSUMER_PREFIX = "upgrade:";
     /** Marks an endpoint of the legacy keys as carried over, so that a change made since is not undone by copying it again. */
     private static final String COPIED = "copied";
 
@@ -109,6 +112,6 @@ public class LegacyWebhookStore {
     /** Deletes the legacy stream if it is empty and no instance of an older version reads it any more; whether it did. */
     public boolean drop(Duration idle) {
         return Long.valueOf(1).equals(redis.eval(DROP, List.of(RedisKeys.LEGACY_WEBHOOK_EVENTS),
-                List.of(RedisKeys.WEBHOOK_EVENTS_GROUP, Long.toString(idle.toMillis()))));
+                List.of(RedisKeys.WEBHOOK_EVENTS_GROUP, Long.toString(idle.toMillis()), CONSUMER_PREFIX)));
     }
 }

@@ -42,7 +42,7 @@ public class WebhookUpgrade {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
-    private final String consumer = UUID.randomUUID().toString();
+    private final String consumer = LegacyWebhookStore.CONSUMER_PREFIX + UUID.randomUUID();
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object start) {
         scheduler.scheduleWithFixedDelay(this::round, 0, Dispatcher.ABANDONED.toSeconds() / 2, TimeUnit.SECONDS);
