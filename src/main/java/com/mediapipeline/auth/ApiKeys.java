@@ -16,8 +16,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Logger;
 import java.util.Set;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -51,7 +51,7 @@ public class ApiKeys {
         }
     }
 
-    /** The businesses that have a key: the cleanup sweep reads their expiry indexes. */
+    /** The configured businesses (one or more keys each): whose webhooks this service fans out and delivers, whose expiry indexes the sweep reads. */
     public Set<String> businesses() {
         return keys.stream().map(Key::business).collect(Collectors.toUnmodifiableSet());
     }

@@ -387,7 +387,7 @@ public class ProgressStore {
     /** The scripts' keys; with {@code tallied}, the analytics keys of the hour too, unless analytics are off. */
     private List<String> keys(String id, String business, Instant now, boolean tallied) {
         List<String> keys = new ArrayList<>(List.of(RedisKeys.upload(id), RedisKeys.deleted(id), RedisKeys.webhookTypes(business),
-                RedisKeys.WEBHOOK_EVENTS, RedisKeys.unsentEvents(id), RedisKeys.events(business), RedisKeys.expiries(business)));
+                RedisKeys.webhookEvents(business), RedisKeys.unsentEvents(business, id), RedisKeys.events(business), RedisKeys.expiries(business)));
         if (tallied) {
             keys.addAll(tallies.keys(business, now));
         }

@@ -45,7 +45,7 @@ final class KeyMigration {
             }
             int end = rest.indexOf(':');
             String business = end < 0 ? rest : rest.substring(0, end);
-            return Optional.of(prefix + RedisKeys.tag(business) + (end < 0 ? "" : rest.substring(end)));
+            return Optional.of(prefix + RedisKeys.businessTag(business) + (end < 0 ? "" : rest.substring(end)));
         }
     }
 

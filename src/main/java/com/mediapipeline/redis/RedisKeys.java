@@ -3,19 +3,17 @@ package com.mediapipeline.redis;
 /**
  * Every Redis key and channel the service uses.
  * <p>
- * A key that belongs to a business carries its name as the hash tag {@code {<business>}}, so that on a
- * Redis Cluster all of a business's keys live in one slot and a status write (the upload's hash, its
- * listing, analytics, event stream and webhook records) stays one atomic script. The price: one
- * business's keys live on one master. Business names hold no braces (see {@code ApiKeys}).
+ * A key that belongs to a business carries its name as the hash tag {@code {<business>}} ({@link #businessTag}),
+ * so that on a Redis Cluster all of a business's keys live in one slot and a status write (the upload's
+ * hash, its listing, analytics, event stream, expiry index and webhook records) stays one atomic script:
+ * e.g. {@code uploads:{acme}}, {@code webhook:{acme}:<id>}, {@code webhooks:events:{acme}},
+ * {@code delivery:{acme}:<id>}, {@code webhooks:due:{acme}}. The price: one business's keys live on one
+ * master. Nothing holds keys of several businesses: an instance reads each business's stream and due set,
+ * the businesses being the configured ones ({@code mediapipeline.api-keys}, whose names hold no braces).
  */
 public final class RedisKeys {
 
     private RedisKeys() {
-    }
-
-    /** The hash tag of a business's keys. */
-    static String tag(String business) {
-        return "{" + business + "}";
     }
 
     /** The one pub/sub channel of progress events of every upload; each instance subscribes once. */
@@ -36,7 +34,7 @@ public final class RedisKeys {
 
     /** The listing index of a business's uploads, of one user and in one status when those are not null. */
     public static String listing(String business, String username, String status) {
-        return LISTINGS + tag(business) + (username == null ? "" : ":user:" + username) + (status == null ? "" : ":status:" + status);
+        return LISTINGS + businessTag(business) + (username == null ? "" : ":user:" + username) + (status == null ? "" : ":status:" + status);
     }
 
     /** Whether a listing index (a key that starts with {@link #LISTINGS}) is the one of all a business's uploads. */
@@ -49,7 +47,7 @@ public final class RedisKeys {
      * what a follower that was away catches up on (its entry ids are the events' ids).
      */
     public static String events(String business) {
-        return "events:" + tag(business);
+        return "events:" + businessTag(business);
     }
 
     /** A single-use WebSocket ticket: who may watch which upload, for 60 seconds. */
@@ -69,12 +67,12 @@ public final class RedisKeys {
 
     /** The PATCHes of one business streaming now, cluster-wide: slot ids scored by when they expire unless renewed. */
     public static String streams(String business) {
-        return "streams:" + tag(business);
+        return "streams:" + businessTag(business);
     }
 
     /** Sorted set of a business's open progress sockets (instance:session), scored with the end of each one's lease. */
     public static String webSockets(String business) {
-        return "websockets:" + tag(business);
+        return "websockets:" + businessTag(business);
     }
 
     /** Marks a deleted upload for a while, so that a PATCH still streaming cannot bring its status back. */
@@ -82,69 +80,98 @@ public final class RedisKeys {
         return "deleted:" + uploadId;
     }
 
+    /**
+     * The hash tag of a business's keys. Redis Cluster hashes only what is between the first braces of a
+     * key, so every key that carries it lies in one slot, and one script may touch them all. Business names
+     * hold no braces (letters, digits and {@code ._-}), so the tag ends where the name does.
+     */
+    public static String businessTag(String business) {
+        return "{" + business + "}";
+    }
+
     /** A webhook endpoint: its business, url, events, secrets and whether it is disabled. */
-    public static String webhook(String webhookId) {
-        return "webhook:" + webhookId;
+    public static String webhook(String business, String webhookId) {
+        return "webhook:" + businessTag(business) + ":" + webhookId;
     }
 
     /** Set of the ids of a business's webhook endpoints. */
     public static String webhooks(String business) {
-        return "webhooks:" + business;
+        return "webhooks:" + businessTag(business);
     }
 
-    /** Set of the ids of every webhook endpoint, of every business: for the queue metrics. */
-    public static final String ALL_WEBHOOKS = "webhooks:all";
-
     /** Sorted set of an endpoint's deliveries not yet over (pending), by when they were created: its queue depth and age. */
-    public static String pendingDeliveries(String webhookId) {
-        return "webhook:pending:" + webhookId;
+    public static String pendingDeliveries(String business, String webhookId) {
+        return "webhook:pending:" + businessTag(business) + ":" + webhookId;
     }
 
     /** Set of the event types some enabled endpoint of the business takes: status writes record only these. */
     public static String webhookTypes(String business) {
-        return "webhooks:types:" + business;
+        return "webhooks:types:" + businessTag(business);
     }
 
-    /** The stream of recorded events, written with the status change; instances fan it out as a consumer group. */
-    public static final String WEBHOOK_EVENTS = "webhooks:events";
+    /**
+     * The stream of a business's recorded events, written with the status change (so in the business's
+     * slot); instances fan it out as a consumer group.
+     */
+    public static String webhookEvents(String business) {
+        return "webhooks:events:" + businessTag(business);
+    }
 
-    /** The consumer group of {@link #WEBHOOK_EVENTS}. */
+    /** The consumer group of every {@link #webhookEvents} stream (and of {@link #LEGACY_WEBHOOK_EVENTS}). */
     public static final String WEBHOOK_EVENTS_GROUP = "fan-out";
 
     /** Sorted set of an upload's recorded events not yet fanned out, by sequence: later ones wait for them. */
-    public static String unsentEvents(String uploadId) {
-        return "webhooks:unsent:" + uploadId;
+    public static String unsentEvents(String business, String uploadId) {
+        return "webhooks:unsent:" + businessTag(business) + ":" + uploadId;
     }
 
     /** One event for one endpoint: its body, status, attempts and last outcome (the delivery log's entry). */
-    public static String delivery(String deliveryId) {
-        return "delivery:" + deliveryId;
+    public static String delivery(String business, String deliveryId) {
+        return "delivery:" + businessTag(business) + ":" + deliveryId;
     }
 
-    /** Sorted set of the deliveries of one upload (or of pings, or replays) to one endpoint, by sequence: only the first is due. */
-    public static String deliveryQueue(String webhookId, String queue) {
-        return "webhook:queue:" + webhookId + ":" + queue;
+    /**
+     * Sorted set of the deliveries of one upload (or of pings, or replays) to one endpoint, by sequence: only
+     * the first is due.
+     */
+    public static String deliveryQueue(String business, String webhookId, String queue) {
+        return "webhook:queue:" + businessTag(business) + ":" + webhookId + ":" + queue;
     }
 
     /** Sorted set of a business's deliveries to attempt, by when; one being attempted is scored with the end of its lease. */
     public static String deliveriesDue(String business) {
-        return DELIVERIES_DUE_PREFIX + business;
+        return "webhooks:due:" + businessTag(business);
     }
 
-    /** The prefix of {@link #deliveriesDue}, for the script that takes from several businesses' sets in turn. */
-    public static final String DELIVERIES_DUE_PREFIX = "webhooks:due:";
-
-    /** Sorted set of the businesses with deliveries in their due set, scored by the earliest one's time. */
-    public static final String BUSINESSES_DUE = "webhooks:due-businesses";
-
     /** Sorted set of an endpoint's deliveries by creation time: its delivery log. */
-    public static String deliveryLog(String webhookId) {
-        return "webhook:log:" + webhookId;
+    public static String deliveryLog(String business, String webhookId) {
+        return "webhook:log:" + businessTag(business) + ":" + webhookId;
+    }
+
+    /**
+     * The one stream of every business's events that versions before the per-business streams wrote (with
+     * the group {@link #WEBHOOK_EVENTS_GROUP}): drained, then deleted, once no such instance runs.
+     */
+    public static final String LEGACY_WEBHOOK_EVENTS = "webhooks:events";
+
+    /** An upload's unsent events as versions before the business tags named them, beside {@link #LEGACY_WEBHOOK_EVENTS}. */
+    public static String legacyUnsentEvents(String uploadId) {
+        return "webhooks:unsent:" + uploadId;
+    }
+
+    /** A webhook endpoint as versions before the business tags stored it: copied once into {@link #webhook}. */
+    public static String legacyWebhook(String webhookId) {
+        return "webhook:" + webhookId;
+    }
+
+    /** The set of a business's endpoint ids as versions before the business tags kept it. */
+    public static String legacyWebhooks(String business) {
+        return "webhooks:" + business;
     }
 
     /** Hash of a business's analytics counters and histogram buckets for the hour starting at {@code hour} (epoch seconds). */
     public static String analytics(String business, long hour) {
-        return ANALYTICS + tag(business) + ":" + hour;
+        return ANALYTICS + businessTag(business) + ":" + hour;
     }
 
     /** The prefix of every analytics key. */
@@ -178,7 +205,7 @@ public final class RedisKeys {
      * the status scripts keep it with the hash, so that a cleanup sweep reads only the uploads due.
      */
     public static String expiries(String business) {
-        return "expiries:" + tag(business);
+        return "expiries:" + businessTag(business);
     }
 
     /** Hash of where the cleanup's reconciliation, done a slice per sweep, goes on: folder slice and key scan cursors. */

@@ -1,5 +1,6 @@
 package com.mediapipeline.webhooks;
 
+import com.mediapipeline.auth.ApiKeys;
 import com.mediapipeline.outbound.Destinations;
 import com.mediapipeline.outbound.HookSender;
 import jakarta.annotation.PreDestroy;
@@ -14,6 +15,7 @@ import org.eclipse.microprofile.metrics.annotation.Metric;
 
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -59,6 +61,9 @@ public class Courier {
 
     @Inject
     HookSender sender;
+
+    @Inject
+    ApiKeys keys;
 
     @Resource
     ManagedThreadFactory threads;
@@ -108,8 +113,10 @@ public class Courier {
     private void round() throws InterruptedException {
         int free = slots.availablePermits();
         if (free > 0) {
-            DeliveryStore.Leased leased = deliveries.take(System.currentTimeMillis(), settings.lease(), free, PARALLEL_PER_BUSINESS,
-                    businesses.left());
+            long now = System.currentTimeMillis();
+            Map<String, Integer> shares = FairShares.of(deliveries.due(keys.businesses(), now, PARALLEL_PER_BUSINESS), businesses.left(),
+                    PARALLEL_PER_BUSINESS, free);
+            DeliveryStore.Leased leased = shares.isEmpty() ? new DeliveryStore.Leased(List.of(), 0) : deliveries.take(now, settings.lease(), shares);
             for (DeliveryStore.Due due : leased.deliveries()) {
                 slots.acquire();
                 // counted here, where the allowance was read, not when the attempt starts on another thread
@@ -123,7 +130,7 @@ public class Courier {
 
     private void attemptReleasing(DeliveryStore.Due due, long lease, boolean claimed) {
         try {
-            Optional<Delivery> delivery = deliveries.find(due.id());
+            Optional<Delivery> delivery = deliveries.find(due.business(), due.id());
             if (delivery.isEmpty()) {
                 deliveries.forget(due);
             } else if (claimed) {
@@ -148,7 +155,7 @@ public class Courier {
         if (!deliveries.start(delivery, lease, System.currentTimeMillis() + WAIT_FOR_EARLIER_MILLIS)) {
             return;
         }
-        Optional<StoredWebhook> endpoint = webhooks.find(delivery.webhook());
+        Optional<StoredWebhook> endpoint = webhooks.find(delivery.business(), delivery.webhook());
         if (endpoint.isEmpty() || endpoint.get().webhook().disabled()) {
             giveUp(delivery, lease, null, endpoint.isEmpty() ? "the endpoint was deleted" : "the endpoint is disabled", null);
             return;

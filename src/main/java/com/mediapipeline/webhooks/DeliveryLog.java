@@ -42,7 +42,7 @@ public class DeliveryLog {
         int scanned = 0;
         boolean more = true;
         while (more && entries.size() < PAGE && scanned < SCAN_LIMIT) {
-            DeliveryStore.LogChunk chunk = deliveries.log(webhookId, position.millis(), position.id(), PAGE - entries.size());
+            DeliveryStore.LogChunk chunk = deliveries.log(business, webhookId, position.millis(), position.id(), PAGE - entries.size());
             scanned += PAGE;
             more = chunk.more();
             chunk.deliveries().stream().filter(delivery -> status == null || status.equals(delivery.status()))
@@ -60,7 +60,7 @@ public class DeliveryLog {
         if (deliveryId == null || !DELIVERY_ID.matcher(deliveryId).matches()) {
             throw new ApiException(ErrorCode.DELIVERY_NOT_FOUND);
         }
-        Delivery delivery = deliveries.find(deliveryId).filter(found -> found.webhook().equals(webhookId))
+        Delivery delivery = deliveries.find(business, deliveryId).filter(found -> found.webhook().equals(webhookId))
                 .orElseThrow(() -> new ApiException(ErrorCode.DELIVERY_NOT_FOUND));
         Instant now = Instant.now();
         boolean replayed = deliveries.replay(delivery, now.toEpochMilli(), now.toString())
@@ -69,7 +69,7 @@ public class DeliveryLog {
             throw new ApiException(ErrorCode.DELIVERY_PENDING);
         }
         courier.wake();
-        return deliveries.find(deliveryId).map(Delivery::entry).orElseThrow(() -> new ApiException(ErrorCode.DELIVERY_NOT_FOUND));
+        return deliveries.find(business, deliveryId).map(Delivery::entry).orElseThrow(() -> new ApiException(ErrorCode.DELIVERY_NOT_FOUND));
     }
 
     /** {@code {"deliveries": [...], "next_cursor"}}. */

@@ -5,6 +5,7 @@ import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.PipelineBase;
 import redis.clients.jedis.Response;
@@ -14,44 +15,39 @@ import redis.clients.jedis.params.XAutoClaimParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.Tuple;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
- * The recorded events and their deliveries. Events wait in a stream that the instances read as one
- * consumer group; fanned out, each becomes a delivery per endpoint, in line behind the earlier events
+ * The recorded events and their deliveries. Events wait in their business's stream, which the instances
+ * read as one consumer group; fanned out, each becomes a delivery per endpoint, in line behind the earlier events
  * of its upload to that endpoint. Only the first of a line is due; an instance attempting one holds it
  * by its score in the due set (the end of its lease), and every outcome is written only if that lease
  * is still the one in the set: a lease checked with the write, not before it. What is pending has no
  * TTL, so that no wait, however long, loses it; a delivery that is over is kept for the log's retention.
+ * Every script and command here names keys of one business, all in its slot ({@link RedisKeys}); only the
+ * blocking read waits on several businesses' streams at once, and only where Redis is one node.
  */
 @ApplicationScoped
 @RedisCall
 public class DeliveryStore {
 
     /**
-     * Keeps a business's place in the set of businesses with something due: scored by its earliest
-     * due delivery (a lease counts, so a business whose deliveries are all being attempted waits).
+     * KEYS: delivery, queue, log, the business's due, the endpoint's pending. ARGV: id, place in line, now
+     * ms, retention ms, field pairs.
      */
-    private static final String RESCORE = """
-            local function rescore(due, businesses, business)
-              local first = redis.call('ZRANGE', due, 0, 0, 'WITHSCORES')
-              if first[2] then redis.call('ZADD', businesses, first[2], business) else redis.call('ZREM', businesses, business) end
-            end
-            """;
-    /**
-     * KEYS: delivery, queue, log, the business's due, the endpoint's pending, businesses due. ARGV: id,
-     * place in line, now ms, retention ms, business, field pairs.
-     */
-    private static final String ENQUEUE = RESCORE + """
+    private static final String ENQUEUE = """
             if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-            redis.call('HSET', KEYS[1], unpack(ARGV, 6))
+            redis.call('HSET', KEYS[1], unpack(ARGV, 5))
             redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
             redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', tonumber(ARGV[3]) - tonumber(ARGV[4]))
             redis.call('PEXPIRE', KEYS[3], ARGV[4])
@@ -62,70 +58,40 @@ public class DeliveryStore {
               local displaced = redis.call('ZRANGE', KEYS[2], 1, 1)[1]
               if displaced then redis.call('ZREM', KEYS[4], displaced) end
               redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
-              rescore(KEYS[4], KEYS[6], ARGV[5])
             end
             return 1
             """;
-    /**
-     * KEYS: businesses due. ARGV: now ms, lease ms, count, what a business may take, the due sets'
-     * prefix, then pairs of a business and what it may take if not that. Takes one due delivery of each
-     * business in turn, earliest business first, until {@code count}: a business with thousands due
-     * takes its share, not everyone's. Answers pairs of business and delivery id, all leased to one end.
-     */
-    private static final String TAKE = RESCORE + """
-            local now, lease, count = tonumber(ARGV[1]), tonumber(ARGV[1]) + tonumber(ARGV[2]), tonumber(ARGV[3])
-            local allowed = {}
-            for i = 6, #ARGV, 2 do allowed[ARGV[i]] = tonumber(ARGV[i + 1]) end
-            local businesses = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 1000)
-            local taken, took = {}, true
-            while took and #taken < 2 * count do
-              took = false
-              for _, business in ipairs(businesses) do
-                local left = allowed[business] or tonumber(ARGV[4])
-                if #taken < 2 * count and left > 0 then
-                  local due = ARGV[5] .. business
-                  local id = redis.call('ZRANGEBYSCORE', due, '-inf', now, 'LIMIT', 0, 1)[1]
-                  allowed[business] = id and left - 1 or 0
-                  if id then
-                    redis.call('ZADD', due, lease, id)
-                    table.insert(taken, business)
-                    table.insert(taken, id)
-                    took = true
-                  end
-                end
-              end
-            end
-            for _, business in ipairs(businesses) do rescore(ARGV[5] .. business, KEYS[1], business) end
-            return taken
+    /** KEYS: the business's due. ARGV: now ms, end of the lease ms, most. Leases the earliest due deliveries; answers their ids. */
+    private static final String TAKE = """
+            local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+            for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], ARGV[2], id) end
+            return ids
             """;
     /**
-     * KEYS: the business's due, queue, the upload's unsent events, businesses due. ARGV: id, lease,
-     * sequence, when to look again (ms), business. 1 when the delivery may go now: still leased here,
-     * first in line, no earlier event unsent.
+     * KEYS: the business's due, queue, the upload's unsent events. ARGV: id, lease, sequence, when to look
+     * again (ms). 1 when the delivery may go now: still leased here, first in line, no earlier event unsent.
      */
-    private static final String START = RESCORE + """
+    private static final String START = """
             if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]) or '-1') ~= tonumber(ARGV[2]) then return 0 end
             if redis.call('ZRANGE', KEYS[2], 0, 0)[1] ~= ARGV[1] then
               redis.call('ZREM', KEYS[1], ARGV[1])
-              rescore(KEYS[1], KEYS[4], ARGV[5])
               return 0
             end
             local first = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
             if first[2] and tonumber(first[2]) < tonumber(ARGV[3]) then
               redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1])
-              rescore(KEYS[1], KEYS[4], ARGV[5])
               return 0
             end
             return 1
             """;
     /**
-     * KEYS: the business's due, delivery, queue, the endpoint's pending, businesses due. ARGV: id, lease,
-     * now ms, retention ms, next attempt ms ('' when it is over), business, field pairs. Over, it leaves
-     * the line and the next one of the line is due.
+     * KEYS: the business's due, delivery, queue, the endpoint's pending. ARGV: id, lease, now ms, retention
+     * ms, next attempt ms ('' when it is over), field pairs. Over, it leaves the line and the next one of
+     * the line is due.
      */
-    private static final String FINISH = RESCORE + """
+    private static final String FINISH = """
             if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]) or '-1') ~= tonumber(ARGV[2]) then return 0 end
-            redis.call('HSET', KEYS[2], unpack(ARGV, 7))
+            redis.call('HSET', KEYS[2], unpack(ARGV, 6))
             if ARGV[5] ~= '' then
               redis.call('ZADD', KEYS[1], ARGV[5], ARGV[1])
             else
@@ -136,39 +102,24 @@ public class DeliveryStore {
               local next = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
               if next then redis.call('ZADD', KEYS[1], 'NX', ARGV[3], next) end
             end
-            rescore(KEYS[1], KEYS[5], ARGV[6])
             return 1
             """;
-    /** KEYS: the business's due, businesses due. ARGV: id, lease, when it is due again, business. */
-    private static final String POSTPONE = RESCORE + """
+    /** KEYS: the business's due. ARGV: id, lease, when it is due again. */
+    private static final String POSTPONE = """
             if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]) or '-1') ~= tonumber(ARGV[2]) then return 0 end
             redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
-            rescore(KEYS[1], KEYS[2], ARGV[4])
             return 1
             """;
-    /**
-     * KEYS: delivery, replay line, the business's due, the endpoint's pending, businesses due. ARGV: id,
-     * now ms, business, field pairs. -1 unknown, 0 still pending.
-     */
-    private static final String REPLAY = RESCORE + """
+    /** KEYS: delivery, replay line, the business's due, the endpoint's pending. ARGV: id, now ms, field pairs. -1 unknown, 0 still pending. */
+    private static final String REPLAY = """
             local status = redis.call('HGET', KEYS[1], 'status')
             if not status then return -1 end
             if status == 'pending' then return 0 end
-            redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+            redis.call('HSET', KEYS[1], unpack(ARGV, 3))
             redis.call('PERSIST', KEYS[1])
             redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
             redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
-            if redis.call('ZRANGE', KEYS[2], 0, 0)[1] == ARGV[1] then
-              redis.call('ZADD', KEYS[3], 'NX', ARGV[2], ARGV[1])
-              rescore(KEYS[3], KEYS[5], ARGV[3])
-            end
-            return 1
-            """;
-    /** KEYS: stream, the upload's unsent events. ARGV: group, entry id, sequence. */
-    private static final String FANNED_OUT = """
-            redis.call('ZREM', KEYS[2], ARGV[3])
-            redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
-            redis.call('XDEL', KEYS[1], ARGV[2])
+            if redis.call('ZRANGE', KEYS[2], 0, 0)[1] == ARGV[1] then redis.call('ZADD', KEYS[3], 'NX', ARGV[2], ARGV[1]) end
             return 1
             """;
 
@@ -179,11 +130,11 @@ public class DeliveryStore {
     @Inject
     UnifiedJedis redis;
 
-    /** Creates the consumer group, from the stream's start, unless it exists. */
+    /** Creates the consumer group of the business's stream, from the stream's start, unless it exists. */
     @Idempotent
-    public void createGroup() {
+    public void createGroup(String business) {
         try {
-            redis.xgroupCreate(RedisKeys.WEBHOOK_EVENTS, RedisKeys.WEBHOOK_EVENTS_GROUP, new StreamEntryID(0, 0), true);
+            redis.xgroupCreate(RedisKeys.webhookEvents(business), RedisKeys.WEBHOOK_EVENTS_GROUP, new StreamEntryID(0, 0), true);
         } catch (JedisDataException e) {
             if (!String.valueOf(e.getMessage()).startsWith("BUSYGROUP")) {
                 throw e;
@@ -191,22 +142,44 @@ public class DeliveryStore {
         }
     }
 
-    /** Events no instance of the group has read yet, waiting up to {@code block} for some. */
-    public List<RecordedEvent> read(String consumer, int count, Duration block) {
+    /**
+     * The businesses whose streams one blocking read may wait on together: all of them on one Redis; on a
+     * cluster, where a command's keys must share a slot, those of one slot.
+     */
+    public Collection<List<String>> readableTogether(Collection<String> businesses) {
+        if (businesses.isEmpty()) {
+            return List.of();
+        }
+        return redis instanceof JedisCluster
+                ? businesses.stream().collect(Collectors.groupingBy(business -> JedisClusterCRC16.getSlot(RedisKeys.webhookEvents(business)))).values()
+                : List.of(List.copyOf(businesses));
+    }
+
+    /** Events of these businesses that no instance of the group has read yet, waiting up to {@code block} for some. */
+    public List<RecordedEvent> read(String consumer, List<String> businesses, int count, Duration block) {
+        Map<String, String> businessOf = new HashMap<>();
+        Map<String, StreamEntryID> streams = new HashMap<>();
+        for (String business : businesses) {
+            businessOf.put(RedisKeys.webhookEvents(business), business);
+            streams.put(RedisKeys.webhookEvents(business), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY);
+        }
         List<Map.Entry<String, List<StreamEntry>>> read = redis.xreadGroup(RedisKeys.WEBHOOK_EVENTS_GROUP, consumer,
-                XReadGroupParams.xReadGroupParams().count(count).block((int) block.toMillis()),
-                Map.of(RedisKeys.WEBHOOK_EVENTS, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
-        return read == null || read.isEmpty() ? List.of() : events(read.get(0).getValue());
+                XReadGroupParams.xReadGroupParams().count(count).block((int) block.toMillis()), streams);
+        List<RecordedEvent> events = new ArrayList<>();
+        if (read != null) {
+            read.forEach(stream -> events.addAll(events(businessOf.get(stream.getKey()), stream.getValue())));
+        }
+        return events;
     }
 
     /**
-     * Events read by an instance that has not finished them for {@code idle}: taken over by this one,
-     * scanning the pending ones from {@code from} (a stream id); the answer says where the scan goes on.
+     * Events of the business read by an instance that has not finished them for {@code idle}: taken over by
+     * this one, scanning the pending ones from {@code from} (a stream id); the answer says where the scan goes on.
      */
-    public Claimed takeOver(String consumer, Duration idle, int count, String from) {
-        Map.Entry<StreamEntryID, List<StreamEntry>> claimed = redis.xautoclaim(RedisKeys.WEBHOOK_EVENTS, RedisKeys.WEBHOOK_EVENTS_GROUP,
+    public Claimed takeOver(String consumer, String business, Duration idle, int count, String from) {
+        Map.Entry<StreamEntryID, List<StreamEntry>> claimed = redis.xautoclaim(RedisKeys.webhookEvents(business), RedisKeys.WEBHOOK_EVENTS_GROUP,
                 consumer, idle.toMillis(), new StreamEntryID(from), XAutoClaimParams.xAutoClaimParams().count(count));
-        return new Claimed(events(claimed.getValue()), claimed.getKey().toString());
+        return new Claimed(events(business, claimed.getValue()), claimed.getKey().toString());
     }
 
     /** Puts a delivery in its line (once: a second fan-out of one event changes nothing). */
@@ -221,69 +194,91 @@ public class DeliveryStore {
     /**
      * Fans out a batch of events in one round trip: each one's deliveries put in their lines, then the
      * event marked fanned out (its upload's later events may go, and the stream forgets it), in that
-     * order (Redis runs a pipeline's scripts one after the other). If the round trip fails, the events
-     * stay pending in the group and are fanned out again, which changes nothing that was done.
+     * order (Redis runs a pipeline's commands of one slot one after the other). If the round trip fails,
+     * the events stay pending in the group and are fanned out again, which changes nothing that was done.
      */
     @Idempotent
     public void fanOut(List<FannedOut> events, Duration retention) {
         try (PipelineBase pipeline = redis.pipelined()) {
-            for (FannedOut event : events) {
-                event.deliveries().forEach(delivery -> enqueue(pipeline, delivery, delivery.sequence(), event.createdMillis(), retention));
-                pipeline.eval(FANNED_OUT, List.of(RedisKeys.WEBHOOK_EVENTS, RedisKeys.unsentEvents(event.uploadId())),
-                        List.of(RedisKeys.WEBHOOK_EVENTS_GROUP, event.entry(), Long.toString(event.sequence())));
+            for (FannedOut fanned : events) {
+                RecordedEvent event = fanned.event();
+                fanned.deliveries().forEach(delivery -> enqueue(pipeline, delivery, delivery.sequence(), fanned.createdMillis(), retention));
+                pipeline.zrem(event.unsent(), Long.toString(fanned.sequence()));
+                pipeline.xack(event.stream(), RedisKeys.WEBHOOK_EVENTS_GROUP, new StreamEntryID(event.id()));
+                pipeline.xdel(event.stream(), new StreamEntryID(event.id()));
             }
             pipeline.sync();
         }
     }
 
     private static void enqueue(PipelineBase pipeline, Delivery delivery, double place, long nowMillis, Duration retention) {
-        pipeline.eval(ENQUEUE, List.of(RedisKeys.delivery(delivery.id()), delivery.queue(), RedisKeys.deliveryLog(delivery.webhook()),
-                        RedisKeys.deliveriesDue(delivery.business()), RedisKeys.pendingDeliveries(delivery.webhook()), RedisKeys.BUSINESSES_DUE),
-                args(List.of(delivery.id(), Double.toString(place), Long.toString(nowMillis), Long.toString(retention.toMillis()),
-                        delivery.business()),
-                        "webhook", delivery.webhook(), "business", delivery.business(), "type", delivery.type(),
+        String business = delivery.business();
+        pipeline.eval(ENQUEUE, List.of(RedisKeys.delivery(business, delivery.id()), delivery.queue(), RedisKeys.deliveryLog(business, delivery.webhook()),
+                        RedisKeys.deliveriesDue(business), RedisKeys.pendingDeliveries(business, delivery.webhook())),
+                args(List.of(delivery.id(), Double.toString(place), Long.toString(nowMillis), Long.toString(retention.toMillis())),
+                        "webhook", delivery.webhook(), "business", business, "type", delivery.type(),
                         "upload_id", text(delivery.uploadId()), "sequence", Long.toString(delivery.sequence()), "body", delivery.body(),
                         "queue", delivery.queue(), "status", Delivery.PENDING, "attempts", "0", "created_at", delivery.createdAt(),
                         "next_attempt_at", delivery.createdAt()));
     }
 
     /**
-     * Up to {@code count} due deliveries, leased to the caller until {@code lease} ms, taken from the
-     * businesses in turn: at most {@code perBusiness} of one, or what {@code allowed} says for it.
+     * For each business with deliveries due at {@code nowMillis}: when its earliest one was due and how
+     * many are (counting no further than {@code most}), read in one round trip.
      */
-    @SuppressWarnings("unchecked")
-    public Leased take(long nowMillis, Duration lease, int count, int perBusiness, Map<String, Integer> allowed) {
-        List<String> args = new ArrayList<>(List.of(Long.toString(nowMillis), Long.toString(lease.toMillis()), Integer.toString(count),
-                Integer.toString(perBusiness), RedisKeys.DELIVERIES_DUE_PREFIX));
-        allowed.forEach((business, left) -> args.addAll(List.of(business, Integer.toString(left))));
-        List<String> pairs = (List<String>) redis.eval(TAKE, List.of(RedisKeys.BUSINESSES_DUE), args);
-        List<Due> due = new ArrayList<>();
-        for (int i = 0; i < pairs.size(); i += 2) {
-            due.add(new Due(pairs.get(i), pairs.get(i + 1)));
+    @Idempotent
+    public Map<String, FairShares.Waiting> due(Collection<String> businesses, long nowMillis, int most) {
+        Map<String, Response<List<Tuple>>> replies = new HashMap<>();
+        try (PipelineBase pipeline = redis.pipelined()) {
+            businesses.forEach(business -> replies.put(business,
+                    pipeline.zrangeByScoreWithScores(RedisKeys.deliveriesDue(business), Double.NEGATIVE_INFINITY, nowMillis, 0, most)));
+            pipeline.sync();
         }
-        return new Leased(due, nowMillis + lease.toMillis());
+        Map<String, FairShares.Waiting> due = new HashMap<>();
+        replies.forEach((business, reply) -> {
+            List<Tuple> first = reply.get();
+            if (!first.isEmpty()) {
+                due.put(business, new FairShares.Waiting((long) first.get(0).getScore(), first.size()));
+            }
+        });
+        return due;
+    }
+
+    /** Leases up to {@code shares} due deliveries of each business until {@code lease} ms from now, in one round trip. */
+    @SuppressWarnings("unchecked")
+    public Leased take(long nowMillis, Duration lease, Map<String, Integer> shares) {
+        long end = nowMillis + lease.toMillis();
+        Map<String, Response<Object>> replies = new HashMap<>();
+        try (PipelineBase pipeline = redis.pipelined()) {
+            shares.forEach((business, share) -> replies.put(business, pipeline.eval(TAKE, List.of(RedisKeys.deliveriesDue(business)),
+                    List.of(Long.toString(nowMillis), Long.toString(end), Integer.toString(share)))));
+            pipeline.sync();
+        }
+        List<Due> due = new ArrayList<>();
+        replies.forEach((business, reply) -> ((List<String>) reply.get()).forEach(id -> due.add(new Due(business, id))));
+        return new Leased(due, end);
     }
 
     /** Whether the leased delivery may be attempted now; if an earlier event is still unsent, it is due again at {@code later}. */
     public boolean start(Delivery delivery, long lease, long laterMillis) {
-        String unsent = delivery.uploadId() == null ? RedisKeys.unsentEvents("") : RedisKeys.unsentEvents(delivery.uploadId());
-        return Long.valueOf(1).equals(redis.eval(START, List.of(RedisKeys.deliveriesDue(delivery.business()), delivery.queue(), unsent,
-                        RedisKeys.BUSINESSES_DUE),
-                List.of(delivery.id(), Long.toString(lease), Long.toString(delivery.sequence()), Long.toString(laterMillis), delivery.business())));
+        String unsent = RedisKeys.unsentEvents(delivery.business(), text(delivery.uploadId()));
+        return Long.valueOf(1).equals(redis.eval(START, List.of(RedisKeys.deliveriesDue(delivery.business()), delivery.queue(), unsent),
+                List.of(delivery.id(), Long.toString(lease), Long.toString(delivery.sequence()), Long.toString(laterMillis))));
     }
 
     /** Records an attempt's outcome if the lease still holds: due again at {@code nextMillis}, or over when null. */
     public boolean finish(Delivery delivery, long lease, long nowMillis, Duration retention, Long nextMillis, String... fields) {
-        return Long.valueOf(1).equals(redis.eval(FINISH, List.of(RedisKeys.deliveriesDue(delivery.business()), RedisKeys.delivery(delivery.id()),
-                        delivery.queue(), RedisKeys.pendingDeliveries(delivery.webhook()), RedisKeys.BUSINESSES_DUE),
+        String business = delivery.business();
+        return Long.valueOf(1).equals(redis.eval(FINISH, List.of(RedisKeys.deliveriesDue(business), RedisKeys.delivery(business, delivery.id()),
+                        delivery.queue(), RedisKeys.pendingDeliveries(business, delivery.webhook())),
                 args(List.of(delivery.id(), Long.toString(lease), Long.toString(nowMillis), Long.toString(retention.toMillis()),
-                        nextMillis == null ? "" : Long.toString(nextMillis), delivery.business()), fields)));
+                        nextMillis == null ? "" : Long.toString(nextMillis)), fields)));
     }
 
     /** Puts a leased delivery back, due at {@code laterMillis}, if the lease still holds; nothing was attempted. */
     public void postpone(Delivery delivery, long lease, long laterMillis) {
-        redis.eval(POSTPONE, List.of(RedisKeys.deliveriesDue(delivery.business()), RedisKeys.BUSINESSES_DUE),
-                List.of(delivery.id(), Long.toString(lease), Long.toString(laterMillis), delivery.business()));
+        redis.eval(POSTPONE, List.of(RedisKeys.deliveriesDue(delivery.business())),
+                List.of(delivery.id(), Long.toString(lease), Long.toString(laterMillis)));
     }
 
     /** Drops an id from the due set whose delivery is gone (Redis lost it): nothing is left to attempt. */
@@ -299,18 +294,20 @@ public class DeliveryStore {
 
     /** Sends a delivery that is over once more, at the end of its endpoint's replay line; false if it is still pending. */
     public Optional<Boolean> replay(Delivery delivery, long nowMillis, String nowText) {
-        String line = RedisKeys.deliveryQueue(delivery.webhook(), "replay");
-        Object result = redis.eval(REPLAY, List.of(RedisKeys.delivery(delivery.id()), line, RedisKeys.deliveriesDue(delivery.business()),
-                        RedisKeys.pendingDeliveries(delivery.webhook()), RedisKeys.BUSINESSES_DUE),
-                args(List.of(delivery.id(), Long.toString(nowMillis), delivery.business()), "status", Delivery.PENDING,
+        String business = delivery.business();
+        String line = RedisKeys.deliveryQueue(business, delivery.webhook(), "replay");
+        Object result = redis.eval(REPLAY, List.of(RedisKeys.delivery(business, delivery.id()), line, RedisKeys.deliveriesDue(business),
+                        RedisKeys.pendingDeliveries(business, delivery.webhook())),
+                args(List.of(delivery.id(), Long.toString(nowMillis)), "status", Delivery.PENDING,
                         "attempts", "0", "queue", line, "next_attempt_at", nowText, "last_status_code", "", "last_error", "", "latency_ms", ""));
         long code = (Long) result;
         return code < 0 ? Optional.empty() : Optional.of(code == 1);
     }
 
+    /** The business's delivery. */
     @Idempotent
-    public Optional<Delivery> find(String id) {
-        Map<String, String> hash = redis.hgetAll(RedisKeys.delivery(id));
+    public Optional<Delivery> find(String business, String id) {
+        Map<String, String> hash = redis.hgetAll(RedisKeys.delivery(business, id));
         return hash.get("webhook") == null ? Optional.empty() : Optional.of(Delivery.of(id, hash));
     }
 
@@ -319,8 +316,8 @@ public class DeliveryStore {
      * before {@code beforeMillis}, or at it with an id below {@code beforeId} (all at it when null).
      */
     @Idempotent
-    public LogChunk log(String webhook, long beforeMillis, String beforeId, int count) {
-        String key = RedisKeys.deliveryLog(webhook);
+    public LogChunk log(String business, String webhook, long beforeMillis, String beforeId, int count) {
+        String key = RedisKeys.deliveryLog(business, webhook);
         List<Tuple> chunk = new ArrayList<>();
         String below = Long.toString(beforeMillis);
         if (beforeId != null) {
@@ -334,7 +331,7 @@ public class DeliveryStore {
         }
         List<Response<List<String>>> replies = new ArrayList<>();
         try (PipelineBase pipeline = redis.pipelined()) {
-            chunk.forEach(entry -> replies.add(pipeline.hmget(RedisKeys.delivery(entry.getElement()), ENTRY_FIELDS)));
+            chunk.forEach(entry -> replies.add(pipeline.hmget(RedisKeys.delivery(business, entry.getElement()), ENTRY_FIELDS)));
             pipeline.sync();
         }
         List<Delivery> deliveries = new ArrayList<>();
@@ -354,31 +351,32 @@ public class DeliveryStore {
         return new LogChunk(deliveries, chunk.size() == count, last == null ? 0 : (long) last.getScore(), last == null ? null : last.getElement());
     }
 
-    /** Every endpoint's pending deliveries: how many, and when the oldest was created (null when none), in one round trip. */
+    /** The pending deliveries of each endpoint of these businesses: how many, and when the oldest was created (null when none). */
     @Idempotent
-    public Map<String, Queue> queues() {
-        List<String> ids = new ArrayList<>(redis.smembers(RedisKeys.ALL_WEBHOOKS));
-        List<Response<Long>> depths = new ArrayList<>();
-        List<Response<List<Tuple>>> oldest = new ArrayList<>();
+    public Map<String, Queue> queues(Map<String, Collection<String>> endpoints) {
+        Map<String, Response<Long>> depths = new HashMap<>();
+        Map<String, Response<List<Tuple>>> oldest = new HashMap<>();
         try (PipelineBase pipeline = redis.pipelined()) {
-            for (String id : ids) {
-                depths.add(pipeline.zcard(RedisKeys.pendingDeliveries(id)));
-                oldest.add(pipeline.zrangeWithScores(RedisKeys.pendingDeliveries(id), 0, 0));
-            }
+            endpoints.forEach((business, ids) -> ids.forEach(id -> {
+                depths.put(id, pipeline.zcard(RedisKeys.pendingDeliveries(business, id)));
+                oldest.put(id, pipeline.zrangeWithScores(RedisKeys.pendingDeliveries(business, id), 0, 0));
+            }));
             pipeline.sync();
         }
         Map<String, Queue> queues = new HashMap<>();
-        for (int i = 0; i < ids.size(); i++) {
-            List<Tuple> first = oldest.get(i).get();
-            queues.put(ids.get(i), new Queue(depths.get(i).get(), first.isEmpty() ? null : (long) first.get(0).getScore()));
-        }
+        depths.forEach((id, depth) -> {
+            List<Tuple> first = oldest.get(id).get();
+            queues.put(id, new Queue(depth.get(), first.isEmpty() ? null : (long) first.get(0).getScore()));
+        });
         return queues;
     }
 
-    private static List<RecordedEvent> events(List<StreamEntry> entries) {
+    private static List<RecordedEvent> events(String business, List<StreamEntry> entries) {
         // a claimed entry that was deleted meanwhile comes back without fields
         return entries.stream().filter(entry -> entry.getFields() != null)
-                .map(entry -> new RecordedEvent(entry.getID().toString(), entry.getFields())).toList();
+                .map(entry -> new RecordedEvent(entry.getID().toString(), RedisKeys.webhookEvents(business),
+                        RedisKeys.unsentEvents(business, entry.getFields().getOrDefault("event_upload", "")), business, entry.getFields()))
+                .toList();
     }
 
     private static List<String> args(List<String> head, String... pairs) {
@@ -391,16 +389,19 @@ public class DeliveryStore {
         return value == null ? "" : value.toString();
     }
 
-    /** One event's fan-out: its stream entry, upload and sequence, when it happened, and its deliveries (none if no endpoint takes it). */
-    public record FannedOut(String entry, String uploadId, long sequence, long createdMillis, List<Delivery> deliveries) {
+    /** One event's fan-out: the event, its sequence, when it happened, and its deliveries (none if no endpoint takes it). */
+    public record FannedOut(RecordedEvent event, long sequence, long createdMillis, List<Delivery> deliveries) {
     }
 
     /** Events taken over, and the stream id the next scan starts from ("0-0": from the start again). */
     public record Claimed(List<RecordedEvent> events, String next) {
     }
 
-    /** An event as the status write recorded it: its stream entry's id, and its fields (event_* and the status hash's). */
-    public record RecordedEvent(String id, Map<String, String> fields) {
+    /**
+     * An event as the status write recorded it: its stream entry's id, the stream, the upload's unsent
+     * events it is one of, the business it belongs to, and its fields (event_* and the status hash's).
+     */
+    public record RecordedEvent(String id, String stream, String unsent, String business, Map<String, String> fields) {
     }
 
     /** Log entries read, whether more may follow, and the position of the last one read. */

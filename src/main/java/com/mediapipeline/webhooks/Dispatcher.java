@@ -1,5 +1,6 @@
 package com.mediapipeline.webhooks;
 
+import com.mediapipeline.auth.ApiKeys;
 import com.mediapipeline.config.JsonMapping;
 import com.mediapipeline.progress.UploadStatus;
 import com.mediapipeline.redis.RedisKeys;
@@ -28,9 +29,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * This instance's share of the fan-out: reads recorded events as a member of the consumer group,
- * turns each into one delivery per endpoint that takes it, and takes over the events of an instance
- * that read them and died before it finished.
+ * This instance's share of the fan-out: reads recorded events as a member of each business's consumer
+ * group, turns each into one delivery per endpoint that takes it, and takes over the events of an
+ * instance that read them and died before it finished. One reader waits on the streams it can wait on in
+ * one blocking read (every business's on one Redis, one slot's on a cluster), so an event is fanned out
+ * as soon as it is recorded, with no polling.
  */
 @ApplicationScoped
 public class Dispatcher {
@@ -39,7 +42,7 @@ public class Dispatcher {
     private static final int BATCH = 100;
     private static final Duration BLOCK = Duration.ofMillis(500);
     /** An event read this long ago and still not fanned out belongs to an instance that died. */
-    private static final Duration ABANDONED = Duration.ofSeconds(30);
+    static final Duration ABANDONED = Duration.ofSeconds(30);
 
     @Inject
     DeliveryStore deliveries;
@@ -53,46 +56,66 @@ public class Dispatcher {
     @Inject
     Courier courier;
 
+    @Inject
+    ApiKeys keys;
+
     @Resource
     ManagedThreadFactory threads;
 
     private final String consumer = UUID.randomUUID().toString();
-    private final BackgroundLoop loop = new BackgroundLoop();
-    private boolean grouped;
-    private long tookOverAt;
-    private String claimFrom = "0-0";
+    private final List<BackgroundLoop> loops = new ArrayList<>();
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object start) {
-        loop.start(threads, "webhook-fan-out", this::round);
+        for (List<String> businesses : deliveries.readableTogether(keys.businesses())) {
+            BackgroundLoop loop = new BackgroundLoop();
+            loop.start(threads, "webhook-fan-out-" + loops.size(), new Reader(businesses)::round);
+            loops.add(loop);
+        }
     }
 
     @PreDestroy
     void stop() {
-        loop.stop();
+        loops.forEach(BackgroundLoop::stop);
     }
 
-    private void round() {
-        try {
-            if (!grouped) {
-                deliveries.createGroup();
-                grouped = true;
+    /** The fan-out of some businesses' streams, on a thread of its own. */
+    private final class Reader {
+
+        private final List<String> businesses;
+        private final Map<String, String> claimFrom = new HashMap<>();
+        private boolean grouped;
+        private long tookOverAt;
+
+        Reader(List<String> businesses) {
+            this.businesses = businesses;
+        }
+
+        void round() {
+            try {
+                if (!grouped) {
+                    businesses.forEach(deliveries::createGroup);
+                    grouped = true;
+                }
+                if (System.currentTimeMillis() - tookOverAt > ABANDONED.toMillis() / 2) {
+                    tookOverAt = System.currentTimeMillis();
+                    for (String business : businesses) {
+                        DeliveryStore.Claimed claimed = deliveries.takeOver(consumer, business, ABANDONED, BATCH,
+                                claimFrom.getOrDefault(business, "0-0"));
+                        claimFrom.put(business, claimed.next());
+                        fanOut(claimed.events());
+                    }
+                }
+                fanOut(deliveries.read(consumer, businesses, BATCH, BLOCK));
+            } catch (RuntimeException e) {
+                // the groups again after every failure: a Redis that restarted without its data has none
+                grouped = false;
+                throw e;
             }
-            if (System.currentTimeMillis() - tookOverAt > ABANDONED.toMillis() / 2) {
-                tookOverAt = System.currentTimeMillis();
-                DeliveryStore.Claimed claimed = deliveries.takeOver(consumer, ABANDONED, BATCH, claimFrom);
-                claimFrom = claimed.next();
-                fanOut(claimed.events());
-            }
-            fanOut(deliveries.read(consumer, BATCH, BLOCK));
-        } catch (RuntimeException e) {
-            // the group again after every failure: a Redis that restarted without its data has none
-            grouped = false;
-            throw e;
         }
     }
 
     /** The batch's deliveries, written in one round trip. */
-    private void fanOut(List<DeliveryStore.RecordedEvent> entries) {
+    void fanOut(List<DeliveryStore.RecordedEvent> entries) {
         if (entries.isEmpty()) {
             return;
         }
@@ -106,8 +129,7 @@ public class Dispatcher {
             } catch (RuntimeException unreadable) {
                 // an entry this code cannot read would stop every event behind it, on every instance
                 LOG.log(Level.SEVERE, "Dropped webhook event " + entry.id() + " that cannot be fanned out: " + entry.fields(), unreadable);
-                batch.add(new DeliveryStore.FannedOut(entry.id(), entry.fields().getOrDefault("event_upload", ""),
-                        parseOr(entry.fields().get("event_sequence")), 0, List.of()));
+                batch.add(new DeliveryStore.FannedOut(entry, parseOr(entry.fields().get("event_sequence")), 0, List.of()));
             }
         }
         deliveries.fanOut(batch, settings.logRetention());
@@ -120,7 +142,7 @@ public class Dispatcher {
         String type = fields.get("event_type");
         String upload = fields.get("event_upload");
         long sequence = Long.parseLong(fields.get("event_sequence"));
-        String business = fields.getOrDefault("business", "");
+        String business = entry.business();
         String body = payload(type, fields.get("event_at"), upload, sequence, fields);
         long createdMillis = Instant.parse(fields.get("event_at")).toEpochMilli();
         List<Delivery> made = new ArrayList<>();
@@ -129,11 +151,11 @@ public class Dispatcher {
             if (webhook.takes(type)) {
                 String id = "msg_" + UUID.nameUUIDFromBytes((entry.id() + "/" + webhook.id()).getBytes(StandardCharsets.UTF_8))
                         .toString().replace("-", "");
-                made.add(new Delivery(id, webhook.id(), business, type, upload, sequence, body, RedisKeys.deliveryQueue(webhook.id(), upload),
+                made.add(new Delivery(id, webhook.id(), business, type, upload, sequence, body, RedisKeys.deliveryQueue(business, webhook.id(), upload),
                         Delivery.PENDING, 0, null, null, null, null, fields.get("event_at")));
             }
         }
-        return new DeliveryStore.FannedOut(entry.id(), upload, sequence, createdMillis, made);
+        return new DeliveryStore.FannedOut(entry, sequence, createdMillis, made);
     }
 
     private static long parseOr(String sequence) {

@@ -1,5 +1,6 @@
 package com.mediapipeline.webhooks;
 
+import com.mediapipeline.auth.ApiKeys;
 import com.mediapipeline.redis.RedisUnavailableException;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -18,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * Per endpoint, cluster-wide: {@code webhooks.queue.depth} (deliveries pending) and
+ * Per endpoint of the configured businesses, cluster-wide: {@code webhooks.queue.depth} (deliveries pending) and
  * {@code webhooks.queue.oldest.seconds} (how long the oldest has waited), read from Redis every
  * {@value #REFRESH_SECONDS} s, so that a scrape costs no Redis call.
  */
@@ -32,6 +33,12 @@ public class WebhookMetrics {
 
     @Inject
     DeliveryStore deliveries;
+
+    @Inject
+    WebhookStore webhooks;
+
+    @Inject
+    ApiKeys keys;
 
     @Inject
     MetricRegistry registry;
@@ -48,7 +55,7 @@ public class WebhookMetrics {
 
     private void refresh() {
         try {
-            queues = deliveries.queues();
+            queues = deliveries.queues(webhooks.ids(keys.businesses()));
         } catch (RedisUnavailableException e) {
             LOG.fine(() -> "Webhook queue metrics not refreshed: " + e.getMessage());
             return;

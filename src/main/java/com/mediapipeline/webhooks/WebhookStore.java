@@ -12,13 +12,16 @@ import redis.clients.jedis.Response;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The endpoints: a hash {@code webhook:<id>} each, the set of a business's ids, and the set of event
+ * The endpoints: a hash {@code webhook:{<business>}:<id>} each, the set of a business's ids, and the set of event
  * types its enabled endpoints take, rewritten with every change so that status writes record only
  * events someone wants.
  */
@@ -27,9 +30,9 @@ import java.util.Optional;
 public class WebhookStore {
 
     /**
-     * KEYS: endpoint, the business's set, its types, every endpoint's set. ARGV: endpoint key prefix, id,
-     * mode, most endpoints of a business, field pairs. Create writes a new endpoint unless the business
-     * has the most already (-1); update changes only its fields, and only of an endpoint that still
+     * KEYS: endpoint, the business's set, its types. ARGV: the business's endpoint key prefix, id, mode,
+     * most endpoints of a business, field pairs. Create writes a new endpoint unless the business has the
+     * most already (-1) or it exists (0); update changes only its fields, and only of an endpoint that still
      * exists (0 if gone); rotate (new secret, until ms, now ms, most kept) makes the new secret current
      * and keeps the current one as a previous one until then, beside the previous ones still valid.
      */
@@ -37,12 +40,11 @@ public class WebhookStore {
             if ARGV[3] == 'delete' then
               redis.call('DEL', KEYS[1])
               redis.call('SREM', KEYS[2], ARGV[2])
-              redis.call('SREM', KEYS[4], ARGV[2])
             elseif ARGV[3] == 'create' then
               if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[4]) then return -1 end
+              if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
               redis.call('HSET', KEYS[1], unpack(ARGV, 5))
               redis.call('SADD', KEYS[2], ARGV[2])
-              redis.call('SADD', KEYS[4], ARGV[2])
             else
               if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
               if ARGV[3] == 'rotate' then
@@ -58,6 +60,7 @@ public class WebhookStore {
               end
             end
             redis.call('DEL', KEYS[3])
+            -- the business's other endpoints, named here from its key prefix: in its slot like the declared keys
             for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do
               local endpoint = redis.call('HMGET', ARGV[1] .. id, 'events', 'disabled')
               if endpoint[1] and endpoint[2] ~= 'true' then
@@ -101,21 +104,39 @@ public class WebhookStore {
     }
 
     private long save(String business, String id, String mode, int most, String... pairs) {
-        List<String> args = new ArrayList<>(List.of(RedisKeys.webhook(""), id, mode, Integer.toString(most)));
+        List<String> args = new ArrayList<>(List.of(RedisKeys.webhook(business, ""), id, mode, Integer.toString(most)));
         args.addAll(List.of(pairs));
         return (Long) redis.eval(SAVE, keys(business, id), args);
     }
 
-    /** The endpoint, whoever it belongs to: for deliveries, which carry no caller. */
+    /**
+     * Stores an endpoint as a version before the business tags kept it, unless it is stored already; its
+     * fields as they were, so its secrets go on signing.
+     */
     @Idempotent
-    public Optional<StoredWebhook> find(String id) {
-        return parse(id, redis.hgetAll(RedisKeys.webhook(id)));
+    public void adopt(String business, String id, Map<String, String> fields) {
+        List<String> pairs = new ArrayList<>();
+        fields.forEach((field, value) -> pairs.addAll(List.of(field, value)));
+        save(business, id, "create", Integer.MAX_VALUE, pairs.toArray(String[]::new));
     }
 
     /** The endpoint, if it exists and belongs to the business. */
     @Idempotent
     public Optional<StoredWebhook> find(String business, String id) {
-        return parse(id, redis.hgetAll(RedisKeys.webhook(id))).filter(stored -> stored.business().equals(business));
+        return parse(id, redis.hgetAll(RedisKeys.webhook(business, id))).filter(stored -> stored.business().equals(business));
+    }
+
+    /** The ids of each business's endpoints, read in one round trip. */
+    @Idempotent
+    public Map<String, Collection<String>> ids(Collection<String> businesses) {
+        Map<String, Response<Set<String>>> replies = new HashMap<>();
+        try (PipelineBase pipeline = redis.pipelined()) {
+            businesses.forEach(business -> replies.put(business, pipeline.smembers(RedisKeys.webhooks(business))));
+            pipeline.sync();
+        }
+        Map<String, Collection<String>> ids = new HashMap<>();
+        replies.forEach((business, reply) -> ids.put(business, reply.get()));
+        return ids;
     }
 
     /** The business's endpoints, oldest first. */
@@ -124,7 +145,7 @@ public class WebhookStore {
         List<String> ids = new ArrayList<>(redis.smembers(RedisKeys.webhooks(business)));
         List<Response<Map<String, String>>> replies = new ArrayList<>();
         try (PipelineBase pipeline = redis.pipelined()) {
-            ids.forEach(id -> replies.add(pipeline.hgetAll(RedisKeys.webhook(id))));
+            ids.forEach(id -> replies.add(pipeline.hgetAll(RedisKeys.webhook(business, id))));
             pipeline.sync();
         }
         List<StoredWebhook> found = new ArrayList<>();
@@ -136,7 +157,7 @@ public class WebhookStore {
     }
 
     private static List<String> keys(String business, String id) {
-        return List.of(RedisKeys.webhook(id), RedisKeys.webhooks(business), RedisKeys.webhookTypes(business), RedisKeys.ALL_WEBHOOKS);
+        return List.of(RedisKeys.webhook(business, id), RedisKeys.webhooks(business), RedisKeys.webhookTypes(business));
     }
 
     private static Optional<StoredWebhook> parse(String id, Map<String, String> hash) {

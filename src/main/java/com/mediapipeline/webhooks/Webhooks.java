@@ -110,14 +110,14 @@ public class Webhooks {
      */
     public Delivery.Entry ping(String business, String id) {
         StoredWebhook stored = find(business, id);
-        if (deliveries.waiting(RedisKeys.deliveryQueue(id, "ping")) >= MAX_PENDING_PINGS) {
+        if (deliveries.waiting(RedisKeys.deliveryQueue(business, id, "ping")) >= MAX_PENDING_PINGS) {
             throw new ApiException(ErrorCode.DELIVERY_PENDING, "Pings of this webhook are still pending; wait for them");
         }
         Instant now = Instant.now();
         String deliveryId = "msg_" + UUID.randomUUID().toString().replace("-", "");
         String body = Json.createObjectBuilder().add("type", EventTypes.PING).add("timestamp", now.toString())
                 .add("data", Json.createObjectBuilder().add("webhook_id", id)).build().toString();
-        Delivery delivery = new Delivery(deliveryId, id, stored.business(), EventTypes.PING, null, 0, body, RedisKeys.deliveryQueue(id, "ping"),
+        Delivery delivery = new Delivery(deliveryId, id, stored.business(), EventTypes.PING, null, 0, body, RedisKeys.deliveryQueue(business, id, "ping"),
                 Delivery.PENDING, 0, null, null, null, now.toString(), now.toString());
         deliveries.enqueue(delivery, now.toEpochMilli(), now.toEpochMilli(), settings.logRetention());
         courier.wake();

@@ -34,11 +34,12 @@ class DeliveryStoreIT {
     @AfterEach
     void clean() {
         for (Delivery delivery : made) {
-            TestRedis.client().del(RedisKeys.delivery(delivery.id()), delivery.queue(), RedisKeys.deliveryLog(delivery.webhook()),
-                    RedisKeys.pendingDeliveries(delivery.webhook()));
+            String business = delivery.business();
+            TestRedis.client().del(RedisKeys.delivery(business, delivery.id()), delivery.queue(), RedisKeys.deliveryLog(business, delivery.webhook()),
+                    RedisKeys.pendingDeliveries(business, delivery.webhook()));
         }
-        TestRedis.client().del(RedisKeys.deliveriesDue(busy), RedisKeys.deliveriesDue(quiet));
-        TestRedis.client().zrem(RedisKeys.BUSINESSES_DUE, busy, quiet);
+        TestRedis.client().del(RedisKeys.deliveriesDue(busy));
+        TestRedis.client().del(RedisKeys.deliveriesDue(quiet));
     }
 
     /**
@@ -53,7 +54,7 @@ class DeliveryStoreIT {
         }
         Delivery late = enqueue(quiet, "upload-late", start + 1000);
 
-        List<DeliveryStore.Due> taken = mine(store.take(System.currentTimeMillis(), LEASE, 32, 4, Map.of()));
+        List<DeliveryStore.Due> taken = take(System.currentTimeMillis(), Map.of());
 
         assertTrue(taken.contains(new DeliveryStore.Due(quiet, late.id())), "the quiet business's delivery is taken at once: " + taken);
         assertEquals(4, taken.stream().filter(due -> due.business().equals(busy)).count(), taken.toString());
@@ -67,9 +68,9 @@ class DeliveryStoreIT {
             enqueue(busy, "upload-" + i, start + i);
         }
 
-        assertEquals(1, mine(store.take(System.currentTimeMillis(), LEASE, 32, 4, Map.of(busy, 1))).size());
-        assertEquals(0, mine(store.take(System.currentTimeMillis(), LEASE, 32, 4, Map.of(busy, 0))).size());
-        assertEquals(4, mine(store.take(System.currentTimeMillis(), LEASE, 32, 4, Map.of())).size());
+        assertEquals(1, take(System.currentTimeMillis(), Map.of(busy, 1)).size());
+        assertEquals(0, take(System.currentTimeMillis(), Map.of(busy, 0)).size());
+        assertEquals(4, take(System.currentTimeMillis(), Map.of()).size());
     }
 
     /** A leased delivery is not taken again until its lease ends; its business is due again when the next one is. */
@@ -78,24 +79,21 @@ class DeliveryStoreIT {
         Delivery only = enqueue(quiet, "upload-only", System.currentTimeMillis() - 1000);
         long now = System.currentTimeMillis();
 
-        assertEquals(List.of(new DeliveryStore.Due(quiet, only.id())), mine(store.take(now, LEASE, 32, 4, Map.of())));
-        assertEquals(List.of(), mine(store.take(now, LEASE, 32, 4, Map.of())));
-        assertEquals(List.of(new DeliveryStore.Due(quiet, only.id())),
-                mine(store.take(now + LEASE.toMillis() + 1, LEASE, 32, 4, Map.of())), "taken over once the lease ended");
+        assertEquals(List.of(new DeliveryStore.Due(quiet, only.id())), take(now, Map.of()));
+        assertEquals(List.of(), take(now, Map.of()));
+        assertEquals(List.of(new DeliveryStore.Due(quiet, only.id())), take(now + LEASE.toMillis() + 1, Map.of()), "taken over once the lease ended");
     }
 
-    /**
-     * The taken deliveries of this test's businesses: with an external Redis, the service under test may
-     * have deliveries due of its own (which a take here only delays by a lease).
-     */
-    private List<DeliveryStore.Due> mine(DeliveryStore.Leased leased) {
-        return leased.deliveries().stream().filter(due -> due.business().equals(busy) || due.business().equals(quiet)).toList();
+    /** One round of an instance with 32 places, at most 4 a business, over this test's businesses: what the courier does. */
+    private List<DeliveryStore.Due> take(long now, Map<String, Integer> left) {
+        Map<String, Integer> shares = FairShares.of(store.due(List.of(busy, quiet), now, 4), left, 4, 32);
+        return shares.isEmpty() ? List.of() : store.take(now, LEASE, shares).deliveries();
     }
 
     private Delivery enqueue(String business, String upload, long createdMillis) {
         String webhook = "wh_" + run + business;
         Delivery delivery = new Delivery("msg_" + UUID.randomUUID().toString().replace("-", ""), webhook, business, EventTypes.CREATED, upload,
-                1, "{}", RedisKeys.deliveryQueue(webhook, upload), Delivery.PENDING, 0, null, null, null, null,
+                1, "{}", RedisKeys.deliveryQueue(business, webhook, upload), Delivery.PENDING, 0, null, null, null, null,
                 Instant.ofEpochMilli(createdMillis).toString());
         store.enqueue(delivery, 1, createdMillis, Duration.ofDays(7));
         made.add(delivery);
