@@ -34,10 +34,10 @@ class DeliveryStoreIT {
     @AfterEach
     void clean() {
         for (Delivery delivery : made) {
-            TestRedis.client().del(RedisKeys.delivery(delivery.id()), delivery.queue(), RedisKeys.deliveryLog(delivery.webhook()),
+            TestRedis.delete(RedisKeys.delivery(delivery.id()), delivery.queue(), RedisKeys.deliveryLog(delivery.webhook()),
                     RedisKeys.pendingDeliveries(delivery.webhook()));
         }
-        TestRedis.client().del(RedisKeys.deliveriesDue(busy), RedisKeys.deliveriesDue(quiet));
+        TestRedis.delete(RedisKeys.deliveriesDue(busy), RedisKeys.deliveriesDue(quiet));
         TestRedis.client().zrem(RedisKeys.BUSINESSES_DUE, busy, quiet);
     }
 
