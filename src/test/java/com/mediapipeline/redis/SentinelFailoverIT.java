@@ -122,6 +122,9 @@ class SentinelFailoverIT {
                 uploader.uploadChunk();
             }
             offsetAtKill = uploader.getOffset();
+            // the service is writing that PATCH when the master dies: it has recorded some of its bytes
+            Await.until(FAILOVER, "the fourth PATCH's bytes to be recorded", () -> ((Number) api.statusJson(id).get("offset")).longValue(),
+                    offset -> offset > 3L * 1024 * 1024);
             try (Probe probe = new Probe(outcomes, id)) {
                 int old = redis.killMaster();
                 uploader = uploadTheRest(client, upload, uploader, outcomes);
