@@ -9,7 +9,6 @@ import com.mediapipeline.testing.TestRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.Protocol;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +91,6 @@ class FeedClusterIT {
 
     /** How many connections subscribe to the progress channel (instances of every test running now included). */
     private static long subscribers() {
-        List<?> reply = (List<?>) TestRedis.client().sendCommand(Protocol.Command.PUBSUB, "NUMSUB", RedisKeys.PROGRESS_CHANNEL);
-        return (Long) reply.get(1);
+        return TestRedis.subscribers(RedisKeys.PROGRESS_CHANNEL);
     }
 }

@@ -97,7 +97,7 @@ class ProgressStoreIT {
             assertEquals("1", TestRedis.client().hget(RedisKeys.analyticsOfUser(business, hour, "alice"), "created"));
         } finally {
             store.remove(created.id(), "deleted");
-            TestRedis.client().del(RedisKeys.analytics(business, hour), RedisKeys.analyticsOfUser(business, hour, "alice"),
+            TestRedis.delete(RedisKeys.analytics(business, hour), RedisKeys.analyticsOfUser(business, hour, "alice"),
                     RedisKeys.analyticsUsers(business, hour), RedisKeys.analyticsBytes(business, hour), RedisKeys.events(business));
         }
     }
@@ -175,7 +175,7 @@ class ProgressStoreIT {
         assertEquals(1, TestRedis.client().pfcount(hours.stream().map(hour -> RedisKeys.analyticsUsers(business, hour)).toArray(String[]::new)));
         assertEquals(50.0, hours.stream().mapToDouble(hour -> TestRedis.client().zscore(RedisKeys.analyticsBytes(business, hour), "alice") == null ? 0
                 : TestRedis.client().zscore(RedisKeys.analyticsBytes(business, hour), "alice")).sum());
-        hours.forEach(hour -> TestRedis.client().del(RedisKeys.analytics(business, hour), RedisKeys.analyticsOfUser(business, hour, "alice"),
+        hours.forEach(hour -> TestRedis.delete(RedisKeys.analytics(business, hour), RedisKeys.analyticsOfUser(business, hour, "alice"),
                 RedisKeys.analyticsUsers(business, hour), RedisKeys.analyticsBytes(business, hour)));
     }
 
@@ -194,7 +194,7 @@ class ProgressStoreIT {
         Map<String, Long> counted = new HashMap<>();
         for (long hour : firstHour == lastHour ? List.of(firstHour) : List.of(firstHour, lastHour)) {
             TestRedis.client().hgetAll(RedisKeys.analytics(business, hour)).forEach((field, n) -> counted.merge(field, Long.parseLong(n), Long::sum));
-            TestRedis.client().del(RedisKeys.analytics(business, hour), RedisKeys.analyticsOfUser(business, hour, "alice"),
+            TestRedis.delete(RedisKeys.analytics(business, hour), RedisKeys.analyticsOfUser(business, hour, "alice"),
                     RedisKeys.analyticsUsers(business, hour), RedisKeys.analyticsBytes(business, hour));
         }
         assertEquals(1L, counted.get("created"));

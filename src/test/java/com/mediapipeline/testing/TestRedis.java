@@ -3,10 +3,19 @@ package com.mediapipeline.testing;
 import com.mediapipeline.redis.RedisConnection;
 import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.redis.RedisUrl;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.UnifiedJedis;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /** A second, independent connection to the Redis the service uses, to check what it stored. */
 public final class TestRedis {
@@ -21,6 +30,49 @@ public final class TestRedis {
             client = RedisConnection.open(RedisUrl.parse(TestEnvironment.redisUrl()).orElseThrow());
         }
         return client;
+    }
+
+    /** Deletes the keys one by one: on a Redis Cluster, one DEL of keys in several slots is refused. */
+    public static void delete(String... keys) {
+        for (String key : keys) {
+            client().del(key);
+        }
+    }
+
+    /** The keys matching {@code pattern}: on a Redis Cluster, those of every master (KEYS answers for one node only). */
+    public static Set<String> keys(String pattern) {
+        if (!(client() instanceof JedisCluster cluster)) {
+            return client().keys(pattern);
+        }
+        Set<String> keys = new HashSet<>();
+        onEveryNode(cluster, node -> "master".equals(node.role().get(0)) ? keys.addAll(node.keys(pattern)) : null);
+        return keys;
+    }
+
+    /**
+     * How many connections subscribe to {@code channel}: on a Redis Cluster, summed over its nodes, since
+     * PUBSUB NUMSUB counts the subscribers of the node it asks, and a subscriber may use any node.
+     */
+    public static long subscribers(String channel) {
+        long[] count = {0};
+        if (client() instanceof JedisCluster cluster) {
+            onEveryNode(cluster, node -> count[0] += numsub(node.sendCommand(Protocol.Command.PUBSUB, "NUMSUB", channel)));
+        } else {
+            count[0] = numsub(client().sendCommand(Protocol.Command.PUBSUB, "NUMSUB", channel));
+        }
+        return count[0];
+    }
+
+    private static long numsub(Object reply) {
+        return (Long) ((List<?>) reply).get(1);
+    }
+
+    private static void onEveryNode(JedisCluster cluster, Function<Jedis, Object> call) {
+        for (ConnectionPool pool : cluster.getClusterNodes().values()) {
+            try (Connection connection = pool.getResource()) {
+                call.apply(new Jedis(connection));
+            }
+        }
     }
 
     public static Map<String, String> uploadHash(String uploadId) {

@@ -35,11 +35,10 @@ class DeliveryStoreIT {
     void clean() {
         for (Delivery delivery : made) {
             String business = delivery.business();
-            TestRedis.client().del(RedisKeys.delivery(business, delivery.id()), delivery.queue(), RedisKeys.deliveryLog(business, delivery.webhook()),
+            TestRedis.delete(RedisKeys.delivery(business, delivery.id()), delivery.queue(), RedisKeys.deliveryLog(business, delivery.webhook()),
                     RedisKeys.pendingDeliveries(business, delivery.webhook()));
         }
-        TestRedis.client().del(RedisKeys.deliveriesDue(busy));
-        TestRedis.client().del(RedisKeys.deliveriesDue(quiet));
+        TestRedis.delete(RedisKeys.deliveriesDue(busy), RedisKeys.deliveriesDue(quiet));
     }
 
     /**

@@ -312,6 +312,6 @@ class PreCreateHookIT {
     }
 
     private static Set<String> uploadHashes() {
-        return TestRedis.client().keys("upload:*");
+        return TestRedis.keys("upload:*");
     }
 }
