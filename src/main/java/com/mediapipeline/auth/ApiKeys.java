@@ -3,6 +3,7 @@ package com.mediapipeline.auth;
 import com.mediapipeline.config.InvalidSettingException;
 import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
+import com.mediapipeline.redis.RedisKeys;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -73,11 +74,12 @@ public class ApiKeys {
     }
 
     /**
-     * The rate-limit bucket of a known key: a digest of it, so that keys never appear in Redis.
+     * The rate-limit bucket of a known key: a digest of it, so that keys never appear in Redis, after its
+     * business's hash tag, so that a PATCH takes its token in the script that takes its lock (one slot).
      * Empty for a missing or unknown key.
      */
     public Optional<String> bucketOf(String apiKey) {
-        return find(apiKey).map(key -> "key:" + HexFormat.of().formatHex(key.digest(), 0, 16));
+        return find(apiKey).map(key -> RedisKeys.businessTag(key.business()) + ":key:" + HexFormat.of().formatHex(key.digest(), 0, 16));
     }
 
     /**

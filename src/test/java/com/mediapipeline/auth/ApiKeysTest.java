@@ -53,7 +53,7 @@ class ApiKeysTest {
             assertTrue(keys.bucketOf(near).isEmpty(), near);
         }
         assertEquals(keys.bucketOf("secret-key-123456"), keys.bucketOf("secret-key-123456"));
-        assertTrue(keys.bucketOf("secret-key-123456").orElseThrow().matches("key:[0-9a-f]{32}"));
+        assertTrue(keys.bucketOf("secret-key-123456").orElseThrow().matches("\\{acme}:key:[0-9a-f]{32}"));
         assertNotEquals(keys.bucketOf("secret-key-123456"), keys.bucketOf("other-key-abcdef"));
         assertTrue(keys.bucketOf(null).isEmpty());
     }
