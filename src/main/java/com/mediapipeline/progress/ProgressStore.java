@@ -3,6 +3,7 @@ package com.mediapipeline.progress;
 import com.mediapipeline.analytics.Tallies;
 import com.mediapipeline.config.Retention;
 import com.mediapipeline.redis.Idempotent;
+import com.mediapipeline.redis.LuaScript;
 import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.upload.UploadId;
@@ -110,7 +111,7 @@ public class ProgressStore {
      * identity pair count, identity pairs, field pairs. Bytes count as the highest offset grows (kept in the
      * hash as {@code tallied}), a status on its transition only; a dropped write counts nothing.
      */
-    private static final String WRITE = UploadIndex.FUNCTIONS + ANNOUNCE + TALLY + """
+    private static final LuaScript WRITE = new LuaScript(UploadIndex.FUNCTIONS + ANNOUNCE + TALLY + """
             if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
             local before = redis.call('HGET', KEYS[1], 'status')
             if ARGV[3] == 'progress' and before == 'completed' then return 0 end
@@ -154,13 +155,13 @@ public class ProgressStore {
             end
             """ + RECORD + """
             return 1
-            """;
+            """);
     /**
      * KEYS as {@link #WRITE}'s. ARGV: channel, event, tombstone ttl ms, webhook event type, timestamp
      * (also the deletion time), upload id, listing key prefix, event stream lifetime ms, analytics expiry
      * and user prefix, the reason's counter.
      */
-    private static final String REMOVE = UploadIndex.FUNCTIONS + ANNOUNCE + TALLY + """
+    private static final LuaScript REMOVE = new LuaScript(UploadIndex.FUNCTIONS + ANNOUNCE + TALLY + """
             unlist(ARGV[7], KEYS[1])
             local hook, at, upload = ARGV[4], ARGV[5], ARGV[6]
             if redis.call('EXISTS', KEYS[1]) == 1 then tally(9, redis.call('HGET', KEYS[1], 'username'), 0, {ARGV[11], 1}) end
@@ -171,7 +172,7 @@ public class ProgressStore {
             redis.call('DEL', KEYS[1])
             redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
             return 1
-            """;
+            """);
     private static final String PROGRESS = "progress";
     private static final String FINAL = "final";
     private static final String RESTORE = "restore";
@@ -258,7 +259,7 @@ public class ProgressStore {
                 Long.toString(resumeWindow.toMillis())));
         args.addAll(tallies.args(business, now));
         args.add(reason);
-        redis.eval(REMOVE, keys(id, business, now, true), args);
+        REMOVE.run(redis, keys(id, business, now, true), args);
     }
 
     /** The upload's status if it exists and belongs to the business; empty otherwise. */
@@ -368,7 +369,7 @@ public class ProgressStore {
                 "filename", text(upload.filename()), "content_type", text(upload.contentType()),
                 "created_at", upload.createdAt().toString(), "size", text(upload.size())));
         args.addAll(List.of(fields));
-        redis.eval(WRITE, keys(upload.id(), upload.business(), now, !RESTORE.equals(kind)), args);
+        WRITE.run(redis, keys(upload.id(), upload.business(), now, !RESTORE.equals(kind)), args);
     }
 
     /**

@@ -1,6 +1,7 @@
 package com.mediapipeline.ratelimit;
 
 import com.mediapipeline.config.InvalidSettingException;
+import com.mediapipeline.redis.LuaScript;
 import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
 import jakarta.annotation.PostConstruct;
@@ -21,7 +22,7 @@ public class RateLimiter {
 
     static final String RATE_SETTING = "mediapipeline.rate-limit.per-second";
     static final String BURST_SETTING = "mediapipeline.rate-limit.burst";
-    private static final String TAKE = """
+    private static final LuaScript TAKE = new LuaScript("""
             local clock = redis.call('TIME')
             local now = clock[1] * 1000 + math.floor(clock[2] / 1000)
             local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
@@ -37,7 +38,7 @@ public class RateLimiter {
             redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
             redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
             return {allowed, tostring(tokens)}
-            """;
+            """);
 
     @Inject
     @ConfigProperty(name = RATE_SETTING, defaultValue = "50")
@@ -58,7 +59,7 @@ public class RateLimiter {
 
     /** Takes one token from the caller's bucket, if there is one. */
     public Decision take(String caller) {
-        List<?> answer = (List<?>) redis.eval(TAKE, List.of(RedisKeys.rateLimit(caller)),
+        List<?> answer = (List<?>) TAKE.run(redis, List.of(RedisKeys.rateLimit(caller)),
                 List.of(Double.toString(perSecond), Integer.toString(burst)));
         return Decision.of(((Long) answer.get(0)) == 1, Double.parseDouble((String) answer.get(1)), perSecond, burst);
     }

@@ -25,7 +25,7 @@ public final class LeasedSlots {
             local now = clock[1] * 1000 + math.floor(clock[2] / 1000)
             """;
     /** ARGV: cap, member, lease ms. A member already counted keeps its slot: taking it twice counts it once. */
-    private static final String TAKE = NOW + """
+    private static final LuaScript TAKE = new LuaScript(NOW + """
             redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
             if not redis.call('ZSCORE', KEYS[1], ARGV[2]) and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
               return 0
@@ -33,13 +33,13 @@ public final class LeasedSlots {
             redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[2])
             redis.call('PEXPIRE', KEYS[1], ARGV[3])
             return 1
-            """;
+            """);
     /** ARGV: lease ms, members. XX: a member released meanwhile stays released. */
-    private static final String RENEW = NOW + """
+    private static final LuaScript RENEW = new LuaScript(NOW + """
             for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[i]) end
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
             return 1
-            """;
+            """);
 
     private final UnifiedJedis redis;
     private final Duration lease;
@@ -53,7 +53,7 @@ public final class LeasedSlots {
 
     /** Takes a slot under {@code key} for {@code member}, unless {@code cap} of them are held. */
     public boolean take(String key, String member, int cap) {
-        Object taken = redis.eval(TAKE, List.of(key), List.of(Integer.toString(cap), member, Long.toString(lease.toMillis())));
+        Object taken = TAKE.run(redis, List.of(key), List.of(Integer.toString(cap), member, Long.toString(lease.toMillis())));
         if (Long.valueOf(1).equals(taken)) {
             held.put(member, key);
             return true;
@@ -77,7 +77,7 @@ public final class LeasedSlots {
             List<String> args = new ArrayList<>(List.of(Long.toString(lease.toMillis())));
             args.addAll(members);
             try {
-                redis.eval(RENEW, List.of(key), args);
+                RENEW.run(redis, List.of(key), args);
             } catch (JedisException e) {
                 LOG.warning("Could not renew the slots of " + key + " (they last " + lease + "): " + e.getMessage());
             }

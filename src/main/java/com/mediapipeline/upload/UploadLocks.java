@@ -4,6 +4,7 @@ import com.mediapipeline.config.InvalidSettingException;
 import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
 import com.mediapipeline.redis.Idempotent;
+import com.mediapipeline.redis.LuaScript;
 import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
 import jakarta.annotation.PostConstruct;
@@ -40,21 +41,21 @@ public class UploadLocks implements WriteGuard {
     private static final Logger LOG = Logger.getLogger(UploadLocks.class.getName());
     static final String TIMEOUT_SETTING = "mediapipeline.upload.lock-timeout";
     /** A write after TIME is allowed since Redis 5, which replicates scripts by their effects. */
-    private static final String ACQUIRE = """
+    private static final LuaScript ACQUIRE = new LuaScript("""
             local now = redis.call('TIME')
             local generation = now[1] .. string.format('%06d', tonumber(now[2]))
             if redis.call('SET', KEYS[1], generation, 'NX', 'PX', ARGV[1]) then return generation end
             return false
-            """;
+            """);
     /** A lease that lapsed while nobody else took it is taken again: the fence tells if anyone wrote meanwhile. */
-    private static final String RENEW = """
+    private static final LuaScript RENEW = new LuaScript("""
             local holder = redis.call('GET', KEYS[1])
             if holder == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
             if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
             return 0
-            """;
-    private static final String RELEASE =
-            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+            """);
+    private static final LuaScript RELEASE = new LuaScript(
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0");
 
     @Inject
     @ConfigProperty(name = TIMEOUT_SETTING, defaultValue = "PT30S")
@@ -129,7 +130,7 @@ public class UploadLocks implements WriteGuard {
         }
         Object renewed;
         try {
-            renewed = redis.eval(RENEW, List.of(RedisKeys.uploadLock(uploadId)),
+            renewed = RENEW.run(redis, List.of(RedisKeys.uploadLock(uploadId)),
                     List.of(lease.token(), Long.toString(timeout.toMillis())));
         } catch (JedisException redisAway) {
             // nobody can take the lock while Redis is away, and not before it expires there: write on until then
@@ -147,14 +148,14 @@ public class UploadLocks implements WriteGuard {
 
     /** The lease's token is its generation. */
     private Optional<String> acquire(String uploadId) {
-        Object generation = redis.eval(ACQUIRE, List.of(RedisKeys.uploadLock(uploadId)), List.of(Long.toString(timeout.toMillis())));
+        Object generation = ACQUIRE.run(redis, List.of(RedisKeys.uploadLock(uploadId)), List.of(Long.toString(timeout.toMillis())));
         return Optional.ofNullable((String) generation);
     }
 
     /** A release that fails (Redis away) must not fail a request whose bytes are stored: the lock expires by itself. */
     private void release(String uploadId, String token) {
         try {
-            redis.eval(RELEASE, List.of(RedisKeys.uploadLock(uploadId)), List.of(token));
+            RELEASE.run(redis, List.of(RedisKeys.uploadLock(uploadId)), List.of(token));
         } catch (JedisException e) {
             LOG.warning("Could not release the lock of upload " + uploadId + " (it expires within " + timeout + "): " + e.getMessage());
         }

@@ -1,6 +1,7 @@
 package com.mediapipeline.webhooks;
 
 import com.mediapipeline.redis.Idempotent;
+import com.mediapipeline.redis.LuaScript;
 import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -72,7 +73,7 @@ public class DeliveryStore {
      * business in turn, earliest business first, until {@code count}: a business with thousands due
      * takes its share, not everyone's. Answers pairs of business and delivery id, all leased to one end.
      */
-    private static final String TAKE = RESCORE + """
+    private static final LuaScript TAKE = new LuaScript(RESCORE + """
             local now, lease, count = tonumber(ARGV[1]), tonumber(ARGV[1]) + tonumber(ARGV[2]), tonumber(ARGV[3])
             local allowed = {}
             for i = 6, #ARGV, 2 do allowed[ARGV[i]] = tonumber(ARGV[i + 1]) end
@@ -97,13 +98,13 @@ public class DeliveryStore {
             end
             for _, business in ipairs(businesses) do rescore(ARGV[5] .. business, KEYS[1], business) end
             return taken
-            """;
+            """);
     /**
      * KEYS: the business's due, queue, the upload's unsent events, businesses due. ARGV: id, lease,
      * sequence, when to look again (ms), business. 1 when the delivery may go now: still leased here,
      * first in line, no earlier event unsent.
      */
-    private static final String START = RESCORE + """
+    private static final LuaScript START = new LuaScript(RESCORE + """
             if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]) or '-1') ~= tonumber(ARGV[2]) then return 0 end
             if redis.call('ZRANGE', KEYS[2], 0, 0)[1] ~= ARGV[1] then
               redis.call('ZREM', KEYS[1], ARGV[1])
@@ -117,13 +118,13 @@ public class DeliveryStore {
               return 0
             end
             return 1
-            """;
+            """);
     /**
      * KEYS: the business's due, delivery, queue, the endpoint's pending, businesses due. ARGV: id, lease,
      * now ms, retention ms, next attempt ms ('' when it is over), business, field pairs. Over, it leaves
      * the line and the next one of the line is due.
      */
-    private static final String FINISH = RESCORE + """
+    private static final LuaScript FINISH = new LuaScript(RESCORE + """
             if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]) or '-1') ~= tonumber(ARGV[2]) then return 0 end
             redis.call('HSET', KEYS[2], unpack(ARGV, 7))
             if ARGV[5] ~= '' then
@@ -138,19 +139,19 @@ public class DeliveryStore {
             end
             rescore(KEYS[1], KEYS[5], ARGV[6])
             return 1
-            """;
+            """);
     /** KEYS: the business's due, businesses due. ARGV: id, lease, when it is due again, business. */
-    private static final String POSTPONE = RESCORE + """
+    private static final LuaScript POSTPONE = new LuaScript(RESCORE + """
             if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]) or '-1') ~= tonumber(ARGV[2]) then return 0 end
             redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
             rescore(KEYS[1], KEYS[2], ARGV[4])
             return 1
-            """;
+            """);
     /**
      * KEYS: delivery, replay line, the business's due, the endpoint's pending, businesses due. ARGV: id,
      * now ms, business, field pairs. -1 unknown, 0 still pending.
      */
-    private static final String REPLAY = RESCORE + """
+    private static final LuaScript REPLAY = new LuaScript(RESCORE + """
             local status = redis.call('HGET', KEYS[1], 'status')
             if not status then return -1 end
             if status == 'pending' then return 0 end
@@ -163,7 +164,7 @@ public class DeliveryStore {
               rescore(KEYS[3], KEYS[5], ARGV[3])
             end
             return 1
-            """;
+            """);
     /** KEYS: stream, the upload's unsent events. ARGV: group, entry id, sequence. */
     private static final String FANNED_OUT = """
             redis.call('ZREM', KEYS[2], ARGV[3])
@@ -256,7 +257,7 @@ public class DeliveryStore {
         List<String> args = new ArrayList<>(List.of(Long.toString(nowMillis), Long.toString(lease.toMillis()), Integer.toString(count),
                 Integer.toString(perBusiness), RedisKeys.DELIVERIES_DUE_PREFIX));
         allowed.forEach((business, left) -> args.addAll(List.of(business, Integer.toString(left))));
-        List<String> pairs = (List<String>) redis.eval(TAKE, List.of(RedisKeys.BUSINESSES_DUE), args);
+        List<String> pairs = (List<String>) TAKE.run(redis, List.of(RedisKeys.BUSINESSES_DUE), args);
         List<Due> due = new ArrayList<>();
         for (int i = 0; i < pairs.size(); i += 2) {
             due.add(new Due(pairs.get(i), pairs.get(i + 1)));
@@ -267,14 +268,14 @@ public class DeliveryStore {
     /** Whether the leased delivery may be attempted now; if an earlier event is still unsent, it is due again at {@code later}. */
     public boolean start(Delivery delivery, long lease, long laterMillis) {
         String unsent = delivery.uploadId() == null ? RedisKeys.unsentEvents("") : RedisKeys.unsentEvents(delivery.uploadId());
-        return Long.valueOf(1).equals(redis.eval(START, List.of(RedisKeys.deliveriesDue(delivery.business()), delivery.queue(), unsent,
+        return Long.valueOf(1).equals(START.run(redis, List.of(RedisKeys.deliveriesDue(delivery.business()), delivery.queue(), unsent,
                         RedisKeys.BUSINESSES_DUE),
                 List.of(delivery.id(), Long.toString(lease), Long.toString(delivery.sequence()), Long.toString(laterMillis), delivery.business())));
     }
 
     /** Records an attempt's outcome if the lease still holds: due again at {@code nextMillis}, or over when null. */
     public boolean finish(Delivery delivery, long lease, long nowMillis, Duration retention, Long nextMillis, String... fields) {
-        return Long.valueOf(1).equals(redis.eval(FINISH, List.of(RedisKeys.deliveriesDue(delivery.business()), RedisKeys.delivery(delivery.id()),
+        return Long.valueOf(1).equals(FINISH.run(redis, List.of(RedisKeys.deliveriesDue(delivery.business()), RedisKeys.delivery(delivery.id()),
                         delivery.queue(), RedisKeys.pendingDeliveries(delivery.webhook()), RedisKeys.BUSINESSES_DUE),
                 args(List.of(delivery.id(), Long.toString(lease), Long.toString(nowMillis), Long.toString(retention.toMillis()),
                         nextMillis == null ? "" : Long.toString(nextMillis), delivery.business()), fields)));
@@ -282,7 +283,7 @@ public class DeliveryStore {
 
     /** Puts a leased delivery back, due at {@code laterMillis}, if the lease still holds; nothing was attempted. */
     public void postpone(Delivery delivery, long lease, long laterMillis) {
-        redis.eval(POSTPONE, List.of(RedisKeys.deliveriesDue(delivery.business()), RedisKeys.BUSINESSES_DUE),
+        POSTPONE.run(redis, List.of(RedisKeys.deliveriesDue(delivery.business()), RedisKeys.BUSINESSES_DUE),
                 List.of(delivery.id(), Long.toString(lease), Long.toString(laterMillis), delivery.business()));
     }
 
@@ -300,7 +301,7 @@ public class DeliveryStore {
     /** Sends a delivery that is over once more, at the end of its endpoint's replay line; false if it is still pending. */
     public Optional<Boolean> replay(Delivery delivery, long nowMillis, String nowText) {
         String line = RedisKeys.deliveryQueue(delivery.webhook(), "replay");
-        Object result = redis.eval(REPLAY, List.of(RedisKeys.delivery(delivery.id()), line, RedisKeys.deliveriesDue(delivery.business()),
+        Object result = REPLAY.run(redis, List.of(RedisKeys.delivery(delivery.id()), line, RedisKeys.deliveriesDue(delivery.business()),
                         RedisKeys.pendingDeliveries(delivery.webhook()), RedisKeys.BUSINESSES_DUE),
                 args(List.of(delivery.id(), Long.toString(nowMillis), delivery.business()), "status", Delivery.PENDING,
                         "attempts", "0", "queue", line, "next_attempt_at", nowText, "last_status_code", "", "last_error", "", "latency_ms", ""));
