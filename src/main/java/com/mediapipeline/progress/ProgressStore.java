@@ -6,8 +6,10 @@ import com.mediapipeline.redis.Idempotent;
 import com.mediapipeline.redis.LuaScript;
 import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
+import com.mediapipeline.redis.ScriptCall;
 import com.mediapipeline.upload.UploadId;
 import com.mediapipeline.upload.UploadListener;
+import com.mediapipeline.upload.UploadLocks;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -183,6 +185,9 @@ public class ProgressStore {
     @Inject
     Retention retention;
 
+    @Inject
+    UploadLocks locks;
+
     /** How long a follower may be away and resume with Last-Event-ID (validated in feed/, which serves it). */
     @Inject
     @ConfigProperty(name = "mediapipeline.events.resume-window", defaultValue = "PT5M")
@@ -198,17 +203,29 @@ public class ProgressStore {
 
     public void create(UploadFacts upload, Instant now) {
         write(upload, FINAL, UploadListener.NO_LEASE, new ProgressEvent(ProgressEvent.CREATED, upload.id(), 0.0, 0, upload.size(), UploadStatus.CREATED, null),
-                0, "status", UploadStatus.CREATED, "progress", "0.0", "offset", "0", "updated_at", now.toString());
+                0, false, "status", UploadStatus.CREATED, "progress", "0.0", "offset", "0", "updated_at", now.toString());
     }
 
     /** Bytes up to {@code offset} arrived, written under the lease {@code generation}. */
     public void progress(UploadFacts upload, long offset, Instant now, long generation) {
-        progress(PROGRESS, upload, offset, now, generation);
+        progress(PROGRESS, upload, offset, now, generation, false);
     }
 
     /** Completed: the hash also gets a TTL, in case every cleanup sweep misses it. */
     public void complete(UploadFacts upload, Instant completedAt, long generation) {
-        complete(FINAL, upload, completedAt, generation);
+        complete(FINAL, upload, completedAt, generation, false);
+    }
+
+    /**
+     * A PATCH's status write at its end (its offset, or its completion): when the request holds the upload's
+     * lease, it goes with the lease's release, one round trip for both ({@link UploadLocks#releaseWith}).
+     */
+    public void stored(UploadFacts upload, long offset, boolean completed, Instant now, long generation) {
+        if (completed) {
+            complete(FINAL, upload, now, generation, true);
+        } else {
+            progress(PROGRESS, upload, offset, now, generation, true);
+        }
     }
 
     /**
@@ -217,24 +234,24 @@ public class ProgressStore {
      */
     public void restore(UploadFacts upload, long offset, boolean completed, Instant at) {
         if (completed) {
-            complete(RESTORE, upload, at, UploadListener.NO_LEASE);
+            complete(RESTORE, upload, at, UploadListener.NO_LEASE, false);
         } else {
-            progress(RESTORE, upload, offset, at, UploadListener.NO_LEASE);
+            progress(RESTORE, upload, offset, at, UploadListener.NO_LEASE, false);
         }
     }
 
-    private void progress(String kind, UploadFacts upload, long offset, Instant now, long generation) {
+    private void progress(String kind, UploadFacts upload, long offset, Instant now, long generation, boolean last) {
         double percent = UploadStatus.percent(offset, upload.size());
         write(upload, kind, generation, new ProgressEvent(ProgressEvent.PROGRESS, upload.id(), percent, offset, upload.size(),
                         UploadStatus.UPLOADING, null),
-                0, "status", UploadStatus.UPLOADING, "offset", Long.toString(offset), "size", text(upload.size()),
+                0, last, "status", UploadStatus.UPLOADING, "offset", Long.toString(offset), "size", text(upload.size()),
                 "progress", Double.toString(percent), "updated_at", now.toString(), "message", "");
     }
 
-    private void complete(String kind, UploadFacts upload, Instant completedAt, long generation) {
+    private void complete(String kind, UploadFacts upload, Instant completedAt, long generation, boolean last) {
         long size = upload.size();
         write(upload, kind, generation, new ProgressEvent(ProgressEvent.COMPLETE, upload.id(), 100.0, size, size, UploadStatus.COMPLETED, null),
-                retention.completedKeyTtl().toMillis(), "status", UploadStatus.COMPLETED, "offset", Long.toString(size),
+                retention.completedKeyTtl().toMillis(), last, "status", UploadStatus.COMPLETED, "offset", Long.toString(size),
                 "size", Long.toString(size), "progress", "100.0", "updated_at", completedAt.toString(),
                 "completed_at", completedAt.toString(), "message", "");
     }
@@ -246,7 +263,7 @@ public class ProgressStore {
     public void fail(UploadFacts upload, long offset, String reason, Instant now, long generation) {
         double percent = UploadStatus.percent(offset, upload.size());
         write(upload, FINAL, generation, new ProgressEvent(ProgressEvent.ERROR, upload.id(), percent, offset, upload.size(), UploadStatus.FAILED, reason),
-                0, "status", UploadStatus.FAILED, "offset", Long.toString(offset), "progress", Double.toString(percent),
+                0, false, "status", UploadStatus.FAILED, "offset", Long.toString(offset), "progress", Double.toString(percent),
                 "message", reason, "updated_at", now.toString());
     }
 
@@ -315,9 +332,9 @@ public class ProgressStore {
     @Idempotent
     public void repair(UploadFacts upload, long offset, boolean completed, Instant at) {
         if (completed) {
-            complete(FINAL, upload, at, UploadListener.NO_LEASE);
+            complete(FINAL, upload, at, UploadListener.NO_LEASE, false);
         } else {
-            progress(PROGRESS, upload, offset, at, UploadListener.NO_LEASE);
+            progress(PROGRESS, upload, offset, at, UploadListener.NO_LEASE, false);
         }
     }
 
@@ -354,7 +371,7 @@ public class ProgressStore {
         redis.del(RedisKeys.upload(id));
     }
 
-    private void write(UploadFacts upload, String kind, long generation, ProgressEvent event, long ttlMillis, String... fields) {
+    private void write(UploadFacts upload, String kind, long generation, ProgressEvent event, long ttlMillis, boolean last, String... fields) {
         Instant now = Instant.now();
         List<String> args = new ArrayList<>(List.of(RedisKeys.PROGRESS_CHANNEL, event.toJson(), kind,
                 Long.toString(ttlMillis), Long.toString(generation), hookType(kind, event.status()), Long.toString(now.toEpochMilli()),
@@ -369,7 +386,10 @@ public class ProgressStore {
                 "filename", text(upload.filename()), "content_type", text(upload.contentType()),
                 "created_at", upload.createdAt().toString(), "size", text(upload.size())));
         args.addAll(List.of(fields));
-        WRITE.run(redis, keys(upload.id(), upload.business(), now, !RESTORE.equals(kind)), args);
+        ScriptCall write = new ScriptCall(WRITE, keys(upload.id(), upload.business(), now, !RESTORE.equals(kind)), args);
+        if (!last || !locks.releaseWith(upload.id(), write)) {
+            write.run(redis);
+        }
     }
 
     /**
