@@ -43,6 +43,9 @@ public class TusFilter extends HttpFilter {
     PatchAdmission admissions;
 
     @Inject
+    UploadFileStore store;
+
+    @Inject
     StreamSlots slots;
 
     @Inject
@@ -124,7 +127,10 @@ public class TusFilter extends HttpFilter {
         }
     }
 
-    /** A PATCH: its rate-limit token (left to it by the rate-limit filter), stream slot and lock in one round trip. */
+    /**
+     * A PATCH: its rate-limit token (left to it by the rate-limit filter), stream slot and lock in one
+     * round trip, and the upload's info read once.
+     */
     private void patch(HttpServletRequest request, HttpServletResponse response, TusRequest tusRequest, String business)
             throws IOException {
         String bucket = (String) request.getAttribute(RateLimitFilter.DEFERRED);
@@ -136,7 +142,7 @@ public class TusFilter extends HttpFilter {
         if (!RateLimitFilter.answer(response, admission.decision())) {
             return;
         }
-        try (UploadLocks.Held lease = admission.lease()) {
+        try (UploadLocks.Held lease = admission.lease(); UploadFileStore.Scope visit = store.visit(tusRequest.uploadId())) {
             tus.process(new DecidedMethod(request, tusRequest.method()), new TusResponse(request, response), business);
         }
     }
