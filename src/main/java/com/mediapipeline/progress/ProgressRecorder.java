@@ -102,13 +102,13 @@ public class ProgressRecorder implements UploadListener {
             LOG.info(() -> "upload completed id=" + id + " business=" + info.getOwnerKey() + " size=" + info.getLength());
             throttle.forget(id);
             trailing.remove(id);
-            guarded(id, () -> store.complete(UploadFacts.of(info), Instant.now(), generation));
+            guarded(id, () -> store.stored(UploadFacts.of(info), info.getLength(), true, Instant.now(), generation));
             return;
         }
         Offset now = new Offset(UploadFacts.of(info), info.getOffset(), generation);
         long wait = throttle.waitMillis(id, System.currentTimeMillis());
         if (wait == 0) {
-            write(id, now);
+            guarded(id, () -> store.stored(now.upload(), now.offset(), false, Instant.now(), now.generation()));
         } else if (trailing.put(id, now) == null) {
             scheduler.schedule(() -> flush(id), wait, TimeUnit.MILLISECONDS);
         }

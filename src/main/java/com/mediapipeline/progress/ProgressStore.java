@@ -4,11 +4,14 @@ import com.mediapipeline.analytics.Tallies;
 import com.mediapipeline.config.Retention;
 import com.mediapipeline.redis.Idempotent;
 import com.mediapipeline.redis.KeyScan;
+import com.mediapipeline.redis.LuaScript;
 import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.redis.ScanStep;
+import com.mediapipeline.redis.ScriptCall;
 import com.mediapipeline.upload.UploadId;
 import com.mediapipeline.upload.UploadListener;
+import com.mediapipeline.upload.UploadLocks;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -109,7 +112,7 @@ public class ProgressStore {
      * when the upload becomes due for removal (epoch ms, for the expiry index), identity pair count, identity pairs, field pairs. Bytes count as the highest offset grows (kept in the
      * hash as {@code tallied}), a status on its transition only; a dropped write counts nothing.
      */
-    private static final String WRITE = UploadIndex.FUNCTIONS + ANNOUNCE + TALLY + """
+    private static final LuaScript WRITE = new LuaScript(UploadIndex.FUNCTIONS + ANNOUNCE + TALLY + """
             if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
             local before = redis.call('HGET', KEYS[1], 'status')
             if ARGV[3] == 'progress' and before == 'completed' then return 0 end
@@ -154,13 +157,13 @@ public class ProgressStore {
             end
             """ + RECORD + """
             return 1
-            """;
+            """);
     /**
      * KEYS as {@link #WRITE}'s. ARGV: channel, event, tombstone ttl ms, webhook event type, timestamp
      * (also the deletion time), upload id, listing key prefix, event stream lifetime ms, analytics expiry
      * and user prefix, the reason's counter.
      */
-    private static final String REMOVE = UploadIndex.FUNCTIONS + ANNOUNCE + TALLY + """
+    private static final LuaScript REMOVE = new LuaScript(UploadIndex.FUNCTIONS + ANNOUNCE + TALLY + """
             unlist(ARGV[7], KEYS[1])
             redis.call('ZREM', KEYS[7], ARGV[6])
             local hook, at, upload = ARGV[4], ARGV[5], ARGV[6]
@@ -172,7 +175,7 @@ public class ProgressStore {
             redis.call('DEL', KEYS[1])
             redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
             return 1
-            """;
+            """);
     private static final String PROGRESS = "progress";
     private static final String FINAL = "final";
     private static final String RESTORE = "restore";
@@ -182,6 +185,9 @@ public class ProgressStore {
 
     @Inject
     Retention retention;
+
+    @Inject
+    UploadLocks locks;
 
     /** How long a follower may be away and resume with Last-Event-ID (validated in feed/, which serves it). */
     @Inject
@@ -201,17 +207,29 @@ public class ProgressStore {
 
     public void create(UploadFacts upload, Instant now) {
         write(upload, FINAL, UploadListener.NO_LEASE, new ProgressEvent(ProgressEvent.CREATED, upload.id(), 0.0, 0, upload.size(), UploadStatus.CREATED, null),
-                0, now.plus(retention.incomplete()), "status", UploadStatus.CREATED, "progress", "0.0", "offset", "0", "updated_at", now.toString());
+                0, now.plus(retention.incomplete()), false, "status", UploadStatus.CREATED, "progress", "0.0", "offset", "0", "updated_at", now.toString());
     }
 
     /** Bytes up to {@code offset} arrived, written under the lease {@code generation}. */
     public void progress(UploadFacts upload, long offset, Instant now, long generation) {
-        progress(PROGRESS, upload, offset, now, generation);
+        progress(PROGRESS, upload, offset, now, generation, false);
     }
 
     /** Completed: the hash also gets a TTL, in case every cleanup sweep misses it. */
     public void complete(UploadFacts upload, Instant completedAt, long generation) {
-        complete(FINAL, upload, completedAt, generation);
+        complete(FINAL, upload, completedAt, generation, false);
+    }
+
+    /**
+     * A PATCH's status write at its end (its offset, or its completion): when the request holds the upload's
+     * lease, it goes with the lease's release, one round trip for both ({@link UploadLocks#releaseWith}).
+     */
+    public void stored(UploadFacts upload, long offset, boolean completed, Instant now, long generation) {
+        if (completed) {
+            complete(FINAL, upload, now, generation, true);
+        } else {
+            progress(PROGRESS, upload, offset, now, generation, true);
+        }
     }
 
     /**
@@ -220,24 +238,24 @@ public class ProgressStore {
      */
     public void restore(UploadFacts upload, long offset, boolean completed, Instant at) {
         if (completed) {
-            complete(RESTORE, upload, at, UploadListener.NO_LEASE);
+            complete(RESTORE, upload, at, UploadListener.NO_LEASE, false);
         } else {
-            progress(RESTORE, upload, offset, at, UploadListener.NO_LEASE);
+            progress(RESTORE, upload, offset, at, UploadListener.NO_LEASE, false);
         }
     }
 
-    private void progress(String kind, UploadFacts upload, long offset, Instant now, long generation) {
+    private void progress(String kind, UploadFacts upload, long offset, Instant now, long generation, boolean last) {
         double percent = UploadStatus.percent(offset, upload.size());
         write(upload, kind, generation, new ProgressEvent(ProgressEvent.PROGRESS, upload.id(), percent, offset, upload.size(),
                         UploadStatus.UPLOADING, null),
-                0, now.plus(retention.incomplete()), "status", UploadStatus.UPLOADING, "offset", Long.toString(offset), "size", text(upload.size()),
+                0, now.plus(retention.incomplete()), last, "status", UploadStatus.UPLOADING, "offset", Long.toString(offset), "size", text(upload.size()),
                 "progress", Double.toString(percent), "updated_at", now.toString(), "message", "");
     }
 
-    private void complete(String kind, UploadFacts upload, Instant completedAt, long generation) {
+    private void complete(String kind, UploadFacts upload, Instant completedAt, long generation, boolean last) {
         long size = upload.size();
         write(upload, kind, generation, new ProgressEvent(ProgressEvent.COMPLETE, upload.id(), 100.0, size, size, UploadStatus.COMPLETED, null),
-                retention.completedKeyTtl().toMillis(), completedAt.plus(retention.completed()), "status", UploadStatus.COMPLETED, "offset", Long.toString(size),
+                retention.completedKeyTtl().toMillis(), completedAt.plus(retention.completed()), last, "status", UploadStatus.COMPLETED, "offset", Long.toString(size),
                 "size", Long.toString(size), "progress", "100.0", "updated_at", completedAt.toString(),
                 "completed_at", completedAt.toString(), "message", "");
     }
@@ -249,7 +267,7 @@ public class ProgressStore {
     public void fail(UploadFacts upload, long offset, String reason, Instant now, long generation) {
         double percent = UploadStatus.percent(offset, upload.size());
         write(upload, FINAL, generation, new ProgressEvent(ProgressEvent.ERROR, upload.id(), percent, offset, upload.size(), UploadStatus.FAILED, reason),
-                0, now.plus(retention.incomplete()), "status", UploadStatus.FAILED, "offset", Long.toString(offset), "progress", Double.toString(percent),
+                0, now.plus(retention.incomplete()), false, "status", UploadStatus.FAILED, "offset", Long.toString(offset), "progress", Double.toString(percent),
                 "message", reason, "updated_at", now.toString());
     }
 
@@ -262,7 +280,7 @@ public class ProgressStore {
                 Long.toString(resumeWindow.toMillis())));
         args.addAll(tallies.args(business, now));
         args.add(reason);
-        redis.eval(REMOVE, keys(id, business, now, true), args);
+        REMOVE.run(redis, keys(id, business, now, true), args);
     }
 
     /** The upload's status if it exists and belongs to the business; empty otherwise. */
@@ -318,9 +336,9 @@ public class ProgressStore {
     @Idempotent
     public void repair(UploadFacts upload, long offset, boolean completed, Instant at) {
         if (completed) {
-            complete(FINAL, upload, at, UploadListener.NO_LEASE);
+            complete(FINAL, upload, at, UploadListener.NO_LEASE, false);
         } else {
-            progress(PROGRESS, upload, offset, at, UploadListener.NO_LEASE);
+            progress(PROGRESS, upload, offset, at, UploadListener.NO_LEASE, false);
         }
     }
 
@@ -354,7 +372,7 @@ public class ProgressStore {
     }
 
     /** {@code dueAt}: when the upload becomes due for removal if this write is its last, as the sweep judges it from the files. */
-    private void write(UploadFacts upload, String kind, long generation, ProgressEvent event, long ttlMillis, Instant dueAt, String... fields) {
+    private void write(UploadFacts upload, String kind, long generation, ProgressEvent event, long ttlMillis, Instant dueAt, boolean last, String... fields) {
         Instant now = Instant.now();
         List<String> args = new ArrayList<>(List.of(RedisKeys.PROGRESS_CHANNEL, event.toJson(), kind,
                 Long.toString(ttlMillis), Long.toString(generation), hookType(kind, event.status()), Long.toString(now.toEpochMilli()),
@@ -370,7 +388,10 @@ public class ProgressStore {
                 "filename", text(upload.filename()), "content_type", text(upload.contentType()),
                 "created_at", upload.createdAt().toString(), "size", text(upload.size())));
         args.addAll(List.of(fields));
-        redis.eval(WRITE, keys(upload.id(), upload.business(), now, !RESTORE.equals(kind)), args);
+        ScriptCall write = new ScriptCall(WRITE, keys(upload.id(), upload.business(), now, !RESTORE.equals(kind)), args);
+        if (!last || !locks.releaseWith(upload.id(), write)) {
+            write.run(redis);
+        }
     }
 
     /**

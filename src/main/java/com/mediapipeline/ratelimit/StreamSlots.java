@@ -16,6 +16,7 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -68,14 +69,41 @@ public class StreamSlots {
         renewals.cancel(false);
     }
 
-    /** A stream slot of the business for the current PATCH, or 429 with Retry-After when all are taken. */
+    /** A stream slot of the business for the current request, or 429 with Retry-After when all are taken. */
     public Slot take(String business) {
-        String id = UUID.randomUUID().toString();
-        if (!slots.take(RedisKeys.streams(business), id, max)) {
-            throw new RetryLaterException("At most " + max + " uploads of this API key may receive bytes at once; retry after "
-                    + RETRY_AFTER_SECONDS + " s", RETRY_AFTER_SECONDS);
+        Claim claim = claim(business);
+        if (!slots.take(claim.key(), claim.member(), max)) {
+            throw full();
         }
-        return () -> release(id);
+        return () -> release(claim.member());
+    }
+
+    /**
+     * A slot of the business for a script that takes it along with other things: its key and member,
+     * and {@link LeasedSlots#TAKE_SLOT}'s arguments after the key (cap, member, lease ms).
+     */
+    public record Claim(String key, String member, List<String> arguments) {
+    }
+
+    public Claim claim(String business) {
+        String member = UUID.randomUUID().toString();
+        return new Claim(RedisKeys.streams(business), member, List.of(Integer.toString(max), member, Long.toString(slots.leaseMillis())));
+    }
+
+    /** The claim's script took its slot: this instance renews it until {@link #released}. */
+    public void taken(Claim claim) {
+        slots.taken(claim.key(), claim.member());
+    }
+
+    /** The claim's script gave its slot back ({@link LeasedSlots#RELEASE_SLOT}), or failed to: it is renewed no more. */
+    public void released(Claim claim) {
+        slots.released(claim.member());
+    }
+
+    /** The answer when all the business's slots are taken. */
+    public RetryLaterException full() {
+        return new RetryLaterException("At most " + max + " uploads of this API key may receive bytes at once; retry after "
+                + RETRY_AFTER_SECONDS + " s", RETRY_AFTER_SECONDS);
     }
 
     private void release(String id) {

@@ -24,22 +24,37 @@ public final class LeasedSlots {
             local clock = redis.call('TIME')
             local now = clock[1] * 1000 + math.floor(clock[2] / 1000)
             """;
-    /** ARGV: cap, member, lease ms. A member already counted keeps its slot: taking it twice counts it once. */
-    private static final String TAKE = NOW + """
-            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-            if not redis.call('ZSCORE', KEYS[1], ARGV[2]) and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
-              return 0
+    /**
+     * Lua: takes a slot under {@code key} for {@code member} (1), unless {@code cap} are held (0). A member
+     * already counted keeps its slot: taking it twice counts it once. A function, for scripts that take a
+     * slot along with other things (upload/PatchAdmission).
+     */
+    public static final String TAKE_SLOT = """
+            local function take_slot(key, cap, member, lease)
+            """ + NOW + """
+              redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+              if not redis.call('ZSCORE', key, member) and redis.call('ZCARD', key) >= cap then
+                return 0
+              end
+              redis.call('ZADD', key, now + lease, member)
+              redis.call('PEXPIRE', key, lease)
+              return 1
             end
-            redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[2])
-            redis.call('PEXPIRE', KEYS[1], ARGV[3])
-            return 1
             """;
+    /** Lua: gives {@code member}'s slot under {@code key} back. */
+    public static final String RELEASE_SLOT = """
+            local function release_slot(key, member)
+              redis.call('ZREM', key, member)
+            end
+            """;
+    private static final LuaScript TAKE = new LuaScript(TAKE_SLOT
+            + "return take_slot(KEYS[1], tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]))");
     /** ARGV: lease ms, members. XX: a member released meanwhile stays released. */
-    private static final String RENEW = NOW + """
+    private static final LuaScript RENEW = new LuaScript(NOW + """
             for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[i]) end
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
             return 1
-            """;
+            """);
 
     private final UnifiedJedis redis;
     private final Duration lease;
@@ -53,12 +68,22 @@ public final class LeasedSlots {
 
     /** Takes a slot under {@code key} for {@code member}, unless {@code cap} of them are held. */
     public boolean take(String key, String member, int cap) {
-        Object taken = redis.eval(TAKE, List.of(key), List.of(Integer.toString(cap), member, Long.toString(lease.toMillis())));
+        Object taken = TAKE.run(redis, List.of(key), List.of(Integer.toString(cap), member, Long.toString(lease.toMillis())));
         if (Long.valueOf(1).equals(taken)) {
-            held.put(member, key);
+            taken(key, member);
             return true;
         }
         return false;
+    }
+
+    /** The lease of a slot in milliseconds: {@link #TAKE_SLOT}'s last argument. */
+    public long leaseMillis() {
+        return lease.toMillis();
+    }
+
+    /** A slot that {@link #TAKE_SLOT} took in a caller's own script: this instance renews it from now on. */
+    public void taken(String key, String member) {
+        held.put(member, key);
     }
 
     /** Gives the member's slot back: unrenewed from now on, so that it frees itself even if the removal fails. */
@@ -69,6 +94,11 @@ public final class LeasedSlots {
         }
     }
 
+    /** A slot that {@link #RELEASE_SLOT} gave back in a caller's own script (or tried to): no longer renewed. */
+    public void released(String member) {
+        held.remove(member);
+    }
+
     /** Extends the leases of everything this instance holds; a key that fails is tried again next time. */
     public void renew() {
         Map<String, List<String>> byKey = held.entrySet().stream().collect(Collectors.groupingBy(Map.Entry::getValue,
@@ -77,7 +107,7 @@ public final class LeasedSlots {
             List<String> args = new ArrayList<>(List.of(Long.toString(lease.toMillis())));
             args.addAll(members);
             try {
-                redis.eval(RENEW, List.of(key), args);
+                RENEW.run(redis, List.of(key), args);
             } catch (JedisException e) {
                 LOG.warning("Could not renew the slots of " + key + " (they last " + lease + "): " + e.getMessage());
             }

@@ -3,6 +3,7 @@ package com.mediapipeline.upload;
 import com.mediapipeline.auth.CurrentCaller;
 import com.mediapipeline.errors.ErrorCode;
 import com.mediapipeline.errors.ErrorResponses;
+import com.mediapipeline.ratelimit.RateLimitFilter;
 import com.mediapipeline.ratelimit.StreamSlots;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -24,7 +25,8 @@ import java.util.logging.Logger;
  * The TUS entry point at {@code /api/v1/uploads/*}. A filter rather than a servlet so that
  * {@code /api/v1/uploads/meta/...} and the listing ({@code GET /api/v1/uploads}) go on down the
  * chain to JAX-RS. Checks the request, takes the
- * writer's lock, and hands over to tus-java-server; its errors all leave as JSON.
+ * writer's lock (a PATCH with its rate-limit token and stream slot, in one script), and hands over to
+ * tus-java-server; its errors all leave as JSON.
  */
 public class TusFilter extends HttpFilter {
 
@@ -38,7 +40,10 @@ public class TusFilter extends HttpFilter {
     CurrentCaller caller;
 
     @Inject
-    UploadLocks locks;
+    PatchAdmission admissions;
+
+    @Inject
+    UploadFileStore store;
 
     @Inject
     StreamSlots slots;
@@ -113,8 +118,31 @@ public class TusFilter extends HttpFilter {
             response.setHeader("Upload-Limit", limits.header(IetfRequest.LATEST, null, System.currentTimeMillis()));
             response.setHeader("Accept-Patch", CreationWithUpload.OCTET_STREAM + ", " + IetfRequest.PARTIAL_UPLOAD);
         }
-        try (StreamSlots.Slot slot = tusRequest.streams() ? slots.take(business) : null;
-             UploadLocks.Held lock = tusRequest.writes() ? locks.lock(tusRequest.uploadId()) : null) {
+        if (tusRequest.writes()) {
+            patch(request, response, tusRequest, business);
+            return;
+        }
+        try (StreamSlots.Slot slot = tusRequest.streams() ? slots.take(business) : null) {
+            tus.process(new DecidedMethod(request, tusRequest.method()), new TusResponse(request, response), business);
+        }
+    }
+
+    /**
+     * A PATCH: its rate-limit token (left to it by the rate-limit filter), stream slot and lock in one
+     * round trip, and the upload's info read once.
+     */
+    private void patch(HttpServletRequest request, HttpServletResponse response, TusRequest tusRequest, String business)
+            throws IOException {
+        String bucket = (String) request.getAttribute(RateLimitFilter.DEFERRED);
+        if (bucket == null) {
+            throw new IllegalStateException("The rate-limit filter left no token to a PATCH of " + tusRequest.uploadId());
+        }
+        request.removeAttribute(RateLimitFilter.DEFERRED);
+        PatchAdmission.Admission admission = admissions.admit(bucket, business, tusRequest.uploadId());
+        if (!RateLimitFilter.answer(response, admission.decision())) {
+            return;
+        }
+        try (UploadLocks.Held lease = admission.lease(); UploadFileStore.Scope visit = store.visit(tusRequest.uploadId())) {
             tus.process(new DecidedMethod(request, tusRequest.method()), new TusResponse(request, response), business);
         }
     }

@@ -8,8 +8,8 @@ import me.desair.tus.server.upload.UploadType;
 import me.desair.tus.server.upload.disk.DiskStorageService;
 import org.apache.commons.io.FileUtils;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,6 +60,27 @@ public class UploadFileStore extends DiskStorageService {
     private final WriteGuard guard;
     private final DiskWrites disk;
     private final Fence fence = new Fence();
+    private final ThreadLocal<Visit> visits = new ThreadLocal<>();
+
+    /**
+     * One request's view of one upload's info file: the bytes it read, under its lease's fence when it
+     * holds one, or last wrote itself. The library's validators and handlers each read the info again.
+     */
+    private static final class Visit {
+        private final String uploadId;
+        private Fence.Hold fenced;
+        private byte[] info;
+
+        Visit(String uploadId) {
+            this.uploadId = uploadId;
+        }
+    }
+
+    /** A visit's end, without checked exceptions but I/O ones. */
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close() throws IOException;
+    }
 
     public UploadFileStore(Path storageDir, DiskWrites disk, UploadListener listener, WriteGuard guard) {
         super(storageDir.toString());
@@ -102,13 +123,63 @@ public class UploadFileStore extends DiskStorageService {
         FileUtils.deleteDirectory(directory(id).toFile());
     }
 
+    /**
+     * Until the scope closes, the current thread reads the upload's info file once: under the fence of
+     * its lease when it holds one (taken then, so that no older lease records anything after that read),
+     * and every later read is a copy of what it read or last wrote. For a PATCH, whose validators and
+     * handlers each read the info.
+     */
+    public Scope visit(String uploadId) {
+        Visit visit = new Visit(uploadId);
+        visits.set(visit);
+        return () -> {
+            visits.remove();
+            if (visit.fenced != null) {
+                visit.fenced.close();
+            }
+        };
+    }
+
     @Override
     public UploadInfo getUploadInfo(me.desair.tus.server.upload.UploadId id) throws IOException {
-        Path info = id == null ? null : directory(id).resolve(INFO_FILE);
-        if (info == null || !Files.exists(info)) {
+        Visit visit = visits.get();
+        if (id == null || visit == null || !visit.uploadId.equals(id.toString())) {
+            return decode(id, read(id));
+        }
+        if (visit.info == null) {
+            visit.info = firstRead(visit, id);
+        }
+        return decode(id, visit.info);
+    }
+
+    private byte[] firstRead(Visit visit, me.desair.tus.server.upload.UploadId id) throws IOException {
+        OptionalLong lease = guard.generation(id.toString());
+        if (lease.isEmpty()) {
+            return read(id);
+        }
+        try {
+            visit.fenced = fence.hold(directory(id), lease.getAsLong());
+            visit.fenced.take();
+            return visit.fenced.run(() -> read(id));
+        } catch (Fence.GoneException e) {
             return null;
         }
-        try (ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(Files.newInputStream(info)))) {
+    }
+
+    /** The bytes of the upload's info file, or null for an id that has no upload. */
+    private byte[] read(me.desair.tus.server.upload.UploadId id) throws IOException {
+        try {
+            return id == null ? null : Files.readAllBytes(directory(id).resolve(INFO_FILE));
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    private static UploadInfo decode(me.desair.tus.server.upload.UploadId id, byte[] info) throws IOException {
+        if (info == null) {
+            return null;
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(info))) {
             in.setObjectInputFilter(INFO_CLASSES);
             return (UploadInfo) in.readObject();
         } catch (InvalidClassException | ClassNotFoundException | ClassCastException e) {
@@ -117,8 +188,6 @@ public class UploadFileStore extends DiskStorageService {
         } catch (EOFException | StreamCorruptedException e) {
             // an info file cut short (a power cut right after creation): the upload never was
             LOG.warning("Unreadable info file of upload " + id + ": " + e);
-            return null;
-        } catch (NoSuchFileException e) {
             return null;
         }
     }
@@ -193,10 +262,11 @@ public class UploadFileStore extends DiskStorageService {
     private void save(UploadInfo info, boolean durable) throws IOException {
         Path dir = directory(info.getId());
         Path temp = dir.resolve(INFO_FILE + ".tmp");
-        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(temp));
-             ObjectOutputStream out = new ObjectOutputStream(file)) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(info);
         }
+        Files.write(temp, bytes.toByteArray());
         if (durable) {
             try (FileChannel written = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 written.force(true);
@@ -204,6 +274,10 @@ public class UploadFileStore extends DiskStorageService {
         }
         // a crash leaves either the old info or the new one, never half of one
         Files.move(temp, dir.resolve(INFO_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Visit visit = visits.get();
+        if (visit != null && visit.uploadId.equals(info.getId().toString())) {
+            visit.info = bytes.toByteArray();
+        }
     }
 
     /** tus-java-server's append; our PATCH handlers call {@link #append(UploadInfo, InputStream, BodyCheck, boolean)}. */
@@ -257,7 +331,8 @@ public class UploadFileStore extends DiskStorageService {
      * drops reports of older generations), since the new holder may fail before it writes anything.
      */
     private void revertStatus(me.desair.tus.server.upload.UploadId id, long generation) throws IOException {
-        UploadInfo recorded = getUploadInfo(id);
+        // from the disk, not the visit's copy: the new holder may have recorded more since
+        UploadInfo recorded = decode(id, read(id));
         if (recorded != null && recorded.isUploadInProgress()) {
             listener.reverted(recorded, generation);
         }

@@ -4,8 +4,10 @@ import com.mediapipeline.config.InvalidSettingException;
 import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
 import com.mediapipeline.redis.Idempotent;
+import com.mediapipeline.redis.LuaScript;
 import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
+import com.mediapipeline.redis.ScriptCall;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -39,22 +41,35 @@ public class UploadLocks implements WriteGuard {
 
     private static final Logger LOG = Logger.getLogger(UploadLocks.class.getName());
     static final String TIMEOUT_SETTING = "mediapipeline.upload.lock-timeout";
-    /** A write after TIME is allowed since Redis 5, which replicates scripts by their effects. */
-    private static final String ACQUIRE = """
-            local now = redis.call('TIME')
-            local generation = now[1] .. string.format('%06d', tonumber(now[2]))
-            if redis.call('SET', KEYS[1], generation, 'NX', 'PX', ARGV[1]) then return generation end
-            return false
+    /**
+     * Lua: takes the lock at {@code key} for {@code timeout} ms, answering the new lease's generation,
+     * or false while someone holds it. A write after TIME is allowed since Redis 5, which replicates
+     * scripts by their effects. A function, so that a PATCH takes it in its admission's script.
+     */
+    static final String ACQUIRE_LOCK = """
+            local function acquire_lock(key, timeout)
+              local now = redis.call('TIME')
+              local generation = now[1] .. string.format('%06d', tonumber(now[2]))
+              if redis.call('SET', key, generation, 'NX', 'PX', timeout) then return generation end
+              return false
+            end
             """;
+    /** Lua: releases the lock at {@code key} if the lease {@code token} still holds it. */
+    static final String RELEASE_LOCK = """
+            local function release_lock(key, token)
+              if redis.call('GET', key) == token then return redis.call('DEL', key) end
+              return 0
+            end
+            """;
+    private static final LuaScript ACQUIRE = new LuaScript(ACQUIRE_LOCK + "return acquire_lock(KEYS[1], ARGV[1])");
     /** A lease that lapsed while nobody else took it is taken again: the fence tells if anyone wrote meanwhile. */
-    private static final String RENEW = """
+    private static final LuaScript RENEW = new LuaScript("""
             local holder = redis.call('GET', KEYS[1])
             if holder == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
             if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
             return 0
-            """;
-    private static final String RELEASE =
-            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+            """);
+    private static final LuaScript RELEASE = new LuaScript(RELEASE_LOCK + "return release_lock(KEYS[1], ARGV[1])");
 
     @Inject
     @ConfigProperty(name = TIMEOUT_SETTING, defaultValue = "PT30S")
@@ -67,8 +82,12 @@ public class UploadLocks implements WriteGuard {
     private final ThreadLocal<Lease> held = new ThreadLocal<>();
     private final AtomicInteger writing = new AtomicInteger();
 
-    /** Our hold on an upload: renewed a third of the way through, surely ours until {@code expiresAtMillis}. */
-    private record Lease(String uploadId, String token, long renewAfterMillis, long expiresAtMillis) {
+    /**
+     * Our hold on an upload: renewed a third of the way through, surely ours until {@code expiresAtMillis}.
+     * A lease whose release runs in a script of its own ({@link #adopt}) has an {@code ending} to take
+     * the request's last status write along.
+     */
+    private record Lease(String uploadId, String token, long renewAfterMillis, long expiresAtMillis, Ending ending) {
         long generation() {
             return Long.parseLong(token);
         }
@@ -78,6 +97,21 @@ public class UploadLocks implements WriteGuard {
     public interface Held extends AutoCloseable {
         @Override
         void close();
+    }
+
+    /** The end of an adopted lease: its release, with the script call handed to it meanwhile (or null). */
+    interface Release {
+        void run(ScriptCall along);
+    }
+
+    /** An adopted lease's release and what it takes along. */
+    private static final class Ending {
+        private final Release release;
+        private ScriptCall along;
+
+        Ending(Release release) {
+            this.release = release;
+        }
     }
 
     @PostConstruct
@@ -90,12 +124,43 @@ public class UploadLocks implements WriteGuard {
     public Held lock(String uploadId) {
         long now = System.currentTimeMillis();
         String token = acquire(uploadId).orElseThrow(() -> new ApiException(ErrorCode.LOCKED));
-        held.set(lease(uploadId, token, now));
+        return hold(uploadId, token, now, null, () -> release(uploadId, token));
+    }
+
+    /**
+     * Holds, for the current request, a lease that a script of its own took with {@link #ACQUIRE_LOCK}
+     * (asked at {@code askedAtMillis}) and that {@code release} gives back with {@link #RELEASE_LOCK}.
+     */
+    Held adopt(String uploadId, String token, long askedAtMillis, Release release) {
+        Ending ending = new Ending(release);
+        return hold(uploadId, token, askedAtMillis, ending, () -> ending.release.run(ending.along));
+    }
+
+    /**
+     * Hands the current request's last status write of the upload to the release of its lease, when it
+     * holds one that is released by a script of its own (a PATCH's): one round trip for both. False when
+     * it holds none: the caller runs it now. A write handed over earlier runs now, so that writes keep their order.
+     */
+    public boolean releaseWith(String uploadId, ScriptCall write) {
+        Lease lease = held.get();
+        if (lease == null || lease.ending() == null || !lease.uploadId().equals(uploadId)) {
+            return false;
+        }
+        ScriptCall earlier = lease.ending().along;
+        lease.ending().along = write;
+        if (earlier != null) {
+            earlier.run(redis);
+        }
+        return true;
+    }
+
+    private Held hold(String uploadId, String token, long askedAtMillis, Ending ending, Runnable release) {
+        held.set(lease(uploadId, token, askedAtMillis, ending));
         writing.incrementAndGet();
         return () -> {
             writing.decrementAndGet();
             held.remove();
-            release(uploadId, token);
+            release.run();
         };
     }
 
@@ -129,7 +194,7 @@ public class UploadLocks implements WriteGuard {
         }
         Object renewed;
         try {
-            renewed = redis.eval(RENEW, List.of(RedisKeys.uploadLock(uploadId)),
+            renewed = RENEW.run(redis, List.of(RedisKeys.uploadLock(uploadId)),
                     List.of(lease.token(), Long.toString(timeout.toMillis())));
         } catch (JedisException redisAway) {
             // nobody can take the lock while Redis is away, and not before it expires there: write on until then
@@ -142,26 +207,31 @@ public class UploadLocks implements WriteGuard {
         if (!Long.valueOf(1).equals(renewed)) {
             throw new LockLostException(uploadId);
         }
-        held.set(lease(uploadId, lease.token(), now));
+        held.set(lease(uploadId, lease.token(), now, lease.ending()));
+    }
+
+    /** {@link #ACQUIRE_LOCK}'s argument: how long a lease lasts unless renewed, in ms. */
+    String leaseMillis() {
+        return Long.toString(timeout.toMillis());
     }
 
     /** The lease's token is its generation. */
     private Optional<String> acquire(String uploadId) {
-        Object generation = redis.eval(ACQUIRE, List.of(RedisKeys.uploadLock(uploadId)), List.of(Long.toString(timeout.toMillis())));
+        Object generation = ACQUIRE.run(redis, List.of(RedisKeys.uploadLock(uploadId)), List.of(leaseMillis()));
         return Optional.ofNullable((String) generation);
     }
 
     /** A release that fails (Redis away) must not fail a request whose bytes are stored: the lock expires by itself. */
     private void release(String uploadId, String token) {
         try {
-            redis.eval(RELEASE, List.of(RedisKeys.uploadLock(uploadId)), List.of(token));
+            RELEASE.run(redis, List.of(RedisKeys.uploadLock(uploadId)), List.of(token));
         } catch (JedisException e) {
             LOG.warning("Could not release the lock of upload " + uploadId + " (it expires within " + timeout + "): " + e.getMessage());
         }
     }
 
     /** Counted from before the SET or PEXPIRE: the lease never outlives the key in Redis. */
-    private Lease lease(String uploadId, String token, long askedAtMillis) {
-        return new Lease(uploadId, token, askedAtMillis + timeout.toMillis() / 3, askedAtMillis + timeout.toMillis());
+    private Lease lease(String uploadId, String token, long askedAtMillis, Ending ending) {
+        return new Lease(uploadId, token, askedAtMillis + timeout.toMillis() / 3, askedAtMillis + timeout.toMillis(), ending);
     }
 }

@@ -1,6 +1,7 @@
 package com.mediapipeline.webhooks;
 
 import com.mediapipeline.redis.Idempotent;
+import com.mediapipeline.redis.LuaScript;
 import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -71,7 +72,7 @@ public class DeliveryStore {
      * KEYS: the business's due, queue, the upload's unsent events. ARGV: id, lease, sequence, when to look
      * again (ms). 1 when the delivery may go now: still leased here, first in line, no earlier event unsent.
      */
-    private static final String START = """
+    private static final LuaScript START = new LuaScript("""
             if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]) or '-1') ~= tonumber(ARGV[2]) then return 0 end
             if redis.call('ZRANGE', KEYS[2], 0, 0)[1] ~= ARGV[1] then
               redis.call('ZREM', KEYS[1], ARGV[1])
@@ -83,13 +84,13 @@ public class DeliveryStore {
               return 0
             end
             return 1
-            """;
+            """);
     /**
      * KEYS: the business's due, delivery, queue, the endpoint's pending. ARGV: id, lease, now ms, retention
      * ms, next attempt ms ('' when it is over), field pairs. Over, it leaves the line and the next one of
      * the line is due.
      */
-    private static final String FINISH = """
+    private static final LuaScript FINISH = new LuaScript("""
             if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]) or '-1') ~= tonumber(ARGV[2]) then return 0 end
             redis.call('HSET', KEYS[2], unpack(ARGV, 6))
             if ARGV[5] ~= '' then
@@ -103,15 +104,15 @@ public class DeliveryStore {
               if next then redis.call('ZADD', KEYS[1], 'NX', ARGV[3], next) end
             end
             return 1
-            """;
+            """);
     /** KEYS: the business's due. ARGV: id, lease, when it is due again. */
-    private static final String POSTPONE = """
+    private static final LuaScript POSTPONE = new LuaScript("""
             if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]) or '-1') ~= tonumber(ARGV[2]) then return 0 end
             redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
             return 1
-            """;
+            """);
     /** KEYS: delivery, replay line, the business's due, the endpoint's pending. ARGV: id, now ms, field pairs. -1 unknown, 0 still pending. */
-    private static final String REPLAY = """
+    private static final LuaScript REPLAY = new LuaScript("""
             local status = redis.call('HGET', KEYS[1], 'status')
             if not status then return -1 end
             if status == 'pending' then return 0 end
@@ -121,7 +122,7 @@ public class DeliveryStore {
             redis.call('ZADD', KEYS[4], ARGV[2], ARGV[1])
             if redis.call('ZRANGE', KEYS[2], 0, 0)[1] == ARGV[1] then redis.call('ZADD', KEYS[3], 'NX', ARGV[2], ARGV[1]) end
             return 1
-            """;
+            """);
 
     /** The fields of a log entry: all but the body. */
     private static final String[] ENTRY_FIELDS = {"webhook", "business", "type", "upload_id", "sequence", "queue", "status", "attempts",
@@ -262,14 +263,14 @@ public class DeliveryStore {
     /** Whether the leased delivery may be attempted now; if an earlier event is still unsent, it is due again at {@code later}. */
     public boolean start(Delivery delivery, long lease, long laterMillis) {
         String unsent = RedisKeys.unsentEvents(delivery.business(), text(delivery.uploadId()));
-        return Long.valueOf(1).equals(redis.eval(START, List.of(RedisKeys.deliveriesDue(delivery.business()), delivery.queue(), unsent),
+        return Long.valueOf(1).equals(START.run(redis, List.of(RedisKeys.deliveriesDue(delivery.business()), delivery.queue(), unsent),
                 List.of(delivery.id(), Long.toString(lease), Long.toString(delivery.sequence()), Long.toString(laterMillis))));
     }
 
     /** Records an attempt's outcome if the lease still holds: due again at {@code nextMillis}, or over when null. */
     public boolean finish(Delivery delivery, long lease, long nowMillis, Duration retention, Long nextMillis, String... fields) {
         String business = delivery.business();
-        return Long.valueOf(1).equals(redis.eval(FINISH, List.of(RedisKeys.deliveriesDue(business), RedisKeys.delivery(business, delivery.id()),
+        return Long.valueOf(1).equals(FINISH.run(redis, List.of(RedisKeys.deliveriesDue(business), RedisKeys.delivery(business, delivery.id()),
                         delivery.queue(), RedisKeys.pendingDeliveries(business, delivery.webhook())),
                 args(List.of(delivery.id(), Long.toString(lease), Long.toString(nowMillis), Long.toString(retention.toMillis()),
                         nextMillis == null ? "" : Long.toString(nextMillis)), fields)));
@@ -277,7 +278,7 @@ public class DeliveryStore {
 
     /** Puts a leased delivery back, due at {@code laterMillis}, if the lease still holds; nothing was attempted. */
     public void postpone(Delivery delivery, long lease, long laterMillis) {
-        redis.eval(POSTPONE, List.of(RedisKeys.deliveriesDue(delivery.business())),
+        POSTPONE.run(redis, List.of(RedisKeys.deliveriesDue(delivery.business())),
                 List.of(delivery.id(), Long.toString(lease), Long.toString(laterMillis)));
     }
 
@@ -296,7 +297,7 @@ public class DeliveryStore {
     public Optional<Boolean> replay(Delivery delivery, long nowMillis, String nowText) {
         String business = delivery.business();
         String line = RedisKeys.deliveryQueue(business, delivery.webhook(), "replay");
-        Object result = redis.eval(REPLAY, List.of(RedisKeys.delivery(business, delivery.id()), line, RedisKeys.deliveriesDue(business),
+        Object result = REPLAY.run(redis, List.of(RedisKeys.delivery(business, delivery.id()), line, RedisKeys.deliveriesDue(business),
                         RedisKeys.pendingDeliveries(business, delivery.webhook())),
                 args(List.of(delivery.id(), Long.toString(nowMillis)), "status", Delivery.PENDING,
                         "attempts", "0", "queue", line, "next_attempt_at", nowText, "last_status_code", "", "last_error", "", "latency_ms", ""));

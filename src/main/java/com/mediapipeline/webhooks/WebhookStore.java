@@ -1,6 +1,7 @@
 package com.mediapipeline.webhooks;
 
 import com.mediapipeline.redis.Idempotent;
+import com.mediapipeline.redis.LuaScript;
 import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,7 +37,7 @@ public class WebhookStore {
      * exists (0 if gone); rotate (new secret, until ms, now ms, most kept) makes the new secret current
      * and keeps the current one as a previous one until then, beside the previous ones still valid.
      */
-    private static final String SAVE = """
+    private static final LuaScript SAVE = new LuaScript("""
             if ARGV[3] == 'delete' then
               redis.call('DEL', KEYS[1])
               redis.call('SREM', KEYS[2], ARGV[2])
@@ -68,7 +69,7 @@ public class WebhookStore {
               end
             end
             return 1
-            """;
+            """);
 
     @Inject
     UnifiedJedis redis;
@@ -106,7 +107,7 @@ public class WebhookStore {
     private long save(String business, String id, String mode, int most, String... pairs) {
         List<String> args = new ArrayList<>(List.of(RedisKeys.webhook(business, ""), id, mode, Integer.toString(most)));
         args.addAll(List.of(pairs));
-        return (Long) redis.eval(SAVE, keys(business, id), args);
+        return (Long) SAVE.run(redis, keys(business, id), args);
     }
 
     /**

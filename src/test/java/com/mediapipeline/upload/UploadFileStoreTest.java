@@ -20,8 +20,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -311,6 +313,47 @@ class UploadFileStoreTest {
         assertEquals(10, ended.getLength());
         assertFalse(store.getUploadInfo(info.getId()).isUploadInProgress());
         assertEquals(10, store.getUploadInfo(info.getId()).getLength());
+    }
+
+    /** A PATCH reads its upload's info file once: every later read in its visit is a copy of that read, or of its own writes. */
+    @Test
+    void aVisitReadsTheInfoFileOnceAndThenItsOwnWrites() throws Exception {
+        UploadInfo info = created(10);
+        Path file = data(info).resolveSibling("info");
+        try (UploadFileStore.Scope visit = store.visit(info.getId().toString())) {
+            UploadInfo first = store.getUploadInfo(info.getId());
+            Files.delete(file);
+            UploadInfo again = store.getUploadInfo(info.getId());
+            assertEquals(first, again);
+            again.setOffset(3L);
+            assertEquals(0, store.getUploadInfo(info.getId()).getOffset(), "each read is a copy of its own");
+
+            store.append(store.getUploadInfo(info.getId()), stream("hello"));
+            assertEquals(5, store.getUploadInfo(info.getId()).getOffset());
+        }
+        assertEquals(5, store.getUploadInfo(info.getId()).getOffset(), "what the visit wrote is on disk");
+    }
+
+    /** The visit's one read is made under its lease's fence: from then on an older lease records nothing. */
+    @Test
+    void aVisitUnderALeaseTakesTheFenceWithItsFirstRead() throws Exception {
+        UploadInfo info = created(10);
+        generation = 2;
+        try (UploadFileStore.Scope visit = store.visit(info.getId().toString())) {
+            store.getUploadInfo(info.getId());
+            generation = 1;
+            UploadInfo stale = store.getUploadInfo(info.getId());
+            // on another thread (no visit there), an older lease is refused before it writes
+            ExecutorService older = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> refused = older.submit(() -> store.append(stale, stream("hello")));
+                Throwable cause = assertThrows(ExecutionException.class, refused::get).getCause();
+                assertTrue(cause instanceof WriteGuard.LockLostException, cause.toString());
+            } finally {
+                older.shutdown();
+            }
+        }
+        assertEquals(0, Files.size(data(info)));
     }
 
     private UploadInfo created(long length) throws IOException {
