@@ -96,10 +96,11 @@ public class Reconciliation {
     private ReconciliationCursor.Position keys(ReconciliationCursor.Position at) {
         try {
             long share = Math.max(1, cursor.keys() / retention.slices());
-            ScanStep hashes = statuses.ids(at.hashes(), share);
-            Set<String> orphans = hashes.found().stream().filter(id -> UploadId.parse(id).map(files::dataFile).isEmpty()).collect(Collectors.toSet());
-            orphans.forEach(statuses::forget);
-            ScanStep indexes = index.indexes(at.indexes(), share);
+            ScanStep<ProgressStore.Hashed> hashes = statuses.ids(at.hashes(), share);
+            Set<ProgressStore.Hashed> orphans = hashes.found().stream().filter(hashed -> UploadId.parse(hashed.id()).map(files::dataFile).isEmpty())
+                    .collect(Collectors.toSet());
+            orphans.forEach(orphan -> statuses.forget(orphan.business(), orphan.id()));
+            ScanStep<String> indexes = index.indexes(at.indexes(), share);
             UploadIndex.Repair repair = index.repair(hashes.found().stream().filter(id -> !orphans.contains(id)).toList(), indexes.found());
             if (!orphans.isEmpty() || repair.dropped() > 0 || repair.listed() > 0) {
                 LOG.info("Cleanup dropped " + orphans.size() + " status(es) of removed uploads and " + repair.dropped()

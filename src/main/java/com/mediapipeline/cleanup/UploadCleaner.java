@@ -60,7 +60,7 @@ public class UploadCleaner {
         Optional<UploadId> id = UploadId.parse(member);
         UploadInfo info = id.isEmpty() ? null : files.info(id.get());
         if (info == null) {
-            if (id.isPresent() && statuses.exists(id.get())) {
+            if (id.isPresent() && statuses.exists(business, id.get())) {
                 return Outcome.LEFT;
             }
             expiries.drop(business, member);
@@ -95,10 +95,10 @@ public class UploadCleaner {
         }
         // one look at the hash for the many uploads whose status is right; more only for the others
         if (!agrees(id, info)) {
-            if (!statuses.exists(id)) {
+            if (!statuses.exists(info.getOwnerKey(), id)) {
                 restore(info, lastWrite);
             } else {
-                repair(id);
+                repair(info, id);
             }
         }
         expiries.ensure(info.getOwnerKey(), id.value(), due);
@@ -106,7 +106,7 @@ public class UploadCleaner {
     }
 
     private boolean agrees(UploadId id, UploadInfo info) {
-        return statuses.agrees(id, info.getOffset(), !info.isUploadInProgress());
+        return statuses.agrees(info.getOwnerKey(), id, info.getOffset(), !info.isUploadInProgress());
     }
 
     /**
@@ -114,8 +114,8 @@ public class UploadCleaner {
      * offset runs ahead of the record), and judged again on a fresh read of the info, since a PATCH
      * may have recorded bytes between the first read and the look at the hash.
      */
-    private void repair(UploadId id) throws IOException {
-        if (locks.isLocked(id.value())) {
+    private void repair(UploadInfo info, UploadId id) throws IOException {
+        if (locks.isLocked(info.getOwnerKey(), id.value())) {
             return;
         }
         UploadInfo now = files.info(id);
@@ -127,7 +127,7 @@ public class UploadCleaner {
 
     private Instant expiresAt(UploadInfo info, UploadId id, Instant lastWrite) {
         if (!info.isUploadInProgress()) {
-            return statuses.completedAt(id).orElse(lastWrite).plus(retention.completed());
+            return statuses.completedAt(info.getOwnerKey(), id).orElse(lastWrite).plus(retention.completed());
         }
         return info.getExpirationTimestamp() != null ? Instant.ofEpochMilli(info.getExpirationTimestamp())
                 : lastWrite.plus(retention.incomplete());
@@ -135,7 +135,7 @@ public class UploadCleaner {
 
     /** An upload that is receiving bytes holds its lock, and is left alone. */
     private boolean expire(UploadInfo info, UploadId id) throws IOException, TusException {
-        Optional<UploadLocks.Held> lock = locks.tryLock(id.value());
+        Optional<UploadLocks.Held> lock = locks.tryLock(info.getOwnerKey(), id.value());
         if (lock.isEmpty()) {
             return false;
         }

@@ -132,10 +132,10 @@ public class ProgressRecorder implements UploadListener {
     }
 
     @Override
-    public void removed(String uploadId, String reason) {
+    public void removed(String business, String uploadId, String reason) {
         throttle.forget(uploadId);
         trailing.remove(uploadId);
-        store.remove(uploadId, reason);
+        store.remove(business, uploadId, reason);
     }
 
     /** A PATCH that ended just before shutdown still gets its offset written. */

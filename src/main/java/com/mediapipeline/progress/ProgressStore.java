@@ -272,8 +272,7 @@ public class ProgressStore {
     }
 
     /** Gone for good: watchers hear an error with the reason ("deleted", "expired"). */
-    public void remove(String id, String reason) {
-        String business = Objects.requireNonNullElse(redis.hget(RedisKeys.upload(id), "business"), "");
+    public void remove(String business, String id, String reason) {
         Instant now = Instant.now();
         List<String> args = new ArrayList<>(List.of(RedisKeys.PROGRESS_CHANNEL, ProgressEvent.removed(id, reason).toJson(),
                 Long.toString(retention.incomplete().toMillis()), "upload." + reason, now.toString(), id, RedisKeys.LISTINGS,
@@ -286,7 +285,7 @@ public class ProgressStore {
     /** The upload's status if it exists and belongs to the business; empty otherwise. */
     @Idempotent
     public Optional<UploadStatus> find(UploadId id, String business) {
-        return statusOf(id, redis.hgetAll(RedisKeys.upload(id.value())), business);
+        return statusOf(id, redis.hgetAll(RedisKeys.upload(business, id.value())), business);
     }
 
     /**
@@ -300,7 +299,7 @@ public class ProgressStore {
         }
         Map<UploadId, Response<Map<String, String>>> replies = new LinkedHashMap<>();
         try (PipelineBase pipeline = redis.pipelined()) {
-            ids.forEach(id -> replies.put(id, pipeline.hgetAll(RedisKeys.upload(id.value()))));
+            ids.forEach(id -> replies.put(id, pipeline.hgetAll(RedisKeys.upload(business, id.value()))));
             pipeline.sync();
         }
         Map<UploadId, Optional<UploadStatus>> statuses = new LinkedHashMap<>();
@@ -324,8 +323,8 @@ public class ProgressStore {
 
     /** When the status says the upload completed, for the cleanup sweep. */
     @Idempotent
-    public Optional<Instant> completedAt(UploadId id) {
-        return Optional.ofNullable(blankToNull(redis.hget(RedisKeys.upload(id.value()), "completed_at"))).map(Instant::parse);
+    public Optional<Instant> completedAt(String business, UploadId id) {
+        return Optional.ofNullable(blankToNull(redis.hget(RedisKeys.upload(business, id.value()), "completed_at"))).map(Instant::parse);
     }
 
     /**
@@ -344,31 +343,35 @@ public class ProgressStore {
 
     /** Whether the hash says this offset and state: completed, or not completed at this offset. */
     @Idempotent
-    public boolean agrees(UploadId id, long offset, boolean completed) {
-        List<String> fields = redis.hmget(RedisKeys.upload(id.value()), "status", "offset");
+    public boolean agrees(String business, UploadId id, long offset, boolean completed) {
+        List<String> fields = redis.hmget(RedisKeys.upload(business, id.value()), "status", "offset");
         boolean saysCompleted = UploadStatus.COMPLETED.equals(fields.get(0));
         return fields.get(0) != null && (completed ? saysCompleted : !saysCompleted && Long.toString(offset).equals(fields.get(1)));
     }
 
-    public boolean exists(UploadId id) {
-        return redis.exists(RedisKeys.upload(id.value()));
+    public boolean exists(String business, UploadId id) {
+        return redis.exists(RedisKeys.upload(business, id.value()));
     }
 
     /**
-     * A step of the sweep's walk over every status hash, for its search for orphans: the ids of the hashes
-     * among about {@code budget} keys from {@code cursor}, and the cursor to go on from.
+     * A step of the sweep's walk over every status hash, for its search for orphans: the uploads whose hashes
+     * are among about {@code budget} keys from {@code cursor}, and the cursor to go on from.
      */
     @Idempotent
-    public ScanStep ids(String cursor, long budget) {
-        String prefix = RedisKeys.upload("");
-        ScanStep step = keyScan.step(cursor, prefix + "*", "hash", budget);
-        return new ScanStep(step.found().stream().map(key -> key.substring(prefix.length())).toList(), step.cursor());
+    public ScanStep<Hashed> ids(String cursor, long budget) {
+        ScanStep<String> step = keyScan.step(cursor, RedisKeys.UPLOADS + "{*", "hash", budget);
+        return new ScanStep<>(step.found().stream().map(key -> new Hashed(RedisKeys.businessOf(key).orElseThrow(),
+                key.substring(key.lastIndexOf(':') + 1))).toList(), step.cursor());
+    }
+
+    /** An upload that has a status hash. */
+    public record Hashed(String business, String id) {
     }
 
     /** Drops a hash whose upload has no files any more (a crash between deleting the two). */
     @Idempotent
-    public void forget(String id) {
-        redis.del(RedisKeys.upload(id));
+    public void forget(String business, String id) {
+        redis.del(RedisKeys.upload(business, id));
     }
 
     /** {@code dueAt}: when the upload becomes due for removal if this write is its last, as the sweep judges it from the files. */
@@ -407,7 +410,7 @@ public class ProgressStore {
 
     /** The scripts' keys; with {@code tallied}, the analytics keys of the hour too, unless analytics are off. */
     private List<String> keys(String id, String business, Instant now, boolean tallied) {
-        List<String> keys = new ArrayList<>(List.of(RedisKeys.upload(id), RedisKeys.deleted(id), RedisKeys.webhookTypes(business),
+        List<String> keys = new ArrayList<>(List.of(RedisKeys.upload(business, id), RedisKeys.deleted(business, id), RedisKeys.webhookTypes(business),
                 RedisKeys.webhookEvents(business), RedisKeys.unsentEvents(business, id), RedisKeys.events(business), RedisKeys.expiries(business)));
         if (tallied) {
             keys.addAll(tallies.keys(business, now));

@@ -132,8 +132,8 @@ public class UploadIndex {
 
     /** A step of the cleanup sweep's walk over the listing indexes: their keys among about {@code budget} keys from {@code cursor}. */
     @Idempotent
-    public ScanStep indexes(String cursor, long budget) {
-        return keyScan.step(cursor, RedisKeys.LISTINGS + "*", "zset", budget);
+    public ScanStep<String> indexes(String cursor, long budget) {
+        return keyScan.step(cursor, RedisKeys.LISTINGS + "{*", "zset", budget);
     }
 
     /**
@@ -143,10 +143,10 @@ public class UploadIndex {
      * older version during a rolling upgrade).
      */
     @Idempotent
-    public Repair repair(Collection<String> hashed, Collection<String> indexes) {
+    public Repair repair(Collection<ProgressStore.Hashed> hashed, Collection<String> indexes) {
         long dropped = sumOverChunks(indexes, this::dropGone);
         long relisted = 0;
-        for (List<String> batch : batches(List.copyOf(hashed))) {
+        for (List<ProgressStore.Hashed> batch : batches(List.copyOf(hashed))) {
             relisted += ensureListed(batch);
         }
         return new Repair(dropped, relisted);
@@ -154,16 +154,17 @@ public class UploadIndex {
 
     /** One pipelined look at the hashes of a chunk of an index's entries, and {@link #DROP_IF_GONE} for those gone. */
     private long dropGone(String index, List<String> members) {
+        String business = RedisKeys.businessOf(index).orElseThrow();
         List<Response<Boolean>> exists = new ArrayList<>();
         try (PipelineBase pipeline = redis.pipelined()) {
-            members.forEach(member -> exists.add(pipeline.exists(RedisKeys.upload(idOf(member)))));
+            members.forEach(member -> exists.add(pipeline.exists(RedisKeys.upload(business, idOf(member)))));
             pipeline.sync();
         }
         List<Function<PipelineBase, Response<Object>>> drops = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
             String member = members.get(i);
             if (!exists.get(i).get()) {
-                drops.add(pipeline -> pipeline.eval(DROP_IF_GONE, List.of(RedisKeys.upload(idOf(member)), index), List.of(member)));
+                drops.add(pipeline -> pipeline.eval(DROP_IF_GONE, List.of(RedisKeys.upload(business, idOf(member)), index), List.of(member)));
             }
         }
         return run(drops).stream().mapToLong(Long::longValue).sum();
@@ -173,9 +174,9 @@ public class UploadIndex {
      * One pipelined {@link #ENSURE} per upload; only the uploads whose hash predates the listing (no
      * {@code listed_as}) cost a second round trip, which reads their creation time to name them.
      */
-    private long ensureListed(List<String> ids) {
+    private long ensureListed(List<ProgressStore.Hashed> ids) {
         List<Long> answers = run(ids.stream().map(id -> ensure(id, "")).toList());
-        List<String> unnamed = new ArrayList<>();
+        List<ProgressStore.Hashed> unnamed = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             if (answers.get(i) < 0) {
                 unnamed.add(ids.get(i));
@@ -187,21 +188,21 @@ public class UploadIndex {
         }
         List<Response<String>> createdAt = new ArrayList<>();
         try (PipelineBase pipeline = redis.pipelined()) {
-            unnamed.forEach(id -> createdAt.add(pipeline.hget(RedisKeys.upload(id), "created_at")));
+            unnamed.forEach(id -> createdAt.add(pipeline.hget(RedisKeys.upload(id.business(), id.id()), "created_at")));
             pipeline.sync();
         }
         List<Function<PipelineBase, Response<Object>>> named = new ArrayList<>();
         for (int i = 0; i < unnamed.size(); i++) {
             String created = createdAt.get(i).get();
             if (created != null) {
-                named.add(ensure(unnamed.get(i), member(unnamed.get(i), Instant.parse(created))));
+                named.add(ensure(unnamed.get(i), member(unnamed.get(i).id(), Instant.parse(created))));
             }
         }
         return listed + run(named).stream().filter(answer -> answer > 0).count();
     }
 
-    private static Function<PipelineBase, Response<Object>> ensure(String id, String member) {
-        return pipeline -> pipeline.eval(ENSURE, List.of(RedisKeys.upload(id)), List.of(RedisKeys.LISTINGS, member));
+    private static Function<PipelineBase, Response<Object>> ensure(ProgressStore.Hashed upload, String member) {
+        return pipeline -> pipeline.eval(ENSURE, List.of(RedisKeys.upload(upload.business(), upload.id())), List.of(RedisKeys.LISTINGS, member));
     }
 
     /** Runs the scripts in one pipeline and answers what each answered. */

@@ -7,17 +7,19 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * Moves keys written by versions before hash tags ({@code analytics:acme:…}) to their tagged names
- * ({@code analytics:{acme}:…}) when an instance starts, so that an upgrade keeps what they hold. A key
- * that a newer instance already wrote under the new name is merged into it: counters add up. Listing
- * indexes are dropped instead, since the sweep lists every upload again. Such keys only exist where the
+ * Moves keys written by versions before hash tags ({@code analytics:acme:…}, {@code upload:<id>}) to
+ * their tagged names ({@code analytics:{acme}:…}, {@code upload:{acme}:<id>}, the business read from the
+ * hash) when an instance starts, so that an upgrade keeps what they hold. A key that a newer instance
+ * already wrote under the new name is merged into it: counters add up, a status keeps the newer fields.
+ * Listing indexes are dropped instead, since the sweep lists every upload again; locks, tombstones and
+ * rate-limit buckets are left to expire. Such keys only exist where the
  * old version ran, on one Redis (old versions could not run on a cluster), so a cluster is skipped.
  */
 final class KeyMigration {
 
     private static final Logger LOG = Logger.getLogger(KeyMigration.class.getName());
 
-    /** KEYS: the old name, the new one. ARGV: 'sum' or 'drop'. */
+    /** KEYS: the old name, the new one. ARGV: 'sum', 'keep' (a field the new one has stays) or 'drop'. */
     private static final String MOVE = """
             local kind = redis.call('TYPE', KEYS[1]).ok
             if kind == 'none' then return 0 end
@@ -26,7 +28,10 @@ final class KeyMigration {
             local ttl = math.max(redis.call('PTTL', KEYS[1]), redis.call('PTTL', KEYS[2]))
             if kind == 'hash' then
               local fields = redis.call('HGETALL', KEYS[1])
-              for i = 1, #fields, 2 do redis.call('HINCRBY', KEYS[2], fields[i], fields[i + 1]) end
+              for i = 1, #fields, 2 do
+                if ARGV[1] == 'sum' then redis.call('HINCRBY', KEYS[2], fields[i], fields[i + 1])
+                else redis.call('HSETNX', KEYS[2], fields[i], fields[i + 1]) end
+              end
             elseif kind == 'zset' then
               redis.call('ZUNIONSTORE', KEYS[2], 2, KEYS[2], KEYS[1])
             elseif kind == 'string' then
@@ -63,6 +68,13 @@ final class KeyMigration {
                 if (tagged.isPresent()) {
                     moved += (Long) redis.eval(MOVE, List.of(key, tagged.get()), List.of(rule.mode()));
                 }
+            }
+        }
+        for (String key : KeyScan.keys(redis, RedisKeys.UPLOADS + "*", "hash")) {
+            String business = key.startsWith(RedisKeys.UPLOADS + "{") ? null : redis.hget(key, "business");
+            if (business != null && !business.isEmpty()) {
+                String id = key.substring(RedisKeys.UPLOADS.length());
+                moved += (Long) redis.eval(MOVE, List.of(key, RedisKeys.upload(business, id)), List.of("keep"));
             }
         }
         if (moved > 0) {

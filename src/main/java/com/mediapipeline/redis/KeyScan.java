@@ -36,7 +36,7 @@ public class KeyScan {
      * address order), and the walk goes on to the next master when one is done; should the masters change
      * meanwhile, a walk may miss keys that moved, and finds them on its next round.
      */
-    public ScanStep step(String cursor, String match, String type, long budget) {
+    public ScanStep<String> step(String cursor, String match, String type, long budget) {
         if (!(redis instanceof JedisCluster cluster)) {
             return step(redis, cursor, match, type, budget);
         }
@@ -44,21 +44,21 @@ public class KeyScan {
         int colon = cursor.indexOf(':');
         int node = colon < 0 ? 0 : Integer.parseInt(cursor.substring(0, colon));
         if (node >= masters.size()) {
-            return new ScanStep(List.of(), ScanStep.START);
+            return new ScanStep<>(List.of(), ScanStep.START);
         }
         try (Jedis master = new Jedis(cluster.getClusterNodes().get(masters.get(node)).getResource())) {
-            ScanStep step = step(master, colon < 0 ? cursor : cursor.substring(colon + 1), match, type, budget);
+            ScanStep<String> step = step(master, colon < 0 ? cursor : cursor.substring(colon + 1), match, type, budget);
             if (!step.wrapped()) {
-                return new ScanStep(step.found(), node + ":" + step.cursor());
+                return new ScanStep<>(step.found(), node + ":" + step.cursor());
             }
-            return new ScanStep(step.found(), node + 1 < masters.size() ? (node + 1) + ":" + ScanStep.START : ScanStep.START);
+            return new ScanStep<>(step.found(), node + 1 < masters.size() ? (node + 1) + ":" + ScanStep.START : ScanStep.START);
         }
     }
 
     /** Every key matching the glob {@code pattern} of one Redis (not a cluster), of {@code type} unless null. */
     static Set<String> keys(UnifiedJedis redis, String pattern, String type) {
         Set<String> keys = new LinkedHashSet<>();
-        ScanStep step = new ScanStep(List.of(), ScanStep.START);
+        ScanStep<String> step = new ScanStep<>(List.of(), ScanStep.START);
         do {
             step = step(redis, step.cursor(), pattern, type, Long.MAX_VALUE);
             keys.addAll(step.found());
@@ -66,7 +66,7 @@ public class KeyScan {
         return keys;
     }
 
-    private static ScanStep step(KeyCommands node, String cursor, String match, String type, long budget) {
+    private static ScanStep<String> step(KeyCommands node, String cursor, String match, String type, long budget) {
         List<String> keys = new ArrayList<>();
         int count = (int) Math.max(1, Math.min(COUNT, budget));
         ScanParams params = new ScanParams().match(match).count(count);
@@ -81,7 +81,7 @@ public class KeyScan {
                 break;
             }
         }
-        return new ScanStep(keys, next);
+        return new ScanStep<>(keys, next);
     }
 
     /** The masters' addresses (host:port, the keys of the cluster's pools), in a stable order. */

@@ -1,5 +1,7 @@
 package com.mediapipeline.redis;
 
+import java.util.Optional;
+
 /**
  * Every Redis key and channel the service uses.
  * <p>
@@ -19,9 +21,19 @@ public final class RedisKeys {
     /** The one pub/sub channel of progress events of every upload; each instance subscribes once. */
     public static final String PROGRESS_CHANNEL = "progress";
 
+    /** The prefix of every upload's status hash, {@code upload:{<business>}:<id>}. */
+    public static final String UPLOADS = "upload:";
+
     /** Hash with an upload's status, offset, size, timestamps, owner and file metadata. */
-    public static String upload(String uploadId) {
-        return "upload:" + uploadId;
+    public static String upload(String business, String uploadId) {
+        return UPLOADS + businessTag(business) + ":" + uploadId;
+    }
+
+    /** The business whose tag a key carries ({@code {<business>}}), if it carries one. */
+    public static Optional<String> businessOf(String key) {
+        int open = key.indexOf('{');
+        int close = open < 0 ? -1 : key.indexOf('}', open);
+        return close < 0 ? Optional.empty() : Optional.of(key.substring(open + 1, close));
     }
 
     /**
@@ -56,8 +68,8 @@ public final class RedisKeys {
     }
 
     /** The lock of the one request allowed to write to an upload, cluster-wide; it expires if its holder dies. */
-    public static String uploadLock(String uploadId) {
-        return "lock:upload:" + uploadId;
+    public static String uploadLock(String business, String uploadId) {
+        return "lock:upload:" + businessTag(business) + ":" + uploadId;
     }
 
     /** The token bucket of one caller (an API key's hash, or an address for calls without a known key). */
@@ -76,8 +88,8 @@ public final class RedisKeys {
     }
 
     /** Marks a deleted upload for a while, so that a PATCH still streaming cannot bring its status back. */
-    public static String deleted(String uploadId) {
-        return "deleted:" + uploadId;
+    public static String deleted(String business, String uploadId) {
+        return "deleted:" + businessTag(business) + ":" + uploadId;
     }
 
     /**

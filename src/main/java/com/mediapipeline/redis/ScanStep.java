@@ -9,7 +9,7 @@ import java.util.List;
  * from a cursor found (keys, or what the caller made of them) while looking at about a budget of keys,
  * and the cursor to go on from (see {@link KeyScan#step}).
  */
-public record ScanStep(List<String> found, String cursor) {
+public record ScanStep<T>(List<T> found, String cursor) {
 
     public static final String START = ScanParams.SCAN_POINTER_START;
 

@@ -131,7 +131,7 @@ final class Concatenation extends ConcatenationExtension {
                 super.process(method, request, response, storage, ownerKey);
                 return;
             }
-            try (UploadLocks.Held lock = locks.lock(created.getId().toString())) {
+            try (UploadLocks.Held lock = locks.lock(ownerKey, created.getId().toString())) {
                 super.process(method, request, response, storage, ownerKey);
             }
             UploadCore.outcome(request, storage.getUploadInfo(location, ownerKey));

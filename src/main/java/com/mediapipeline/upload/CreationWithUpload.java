@@ -73,7 +73,7 @@ class CreationWithUpload extends CreationExtension {
             UploadInfo info = storage.getUploadInfo(response.getHeader(HttpHeader.LOCATION), ownerKey);
             if (info.isUploadInProgress()) {
                 // an upload of zero bytes is complete at creation: there is nothing to append
-                try (UploadLocks.Held lock = locks.lock(info.getId().toString())) {
+                try (UploadLocks.Held lock = locks.lock(ownerKey, info.getId().toString())) {
                     info = UploadCore.append(info, request, storage);
                 }
             }

@@ -34,14 +34,16 @@ public class PatchAdmission {
 
     private static final Logger LOG = Logger.getLogger(PatchAdmission.class.getName());
     /**
-     * KEYS: token bucket, stream slots, upload lock. ARGV: rate, burst, then the slot's cap, member and
-     * lease ms, then the lock's lease ms. Answers {allowed, tokens left} when refused a token, else
+     * KEYS: token bucket, stream slots, upload lock. ARGV: rate, burst ('' for a request that took its token
+     * already: the bucket is not touched), then the slot's cap, member and lease ms, then the lock's lease ms.
+     * Answers {allowed, tokens left} when refused a token, else
      * {1, tokens, 0} with every slot taken, {1, tokens, 1} with the lock held (its slot given back), or
      * {1, tokens, 1, generation}.
      */
     private static final LuaScript ADMIT = new LuaScript(RateLimiter.TAKE_TOKEN + LeasedSlots.TAKE_SLOT
             + LeasedSlots.RELEASE_SLOT + UploadLocks.ACQUIRE_LOCK + """
-            local allowed, tokens = take_token(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]))
+            local allowed, tokens = 1, ''
+            if ARGV[1] ~= '' then allowed, tokens = take_token(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2])) end
             if allowed == 0 then return {0, tokens} end
             if take_slot(KEYS[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])) == 0 then return {1, tokens, 0} end
             local generation = acquire_lock(KEYS[3], ARGV[6])
@@ -81,24 +83,29 @@ public class PatchAdmission {
     /** The release followed by each script handed to it (a status write): a few constants, each made once. */
     private final Map<LuaScript, LuaScript> releasing = new ConcurrentHashMap<>();
 
-    /** What the start of a PATCH got: the caller's rate-limit decision and, when it was allowed, the lease it holds. */
+    /**
+     * What the start of a PATCH got: the caller's rate-limit decision (null when it took its token before)
+     * and, when it was allowed, the lease it holds.
+     */
     public record Admission(Decision decision, UploadLocks.Held lease) {
     }
 
     /**
-     * Takes a token of {@code bucket}, a stream slot of the business and the upload's lock, in this order
-     * and all or nothing: a refused token answers an admission without a lease; 429 when every slot is
-     * taken, 423 when another request holds the lock.
+     * Takes a token of {@code bucket} (unless null: the request took one already), a stream slot of the
+     * business and the upload's lock, in this order and all or nothing: a refused token answers an
+     * admission without a lease; 429 when every slot is taken, 423 when another request holds the lock.
      */
     public Admission admit(String bucket, String business, String uploadId) {
         StreamSlots.Claim slot = slots.claim(business);
-        List<String> args = new ArrayList<>(limiter.arguments());
+        List<String> args = new ArrayList<>(bucket == null ? List.of("", "") : limiter.arguments());
         args.addAll(slot.arguments());
         args.add(locks.leaseMillis());
         long askedAt = System.currentTimeMillis();
-        List<?> answer = (List<?>) ADMIT.run(redis, List.of(RedisKeys.rateLimit(bucket), slot.key(), RedisKeys.uploadLock(uploadId)), args);
-        Decision decision = limiter.decision((Long) answer.get(0), (String) answer.get(1));
-        if (!decision.allowed()) {
+        // without a bucket, the script is handed a key of the same slot that it leaves alone
+        List<?> answer = (List<?>) ADMIT.run(redis, List.of(bucket == null ? slot.key() : RedisKeys.rateLimit(bucket), slot.key(),
+                RedisKeys.uploadLock(business, uploadId)), args);
+        Decision decision = bucket == null ? null : limiter.decision((Long) answer.get(0), (String) answer.get(1));
+        if (decision != null && !decision.allowed()) {
             return new Admission(decision, null);
         }
         if (Long.valueOf(0).equals(answer.get(2))) {
@@ -109,14 +116,14 @@ public class PatchAdmission {
         }
         String token = (String) answer.get(3);
         slots.taken(slot);
-        return new Admission(decision, locks.adopt(uploadId, token, askedAt, along -> release(uploadId, token, slot, along)));
+        return new Admission(decision, locks.adopt(business, uploadId, token, askedAt, along -> release(business, uploadId, token, slot, along)));
     }
 
     /** A release that fails (Redis away) must not fail a request whose bytes are stored: lock and slot expire by themselves. */
-    private void release(String uploadId, String token, StreamSlots.Claim slot, ScriptCall along) {
+    private void release(String business, String uploadId, String token, StreamSlots.Claim slot, ScriptCall along) {
         LuaScript script = along == null ? RELEASE_ALONE : releasing.computeIfAbsent(along.script(), main -> new LuaScript(RELEASE + main.text()));
         List<String> keys = new ArrayList<>(along == null ? List.of() : along.keys());
-        keys.addAll(List.of(RedisKeys.uploadLock(uploadId), slot.key()));
+        keys.addAll(List.of(RedisKeys.uploadLock(business, uploadId), slot.key()));
         List<String> args = new ArrayList<>(along == null ? List.of() : along.args());
         args.addAll(List.of(token, slot.member()));
         try {

@@ -133,13 +133,11 @@ public class TusFilter extends HttpFilter {
      */
     private void patch(HttpServletRequest request, HttpServletResponse response, TusRequest tusRequest, String business)
             throws IOException {
+        // none when the rate-limit filter did not see a PATCH here (it read the request another way) and took the token itself
         String bucket = (String) request.getAttribute(RateLimitFilter.DEFERRED);
-        if (bucket == null) {
-            throw new IllegalStateException("The rate-limit filter left no token to a PATCH of " + tusRequest.uploadId());
-        }
         request.removeAttribute(RateLimitFilter.DEFERRED);
         PatchAdmission.Admission admission = admissions.admit(bucket, business, tusRequest.uploadId());
-        if (!RateLimitFilter.answer(response, admission.decision())) {
+        if (admission.decision() != null && !RateLimitFilter.answer(response, admission.decision())) {
             return;
         }
         try (UploadLocks.Held lease = admission.lease(); UploadFileStore.Scope visit = store.visit(tusRequest.uploadId())) {

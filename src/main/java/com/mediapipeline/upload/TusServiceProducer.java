@@ -70,7 +70,7 @@ class TusServiceProducer {
         }.withUploadIdFactory(new CanonicalIds())
                 .withUploadUri(contextPath + TusRequest.ROOT + "/?")
                 .withUploadStorageService(store)
-                .withUploadLockingService(new HeldLocks(locks))
+                .withUploadLockingService(new HeldLocks())
                 .withUploadExpirationPeriod(retention.incomplete().toMillis())
                 .addTusExtension(new UploadCore())
                 .addTusExtension(new Checksums())

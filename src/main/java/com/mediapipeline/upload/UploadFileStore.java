@@ -426,7 +426,7 @@ public class UploadFileStore extends DiskStorageService {
         } catch (NoSuchFileException e) {
             throw new UploadNotFoundException("The upload " + info.getId() + " was not found");
         }
-        listener.removed(info.getId().toString(), reason);
+        listener.removed(info.getOwnerKey(), info.getId().toString(), reason);
         try {
             FileUtils.deleteDirectory(removed.toFile());
         } catch (IOException e) {

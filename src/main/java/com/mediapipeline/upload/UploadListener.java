@@ -30,5 +30,5 @@ public interface UploadListener {
     void failed(UploadInfo info, String reason, long generation);
 
     /** The upload and its files are gone, for a reason watchers are told ("deleted", "expired"). */
-    void removed(String uploadId, String reason);
+    void removed(String business, String uploadId, String reason);
 }

@@ -87,7 +87,7 @@ public class UploadLocks implements WriteGuard {
      * A lease whose release runs in a script of its own ({@link #adopt}) has an {@code ending} to take
      * the request's last status write along.
      */
-    private record Lease(String uploadId, String token, long renewAfterMillis, long expiresAtMillis, Ending ending) {
+    private record Lease(String uploadId, String key, String token, long renewAfterMillis, long expiresAtMillis, Ending ending) {
         long generation() {
             return Long.parseLong(token);
         }
@@ -121,19 +121,20 @@ public class UploadLocks implements WriteGuard {
     }
 
     /** Locks the upload for the current request, or answers 423 when another request holds it. */
-    public Held lock(String uploadId) {
+    public Held lock(String business, String uploadId) {
         long now = System.currentTimeMillis();
-        String token = acquire(uploadId).orElseThrow(() -> new ApiException(ErrorCode.LOCKED));
-        return hold(uploadId, token, now, null, () -> release(uploadId, token));
+        String key = RedisKeys.uploadLock(business, uploadId);
+        String token = acquire(key).orElseThrow(() -> new ApiException(ErrorCode.LOCKED));
+        return hold(uploadId, key, token, now, null, () -> release(uploadId, key, token));
     }
 
     /**
      * Holds, for the current request, a lease that a script of its own took with {@link #ACQUIRE_LOCK}
      * (asked at {@code askedAtMillis}) and that {@code release} gives back with {@link #RELEASE_LOCK}.
      */
-    Held adopt(String uploadId, String token, long askedAtMillis, Release release) {
+    Held adopt(String business, String uploadId, String token, long askedAtMillis, Release release) {
         Ending ending = new Ending(release);
-        return hold(uploadId, token, askedAtMillis, ending, () -> ending.release.run(ending.along));
+        return hold(uploadId, RedisKeys.uploadLock(business, uploadId), token, askedAtMillis, ending, () -> ending.release.run(ending.along));
     }
 
     /**
@@ -154,8 +155,8 @@ public class UploadLocks implements WriteGuard {
         return true;
     }
 
-    private Held hold(String uploadId, String token, long askedAtMillis, Ending ending, Runnable release) {
-        held.set(lease(uploadId, token, askedAtMillis, ending));
+    private Held hold(String uploadId, String key, String token, long askedAtMillis, Ending ending, Runnable release) {
+        held.set(lease(uploadId, key, token, askedAtMillis, ending));
         writing.incrementAndGet();
         return () -> {
             writing.decrementAndGet();
@@ -170,13 +171,14 @@ public class UploadLocks implements WriteGuard {
     }
 
     /** Locks the upload if nobody holds it, for work outside a request (the cleanup sweep). */
-    public Optional<Held> tryLock(String uploadId) {
-        return acquire(uploadId).map(token -> () -> release(uploadId, token));
+    public Optional<Held> tryLock(String business, String uploadId) {
+        String key = RedisKeys.uploadLock(business, uploadId);
+        return acquire(key).map(token -> () -> release(uploadId, key, token));
     }
 
     @Idempotent
-    public boolean isLocked(String uploadId) {
-        return redis.exists(RedisKeys.uploadLock(uploadId));
+    public boolean isLocked(String business, String uploadId) {
+        return redis.exists(RedisKeys.uploadLock(business, uploadId));
     }
 
     @Override
@@ -194,7 +196,7 @@ public class UploadLocks implements WriteGuard {
         }
         Object renewed;
         try {
-            renewed = RENEW.run(redis, List.of(RedisKeys.uploadLock(uploadId)),
+            renewed = RENEW.run(redis, List.of(lease.key()),
                     List.of(lease.token(), Long.toString(timeout.toMillis())));
         } catch (JedisException redisAway) {
             // nobody can take the lock while Redis is away, and not before it expires there: write on until then
@@ -207,7 +209,7 @@ public class UploadLocks implements WriteGuard {
         if (!Long.valueOf(1).equals(renewed)) {
             throw new LockLostException(uploadId);
         }
-        held.set(lease(uploadId, lease.token(), now, lease.ending()));
+        held.set(lease(uploadId, lease.key(), lease.token(), now, lease.ending()));
     }
 
     /** {@link #ACQUIRE_LOCK}'s argument: how long a lease lasts unless renewed, in ms. */
@@ -216,22 +218,22 @@ public class UploadLocks implements WriteGuard {
     }
 
     /** The lease's token is its generation. */
-    private Optional<String> acquire(String uploadId) {
-        Object generation = ACQUIRE.run(redis, List.of(RedisKeys.uploadLock(uploadId)), List.of(leaseMillis()));
+    private Optional<String> acquire(String key) {
+        Object generation = ACQUIRE.run(redis, List.of(key), List.of(leaseMillis()));
         return Optional.ofNullable((String) generation);
     }
 
     /** A release that fails (Redis away) must not fail a request whose bytes are stored: the lock expires by itself. */
-    private void release(String uploadId, String token) {
+    private void release(String uploadId, String key, String token) {
         try {
-            RELEASE.run(redis, List.of(RedisKeys.uploadLock(uploadId)), List.of(token));
+            RELEASE.run(redis, List.of(key), List.of(token));
         } catch (JedisException e) {
             LOG.warning("Could not release the lock of upload " + uploadId + " (it expires within " + timeout + "): " + e.getMessage());
         }
     }
 
     /** Counted from before the SET or PEXPIRE: the lease never outlives the key in Redis. */
-    private Lease lease(String uploadId, String token, long askedAtMillis, Ending ending) {
-        return new Lease(uploadId, token, askedAtMillis + timeout.toMillis() / 3, askedAtMillis + timeout.toMillis(), ending);
+    private Lease lease(String uploadId, String key, String token, long askedAtMillis, Ending ending) {
+        return new Lease(uploadId, key, token, askedAtMillis + timeout.toMillis() / 3, askedAtMillis + timeout.toMillis(), ending);
     }
 }

@@ -137,7 +137,7 @@ class AnalyticsIT {
             assertEquals(kept, ((Number) status.get("offset")).longValue(), "the failed status says what was kept");
             // bytes count as the highest offset the status showed: progress written while the bytes streamed in,
             // before the disk refused some of them, which the cut back to what was kept does not take back
-            long shown = Long.parseLong(TestRedis.uploadHash(Api.idOf(upload)).getOrDefault("tallied", "0"));
+            long shown = Long.parseLong(TestRedis.uploadHash(BUSINESS, Api.idOf(upload)).getOrDefault("tallied", "0"));
             assertTrue(shown >= kept && shown <= 4_000_000, "counted " + shown + " of the 4,000,000 sent, " + kept + " kept");
             count("bob", "bytes_received", shown);
         }

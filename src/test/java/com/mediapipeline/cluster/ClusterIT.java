@@ -91,7 +91,7 @@ class ClusterIT {
         }
         assertEquals("completed", onB.statusJson(id).get("status"));
         assertArrayEquals(content, onB.download(id).body());
-        long ttl = TestRedis.client().pttl(RedisKeys.upload(id));
+        long ttl = TestRedis.client().pttl(RedisKeys.upload(TestEnvironment.ACME, id));
         assertTrue(ttl > 0 && ttl <= (RETENTION_SECONDS + 2L * SWEEP_SECONDS) * 1000, "a completed status expires by itself: " + ttl);
     }
 
@@ -170,24 +170,24 @@ class ClusterIT {
     void aSweepReconcilesOrphans() throws Exception {
         Api onA = Api.acme(a.url());
         String ghost = "6f1c2b9e-70a1-4c8e-8d21-0b7e3a601f5c";
-        TestRedis.client().hset(RedisKeys.upload(ghost), Map.of("status", "uploading", "business", "acme", "offset", "5"));
+        TestRedis.client().hset(RedisKeys.upload(TestEnvironment.ACME, ghost), Map.of("status", "uploading", "business", "acme", "offset", "5"));
         String upload = onA.create(100, "kept.bin", null);
         onA.patch(upload, 0, new byte[40]);
-        TestRedis.client().del(RedisKeys.upload(Api.idOf(upload)));
+        TestRedis.client().del(RedisKeys.upload(TestEnvironment.ACME, Api.idOf(upload)));
         String done = onA.create(10, "done.bin", null);
         onA.patch(done, 0, new byte[10]);
         // the completing status write lost (Redis restarted just then): the hash still says where it was
-        TestRedis.client().hset(RedisKeys.upload(Api.idOf(done)), Map.of("status", "uploading", "offset", "4", "progress", "40.0"));
+        TestRedis.client().hset(RedisKeys.upload(TestEnvironment.ACME, Api.idOf(done)), Map.of("status", "uploading", "offset", "4", "progress", "40.0"));
 
         record Seen(boolean ghostStatus, int keptStatus, Object doneStatus) {
         }
         Await.until(Duration.ofSeconds(4L * SWEEP_SECONDS + 5),
                 "a sweep to drop the ghost's status, restore kept.bin's and repair done.bin's",
-                () -> new Seen(TestRedis.client().exists(RedisKeys.upload(ghost)), onA.status(Api.idOf(upload)).statusCode(),
+                () -> new Seen(TestRedis.client().exists(RedisKeys.upload(TestEnvironment.ACME, ghost)), onA.status(Api.idOf(upload)).statusCode(),
                         onA.statusJson(Api.idOf(done)).get("status")),
                 seen -> !seen.ghostStatus() && seen.keptStatus() == 200 && "completed".equals(seen.doneStatus()));
         assertEquals(10, ((Number) onA.statusJson(Api.idOf(done)).get("offset")).longValue(), "a lost completion is repaired");
-        assertFalse(TestRedis.client().exists(RedisKeys.upload(ghost)), "a status whose files are gone is dropped");
+        assertFalse(TestRedis.client().exists(RedisKeys.upload(TestEnvironment.ACME, ghost)), "a status whose files are gone is dropped");
         Map<String, Object> restored = onA.statusJson(Api.idOf(upload));
         assertEquals("uploading", restored.get("status"));
         assertEquals(40, ((Number) restored.get("offset")).longValue());

@@ -69,7 +69,7 @@ class ListingRepairIT {
             TestRedis.client().zadd(RedisKeys.listing("acme", user, "created"), 0, laggingListed);
             assertEquals(List.of(id), listedTokens(upload, user + "&status=created"), "the hash decides: lagging.bin is completed");
             // unlisted.bin as stored before the listing existed: in no index, and its hash names no member
-            TestRedis.client().hdel(RedisKeys.upload(id), "listed_as");
+            TestRedis.client().hdel(RedisKeys.upload(TestEnvironment.ACME, id), "listed_as");
             for (String index : List.of(RedisKeys.listing("acme", null, null), RedisKeys.listing("acme", user, null),
                     RedisKeys.listing("acme", null, "created"), RedisKeys.listing("acme", user, "created"))) {
                 assertEquals(1, TestRedis.client().zrem(index, listed), index);

@@ -54,7 +54,7 @@ class ProgressStoreIT {
     /** The external Redis of CI outlives the run: no hash without a TTL stays behind. */
     @AfterEach
     void forget() {
-        store.forget(upload.id());
+        store.forget(upload.business(), upload.id());
         TestRedis.client().zrem(RedisKeys.expiries("acme"), upload.id());
     }
 
@@ -91,12 +91,12 @@ class ProgressStoreIT {
         store.restore(unknown, 0, false, Instant.now());
         store.create(created, Instant.now());
         try {
-            assertEquals("alice", TestRedis.uploadHash(created.id()).get("username"));
+            assertEquals("alice", TestRedis.uploadHash(business, created.id()).get("username"));
             assertEquals(List.of(UploadIndex.member(created.id(), created.createdAt())),
                     TestRedis.client().zrange(RedisKeys.listing(business, "alice", UploadStatus.CREATED), 0, -1));
             assertEquals("1", TestRedis.client().hget(RedisKeys.analyticsOfUser(business, hour, "alice"), "created"));
         } finally {
-            store.remove(created.id(), "deleted");
+            store.remove(created.business(), created.id(), "deleted");
             TestRedis.delete(RedisKeys.analytics(business, hour), RedisKeys.analyticsOfUser(business, hour, "alice"),
                     RedisKeys.analyticsUsers(business, hour), RedisKeys.analyticsBytes(business, hour), RedisKeys.events(business));
         }
@@ -121,7 +121,7 @@ class ProgressStoreIT {
 
         store.progress(upload, 20, created.plusSeconds(30), 1);
         assertEquals(completed.plusSeconds(60).toEpochMilli(), due(), "a progress write after the completion is dropped");
-        store.remove(upload.id(), "deleted");
+        store.remove(upload.business(), upload.id(), "deleted");
         assertNull(TestRedis.client().zscore(RedisKeys.expiries("acme"), upload.id()), "a removal drops the upload from the index");
     }
 
@@ -133,7 +133,7 @@ class ProgressStoreIT {
     @Test
     void aRepairNeverUndoesACompletionThatLandedAfterTheSweepLooked() {
         store.create(upload, Instant.now());
-        TestRedis.client().hset(RedisKeys.upload(upload.id()), "status", UploadStatus.COMPLETED);
+        TestRedis.client().hset(RedisKeys.upload(upload.business(), upload.id()), "status", UploadStatus.COMPLETED);
 
         store.repair(upload, 42, false, Instant.now());
 
@@ -157,10 +157,10 @@ class ProgressStoreIT {
         store.fail(mine, 30, "the disk is full", Instant.now(), 2);
         store.fail(mine, 30, "the disk is full", Instant.now(), 2);
         store.progress(mine, 50, Instant.now(), 3);
-        TestRedis.client().del(RedisKeys.upload(mine.id()));
+        TestRedis.client().del(RedisKeys.upload(mine.business(), mine.id()));
         store.progress(mine, 80, Instant.now(), 3);
         long lastHour = Instant.now().truncatedTo(ChronoUnit.HOURS).getEpochSecond();
-        store.forget(mine.id());
+        store.forget(mine.business(), mine.id());
 
         List<Long> hours = firstHour == lastHour ? List.of(firstHour) : List.of(firstHour, lastHour);
         Map<String, Long> counted = new HashMap<>();
@@ -189,7 +189,7 @@ class ProgressStoreIT {
         store.progress(assembled, 100, Instant.now(), 0);
         store.complete(assembled, Instant.now(), 0);
         long lastHour = Instant.now().truncatedTo(ChronoUnit.HOURS).getEpochSecond();
-        store.forget(assembled.id());
+        store.forget(assembled.business(), assembled.id());
 
         Map<String, Long> counted = new HashMap<>();
         for (long hour : firstHour == lastHour ? List.of(firstHour) : List.of(firstHour, lastHour)) {

@@ -68,6 +68,28 @@ class KeyMigrationIT {
     }
 
     @Test
+    void anOldStatusHashMovesToItsBusinessSlotAndKeepsWhatANewerWriteSet() {
+        String id = UUID.randomUUID().toString();
+        String moved = UUID.randomUUID().toString();
+        redis.hset("upload:" + id, Map.of("business", business, "status", "uploading", "offset", "10", "hook_sequence", "4"));
+        redis.pexpire("upload:" + id, 600_000);
+        redis.hset(RedisKeys.upload(business, id), Map.of("status", "completed", "offset", "20"));
+        redis.hset("upload:" + moved, Map.of("business", business, "status", "created"));
+        try {
+            KeyMigration.run(redis);
+
+            assertEquals(Map.of("business", business, "status", "completed", "offset", "20", "hook_sequence", "4"),
+                    redis.hgetAll(RedisKeys.upload(business, id)), "the newer write wins, what it lacks is kept");
+            assertTrue(redis.pttl(RedisKeys.upload(business, id)) > 0);
+            assertEquals("created", redis.hget(RedisKeys.upload(business, moved), "status"));
+            assertFalse(redis.exists("upload:" + id));
+            assertFalse(redis.exists("upload:" + moved));
+        } finally {
+            redis.del(RedisKeys.upload(business, id), RedisKeys.upload(business, moved), "upload:" + id, "upload:" + moved);
+        }
+    }
+
+    @Test
     void aSecondStartMovesNothingOfThisBusiness() {
         redis.hset(old, "completed", "1");
         KeyMigration.run(redis);

@@ -143,7 +143,7 @@ class SentinelFailoverIT {
         assertEquals("completed", status.get("status"));
         assertEquals(SIZE, ((Number) status.get("offset")).intValue());
         try (Jedis master = redis.master()) {
-            Map<String, String> hash = master.hgetAll(RedisKeys.upload(id));
+            Map<String, String> hash = master.hgetAll(RedisKeys.upload(TestEnvironment.ACME, id));
             assertEquals("completed", hash.get("status"), "the new master holds the status: " + hash);
         }
         assertNoUnhandledErrors();
@@ -225,8 +225,8 @@ class SentinelFailoverIT {
         assertEquals(sha256(kept), sha256(api.downloaded(completed)), "SHA-256 of the download");
         assertEquals("completed", api.statusJson(Api.idOf(completed)).get("status"));
         try (Jedis master = redis.master()) {
-            assertEquals("completed", master.hget(RedisKeys.upload(Api.idOf(completed)), "status"));
-            assertFalse(master.exists(RedisKeys.upload(Api.idOf(expiring))));
+            assertEquals("completed", master.hget(RedisKeys.upload(TestEnvironment.ACME, Api.idOf(completed)), "status"));
+            assertFalse(master.exists(RedisKeys.upload(TestEnvironment.ACME, Api.idOf(expiring))));
         }
         assertNoUnhandledErrors();
     }

@@ -161,7 +161,7 @@ class StorageIT extends ServiceIT {
     void deleteLeavesNothingOnDiskOrInRedis() {
         String id = stored("gone.bin", null);
         assertTrue(Files.exists(TestEnvironment.storageDir().resolve("uploads").resolve(id)));
-        assertTrue(TestRedis.client().exists(RedisKeys.upload(id)));
+        assertTrue(TestRedis.client().exists(RedisKeys.upload(TestEnvironment.ACME, id)));
 
         assertEquals(204, Api.send(acme.request("/api/v1/storage/" + id).DELETE()).statusCode());
 
@@ -169,7 +169,7 @@ class StorageIT extends ServiceIT {
         assertError(acme.status(id), 404, "not_found");
         assertEquals(404, acme.head(acme.uploadsUrl() + id).statusCode());
         assertFalse(Files.exists(TestEnvironment.storageDir().resolve("uploads").resolve(id)));
-        assertFalse(TestRedis.client().exists(RedisKeys.upload(id)));
+        assertFalse(TestRedis.client().exists(RedisKeys.upload(TestEnvironment.ACME, id)));
         assertError(Api.send(acme.request("/api/v1/storage/" + id).DELETE()), 404, "not_found");
     }
 
@@ -187,7 +187,7 @@ class StorageIT extends ServiceIT {
         assertError(patch.get(), 410, "gone");
 
         assertError(acme.status(id), 404, "not_found");
-        assertFalse(TestRedis.client().exists(RedisKeys.upload(id)));
+        assertFalse(TestRedis.client().exists(RedisKeys.upload(TestEnvironment.ACME, id)));
         assertFalse(Files.exists(TestEnvironment.storageDir().resolve("uploads").resolve(id)));
     }
 

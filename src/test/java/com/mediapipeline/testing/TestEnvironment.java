@@ -17,6 +17,8 @@ import java.util.List;
  */
 public final class TestEnvironment implements BeforeAllCallback {
 
+    /** The business of {@link #ACME_KEY}, whose keys the tests look at in Redis. */
+    public static final String ACME = "acme";
     public static final String ACME_KEY = "acme-test-key-0001";
     public static final String GLOBEX_KEY = "globex-test-key-0002";
     public static final long MAX_UPLOAD_SIZE = 256L * 1024 * 1024;
@@ -68,7 +70,7 @@ public final class TestEnvironment implements BeforeAllCallback {
                 "-Djava.io.tmpdir=" + workDir(),
                 "-Dmediapipeline.redis.url=" + redisUrl,
                 "-Dmediapipeline.storage.dir=" + storage,
-                "-Dmediapipeline.api-keys=acme:" + ACME_KEY + ",globex:" + GLOBEX_KEY,
+                "-Dmediapipeline.api-keys=" + ACME + ":" + ACME_KEY + ",globex:" + GLOBEX_KEY,
                 "-Dmediapipeline.upload.max-size=" + MAX_UPLOAD_SIZE,
                 "-Dmediapipeline.progress.interval-ms=" + PROGRESS_INTERVAL_MS,
                 "-Dmediapipeline.upload.lock-timeout=PT" + LOCK_TIMEOUT_SECONDS + "S",

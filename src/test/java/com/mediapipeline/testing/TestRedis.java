@@ -75,14 +75,19 @@ public final class TestRedis {
         }
     }
 
+    /** The status hash of an upload of {@link TestEnvironment#ACME}. */
     public static Map<String, String> uploadHash(String uploadId) {
-        return client().hgetAll(RedisKeys.upload(uploadId));
+        return uploadHash(TestEnvironment.ACME, uploadId);
+    }
+
+    public static Map<String, String> uploadHash(String business, String uploadId) {
+        return client().hgetAll(RedisKeys.upload(business, uploadId));
     }
 
     /** Waits until a request (a PATCH that has begun) holds the upload's write lock. */
     public static void awaitLocked(String uploadId) {
         Await.until(Duration.ofSeconds(10), "a request to hold the write lock of " + uploadId,
-                () -> client().exists(RedisKeys.uploadLock(uploadId)));
+                () -> client().exists(RedisKeys.uploadLock(TestEnvironment.ACME, uploadId)));
     }
 
     /**
@@ -91,12 +96,12 @@ public final class TestRedis {
      */
     public static void awaitLeasedWrite(String uploadId) {
         Await.until(Duration.ofSeconds(30), "a PATCH under a lease to report bytes of " + uploadId,
-                () -> client().hexists(RedisKeys.upload(uploadId), "writer"));
+                () -> client().hexists(RedisKeys.upload(TestEnvironment.ACME, uploadId), "writer"));
     }
 
     /** Waits until nobody holds the upload's write lock: its holder released it, or stalled past its lease. */
     public static void awaitUnlocked(String uploadId) {
         Await.until(Duration.ofSeconds(TestEnvironment.LOCK_TIMEOUT_SECONDS + 10L), "the write lock of " + uploadId
-                + " to be released or to expire", () -> !client().exists(RedisKeys.uploadLock(uploadId)));
+                + " to be released or to expire", () -> !client().exists(RedisKeys.uploadLock(TestEnvironment.ACME, uploadId)));
     }
 }

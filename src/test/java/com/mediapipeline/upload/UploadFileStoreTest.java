@@ -407,7 +407,7 @@ class UploadFileStoreTest {
         }
 
         @Override
-        public void removed(String uploadId, String reason) {
+        public void removed(String business, String uploadId, String reason) {
             events.add("removed " + uploadId + " " + reason);
         }
     }

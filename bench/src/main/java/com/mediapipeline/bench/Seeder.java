@@ -21,7 +21,7 @@ import redis.clients.jedis.resps.ScanResult;
  * listing entries and its expiry-index entry if the build under test keeps one, each with the new id. So
  * the copies are stored exactly as that build stores an unfinished upload, far faster than creating each
  * over HTTP (40 creations/s on the busy host of the sweep rows). The key names are the service's
- * (RedisKeys), of this version and the ones before.
+ * (RedisKeys) of this version, with the business tag of the bench's business.
  */
 final class Seeder {
 
@@ -41,7 +41,7 @@ final class Seeder {
         String template = url.substring(url.lastIndexOf('/') + 1);
         byte[] info = Files.readAllBytes(uploads.resolve(template).resolve("info"));
         try (Jedis jedis = new Jedis("127.0.0.1", redisPort)) {
-            Map<String, String> hash = jedis.hgetAll("upload:" + template);
+            Map<String, String> hash = jedis.hgetAll("upload:{bench}:" + template);
             String member = hash.get("listed_as");
             List<String> listings = listingsOf(jedis, member);
             Double due = jedis.zscore("expiries:{" + hash.get("business") + "}", template);
@@ -54,7 +54,7 @@ final class Seeder {
                 String copy = member.replace(template, id);
                 Map<String, String> fields = new HashMap<>(hash);
                 fields.put("listed_as", copy);
-                pipeline.hset("upload:" + id, fields);
+                pipeline.hset("upload:{" + hash.get("business") + "}:" + id, fields);
                 listings.forEach(listing -> pipeline.zadd(listing, 0, copy));
                 if (due != null) {
                     pipeline.zadd("expiries:{" + hash.get("business") + "}", due, id);
