@@ -1,5 +1,6 @@
 package com.mediapipeline.cleanup;
 
+import com.mediapipeline.redis.KeyScan;
 import com.mediapipeline.redis.RedisCall;
 import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.redis.ScanStep;
@@ -24,6 +25,9 @@ public class ReconciliationCursor {
     @Inject
     UnifiedJedis redis;
 
+    @Inject
+    KeyScan keyScan;
+
     /** The start of the next folder slice, and the scan cursors of the walks over status hashes and listing indexes. */
     record Position(int folders, String hashes, String indexes) {
     }
@@ -42,6 +46,6 @@ public class ReconciliationCursor {
 
     /** How many keys Redis holds: a walk's share of them per sweep sets how far it goes. */
     long keys() {
-        return redis.dbSize();
+        return keyScan.size();
     }
 }

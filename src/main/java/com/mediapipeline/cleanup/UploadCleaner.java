@@ -140,7 +140,12 @@ public class UploadCleaner {
             return false;
         }
         try (UploadLocks.Held held = lock.get()) {
-            files.remove(info, "expired");
+            // judged again under the lock: a PATCH that ended between the first look and the lock moved the expiry
+            UploadInfo now = files.info(id);
+            if (now == null || !expiresAt(now, id, files.lastWrite(id)).isBefore(Instant.now())) {
+                return false;
+            }
+            files.remove(now, "expired");
             return true;
         }
     }

@@ -32,7 +32,7 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * The Redis hash {@code upload:<id>} and the progress channel. Every write of the hash publishes
+ * The Redis hash {@code upload:{<business>}:<id>} and the progress channel. Every write of the hash publishes
  * the matching event in the same atomic step, so that a watcher that reads the hash and then follows
  * the channel misses nothing. Writes restore the upload's identity if Redis lost the hash (a restart
  * without persistence), but never bring back a deleted upload, nor undo a completion. Writes

@@ -24,7 +24,7 @@ public record UploadStatus(
     public static final String FAILED = "failed";
     public static final List<String> ALL = List.of(CREATED, UPLOADING, COMPLETED, FAILED);
 
-    /** The status that the hash {@code upload:<id>} holds (one with a status field). */
+    /** The status that the hash {@code upload:{<business>}:<id>} holds (one with a status field). */
     public static UploadStatus of(String id, Map<String, String> hash) {
         return new UploadStatus(id, hash.get("status"), Double.parseDouble(hash.getOrDefault("progress", "0")),
                 Long.parseLong(hash.getOrDefault("offset", "0")), blankToNull(hash.get("size")) == null ? null : Long.valueOf(hash.get("size")),

@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Every request to the API (REST, TUS, WebSocket handshake) takes a token of its caller's bucket:
@@ -26,7 +27,8 @@ public class RateLimitFilter extends HttpFilter {
 
     /** The request attribute that holds the bucket of a token left to the PATCH's admission; whoever takes the token removes it. */
     public static final String DEFERRED = RateLimitFilter.class.getName() + ".deferred";
-    private static final String UPLOADS = "/api/v1/uploads/";
+    /** The TUS URL of one upload, whose id is a canonical UUID (upload.UploadId): nothing under it, such as meta/. */
+    private static final Pattern UPLOAD = Pattern.compile("/api/v1/uploads/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
 
     @Inject
@@ -82,7 +84,7 @@ public class RateLimitFilter extends HttpFilter {
         String override = request.getHeader(METHOD_OVERRIDE);
         String method = override == null || override.isBlank() ? request.getMethod() : override.trim();
         return "PATCH".equals(method.toUpperCase(Locale.ROOT))
-                && request.getRequestURI().substring(request.getContextPath().length()).startsWith(UPLOADS);
+                && UPLOAD.matcher(request.getRequestURI().substring(request.getContextPath().length())).matches();
     }
 
     /** The request was answered already: its token only counts against the bucket. */

@@ -55,6 +55,20 @@ public class KeyScan {
         }
     }
 
+    /** How many keys there are, on every master. */
+    public long size() {
+        if (!(redis instanceof JedisCluster cluster)) {
+            return redis.dbSize();
+        }
+        long size = 0;
+        for (String master : masters(cluster)) {
+            try (Jedis node = new Jedis(cluster.getClusterNodes().get(master).getResource())) {
+                size += node.dbSize();
+            }
+        }
+        return size;
+    }
+
     /** Every key matching the glob {@code pattern} of one Redis (not a cluster), of {@code type} unless null. */
     static Set<String> keys(UnifiedJedis redis, String pattern, String type) {
         Set<String> keys = new LinkedHashSet<>();

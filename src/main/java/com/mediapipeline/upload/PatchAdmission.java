@@ -85,15 +85,15 @@ public class PatchAdmission {
 
     /**
      * What the start of a PATCH got: the caller's rate-limit decision (null when it took its token before)
-     * and, when it was allowed, the lease it holds.
+     * and then either the lease it holds or why it was refused, to be thrown once the decision is told.
      */
-    public record Admission(Decision decision, UploadLocks.Held lease) {
+    public record Admission(Decision decision, UploadLocks.Held lease, RuntimeException refusal) {
     }
 
     /**
      * Takes a token of {@code bucket} (unless null: the request took one already), a stream slot of the
      * business and the upload's lock, in this order and all or nothing: a refused token answers an
-     * admission without a lease; 429 when every slot is taken, 423 when another request holds the lock.
+     * admission without a lease; refused with 429 when every slot is taken, 423 when another request holds the lock.
      */
     public Admission admit(String bucket, String business, String uploadId) {
         StreamSlots.Claim slot = slots.claim(business);
@@ -106,17 +106,17 @@ public class PatchAdmission {
                 RedisKeys.uploadLock(business, uploadId)), args);
         Decision decision = bucket == null ? null : limiter.decision((Long) answer.get(0), (String) answer.get(1));
         if (decision != null && !decision.allowed()) {
-            return new Admission(decision, null);
+            return new Admission(decision, null, null);
         }
         if (Long.valueOf(0).equals(answer.get(2))) {
-            throw slots.full();
+            return new Admission(decision, null, slots.full());
         }
         if (answer.size() < 4) {
-            throw new ApiException(ErrorCode.LOCKED);
+            return new Admission(decision, null, new ApiException(ErrorCode.LOCKED));
         }
         String token = (String) answer.get(3);
         slots.taken(slot);
-        return new Admission(decision, locks.adopt(business, uploadId, token, askedAt, along -> release(business, uploadId, token, slot, along)));
+        return new Admission(decision, locks.adopt(business, uploadId, token, askedAt, along -> release(business, uploadId, token, slot, along)), null);
     }
 
     /** A release that fails (Redis away) must not fail a request whose bytes are stored: lock and slot expire by themselves. */

@@ -140,7 +140,10 @@ public class TusFilter extends HttpFilter {
         if (admission.decision() != null && !RateLimitFilter.answer(response, admission.decision())) {
             return;
         }
-        try (UploadLocks.Held lease = admission.lease(); UploadFileStore.Scope visit = store.visit(tusRequest.uploadId())) {
+        if (admission.refusal() != null) {
+            throw admission.refusal();
+        }
+        try (UploadLocks.Held lease = admission.lease(); UploadFileStore.Scope visit = store.visit(tusRequest.uploadId(), business)) {
             tus.process(new DecidedMethod(request, tusRequest.method()), new TusResponse(request, response), business);
         }
     }

@@ -68,11 +68,13 @@ public class UploadFileStore extends DiskStorageService {
      */
     private static final class Visit {
         private final String uploadId;
+        private final String business;
         private Fence.Hold fenced;
         private byte[] info;
 
-        Visit(String uploadId) {
+        Visit(String uploadId, String business) {
             this.uploadId = uploadId;
+            this.business = business;
         }
     }
 
@@ -127,10 +129,11 @@ public class UploadFileStore extends DiskStorageService {
      * Until the scope closes, the current thread reads the upload's info file once: under the fence of
      * its lease when it holds one (taken then, so that no older lease records anything after that read),
      * and every later read is a copy of what it read or last wrote. For a PATCH, whose validators and
-     * handlers each read the info.
+     * handlers each read the info. Only a visit by the upload's own business takes the fence: another's
+     * is answered as if there were no upload, and must not fence out the owner's writer.
      */
-    public Scope visit(String uploadId) {
-        Visit visit = new Visit(uploadId);
+    public Scope visit(String uploadId, String business) {
+        Visit visit = new Visit(uploadId, business);
         visits.set(visit);
         return () -> {
             visits.remove();
@@ -156,6 +159,10 @@ public class UploadFileStore extends DiskStorageService {
         OptionalLong lease = guard.generation(id.toString());
         if (lease.isEmpty()) {
             return read(id);
+        }
+        byte[] unfenced = read(id);
+        if (unfenced == null || !visit.business.equals(decode(id, unfenced).getOwnerKey())) {
+            return null;
         }
         try {
             visit.fenced = fence.hold(directory(id), lease.getAsLong());

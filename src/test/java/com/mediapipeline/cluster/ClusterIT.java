@@ -150,6 +150,26 @@ class ClusterIT {
         assertEquals(429, refusedHandshake(instances), "the WebSocket handshake takes a token too");
     }
 
+    /**
+     * A request under the uploads' path that names PATCH in the override header but is no PATCH of an upload
+     * (the status API under meta/, which ignores the header) takes its token before it is served, like any
+     * other: it cannot leave its token for after its answer, and so never be refused.
+     */
+    @Test
+    void aStatusCallNamingPatchStillTakesItsTokenFirst() {
+        Api globex = Api.globex(a.url());
+        HttpResponse<String> refused = null;
+        for (int sent = 0; refused == null && sent < 400; sent++) {
+            HttpResponse<String> response = Api.send(globex.request("/api/v1/uploads/meta/0b7e3a60-1f5c-4c8e-8d21-6a1f3c2b9e70/status")
+                    .header("X-HTTP-Method-Override", "PATCH").GET());
+            if (response.statusCode() == 429) {
+                refused = response;
+            }
+        }
+        assertTrue(refused != null, "400 status calls naming PATCH, none refused by a bucket of 40 at 20/s");
+        assertError(refused, 429, "rate_limited");
+    }
+
     /** Keeps the bucket empty and opens a socket right after; answers the status of the refused handshake. */
     private static int refusedHandshake(Api[] instances) {
         for (int attempt = 0; attempt < 50; attempt++) {

@@ -320,7 +320,7 @@ class UploadFileStoreTest {
     void aVisitReadsTheInfoFileOnceAndThenItsOwnWrites() throws Exception {
         UploadInfo info = created(10);
         Path file = data(info).resolveSibling("info");
-        try (UploadFileStore.Scope visit = store.visit(info.getId().toString())) {
+        try (UploadFileStore.Scope visit = store.visit(info.getId().toString(), "acme")) {
             UploadInfo first = store.getUploadInfo(info.getId());
             Files.delete(file);
             UploadInfo again = store.getUploadInfo(info.getId());
@@ -339,7 +339,7 @@ class UploadFileStoreTest {
     void aVisitUnderALeaseTakesTheFenceWithItsFirstRead() throws Exception {
         UploadInfo info = created(10);
         generation = 2;
-        try (UploadFileStore.Scope visit = store.visit(info.getId().toString())) {
+        try (UploadFileStore.Scope visit = store.visit(info.getId().toString(), "acme")) {
             store.getUploadInfo(info.getId());
             generation = 1;
             UploadInfo stale = store.getUploadInfo(info.getId());
@@ -354,6 +354,29 @@ class UploadFileStoreTest {
             }
         }
         assertEquals(0, Files.size(data(info)));
+    }
+
+    /**
+     * A PATCH by another business names an upload that is not its own: it sees none, and its newer lease
+     * (a lock of its own business's) must not take the fence from the owner's writer.
+     */
+    @Test
+    void aVisitByAnotherBusinessSeesNoUploadAndLeavesTheFenceToTheOwner() throws Exception {
+        UploadInfo info = created(10);
+        generation = 1;
+        UploadInfo owners = store.getUploadInfo(info.getId());
+        generation = 2;
+        try (UploadFileStore.Scope visit = store.visit(info.getId().toString(), "globex")) {
+            assertNull(store.getUploadInfo(info.getId()));
+        }
+        ExecutorService owner = Executors.newSingleThreadExecutor();
+        try {
+            generation = 1;
+            owner.submit(() -> store.append(owners, stream("hello"))).get();
+        } finally {
+            owner.shutdown();
+        }
+        assertEquals(5, Files.size(data(info)));
     }
 
     private UploadInfo created(long length) throws IOException {
