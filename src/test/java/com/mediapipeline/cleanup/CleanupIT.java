@@ -9,9 +9,7 @@ import com.mediapipeline.testing.TestRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.Protocol;
 import redis.clients.jedis.params.SetParams;
-import redis.clients.jedis.util.SafeEncoder;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,7 +19,6 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
@@ -41,7 +38,6 @@ class CleanupIT {
     private static final int SWEEP_SECONDS = 2;
     private static final int COMPLETED_SECONDS = 3;
     private static final Pattern SWEEP = Pattern.compile("Cleanup sweep removed \\d+ expired upload");
-    private static final Pattern CALLS = Pattern.compile("cmdstat_[^:]+:calls=(\\d+)");
     private static Path storage;
     private static ServiceProcess service;
     private static Api acme;
@@ -79,7 +75,8 @@ class CleanupIT {
 
     /**
      * With a thousand uploads stored and a few due, a sweep issues Redis commands for the due ones, not for
-     * every one stored (a sweep that looked at each would issue several thousand).
+     * every one stored (a sweep that looked at each would issue several thousand; on a cluster the walks ask
+     * every node for its role and size besides, a few dozen more).
      */
     @Test
     void aSweepCostsRedisCommandsForTheDueUploadsNotTheStoredOnes() throws Exception {
@@ -90,7 +87,7 @@ class CleanupIT {
         for (String id : due) {
             assertFalse(stored(id), "the due upload went in that sweep");
         }
-        assertTrue(commands < 300, "one sweep over 1,000 stored uploads, 5 due, issued " + commands + " Redis commands");
+        assertTrue(commands < 600, "one sweep over 1,000 stored uploads, 5 due, issued " + commands + " Redis commands");
     }
 
     /**
@@ -172,11 +169,6 @@ class CleanupIT {
     }
 
     private static long commands() {
-        Matcher calls = CALLS.matcher(SafeEncoder.encode((byte[]) TestRedis.client().sendCommand(Protocol.Command.INFO, "commandstats")));
-        long total = 0;
-        while (calls.find()) {
-            total += Long.parseLong(calls.group(1));
-        }
-        return total;
+        return TestRedis.calls("[^:]+");
     }
 }

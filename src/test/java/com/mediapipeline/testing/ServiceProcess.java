@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,8 @@ public final class ServiceProcess implements AutoCloseable {
     private final int port;
     private final List<String> options;
     private final Path log;
+    /** Where this service's lines begin in the log, which earlier tests' services on the port wrote to. */
+    private final long logStart;
     private Process process;
 
     /** The service on {@code port}, its data in {@code storage}, with extra {@code -D} options. */
@@ -34,6 +37,11 @@ public final class ServiceProcess implements AutoCloseable {
         this.port = port;
         this.options = List.of(options);
         this.log = TestEnvironment.workDir().resolve("service-" + port + ".log");
+        try {
+            this.logStart = Files.exists(log) ? Files.size(log) : 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Starts the process and waits until it answers. */
@@ -85,9 +93,10 @@ public final class ServiceProcess implements AutoCloseable {
         return log;
     }
 
-    /** The lines the service logged so far. */
+    /** The lines this service (its processes, if restarted) logged so far. */
     public List<String> logLines() throws IOException {
-        return Files.readAllLines(log);
+        byte[] all = Files.readAllBytes(log);
+        return new String(all, (int) logStart, all.length - (int) logStart, StandardCharsets.UTF_8).lines().toList();
     }
 
     public URL url() {

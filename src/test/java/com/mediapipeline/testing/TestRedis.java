@@ -9,6 +9,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.util.SafeEncoder;
 
 import java.time.Duration;
 import java.util.HashSet;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** A second, independent connection to the Redis the service uses, to check what it stored. */
 public final class TestRedis {
@@ -61,6 +64,38 @@ public final class TestRedis {
             count[0] = numsub(client().sendCommand(Protocol.Command.PUBSUB, "NUMSUB", channel));
         }
         return count[0];
+    }
+
+    /**
+     * How often Redis ran the commands whose names match the regex {@code command} (INFO commandstats): on a
+     * Redis Cluster, summed over its masters.
+     */
+    public static long calls(String command) {
+        long[] calls = {0};
+        if (client() instanceof JedisCluster cluster) {
+            onEveryNode(cluster, node -> "master".equals(node.role().get(0)) ? calls[0] += calls(node.info("commandstats"), command) : null);
+        } else {
+            calls[0] = calls(SafeEncoder.encode((byte[]) client().sendCommand(Protocol.Command.INFO, "commandstats")), command);
+        }
+        return calls[0];
+    }
+
+    private static long calls(String commandstats, String command) {
+        Matcher stat = Pattern.compile("cmdstat_(?:" + command + "):calls=(\\d+)").matcher(commandstats);
+        long calls = 0;
+        while (stat.find()) {
+            calls += Long.parseLong(stat.group(1));
+        }
+        return calls;
+    }
+
+    /** Makes Redis forget every script: on a Redis Cluster, every node. */
+    public static void flushScripts() {
+        if (client() instanceof JedisCluster cluster) {
+            onEveryNode(cluster, Jedis::scriptFlush);
+        } else {
+            client().scriptFlush();
+        }
     }
 
     private static long numsub(Object reply) {

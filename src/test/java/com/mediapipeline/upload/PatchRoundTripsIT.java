@@ -8,13 +8,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.Protocol;
-import redis.clients.jedis.util.SafeEncoder;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,7 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PatchRoundTripsIT {
 
     private static final int PATCHES = 40;
-    private static final Pattern CALLS = Pattern.compile("cmdstat_(\\w+):calls=(\\d+)");
     private static ServiceProcess service;
     private Api acme;
 
@@ -82,7 +77,7 @@ class PatchRoundTripsIT {
         assertEquals(204, acme.patch(upload, 0, new byte[]{1, 2, 3, 4}).statusCode());
         long evalsBefore = calls("eval");
 
-        TestRedis.client().scriptFlush();
+        TestRedis.flushScripts();
         HttpResponse<String> patched = acme.patch(upload, 4, new byte[]{5, 6, 7, 8});
 
         assertEquals(204, patched.statusCode(), patched.body());
@@ -97,13 +92,6 @@ class PatchRoundTripsIT {
     }
 
     private static long calls(String command) {
-        Object info = TestRedis.client().sendCommand(Protocol.Command.INFO, "commandstats");
-        Matcher stat = CALLS.matcher(SafeEncoder.encode((byte[]) info));
-        while (stat.find()) {
-            if (stat.group(1).equals(command)) {
-                return Long.parseLong(stat.group(2));
-            }
-        }
-        return 0;
+        return TestRedis.calls(command);
     }
 }
