@@ -4,6 +4,7 @@ import com.mediapipeline.auth.ApiKeys;
 import com.mediapipeline.auth.Authentication;
 import com.mediapipeline.errors.ErrorCode;
 import com.mediapipeline.errors.ErrorResponses;
+import com.mediapipeline.web.MethodOverride;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -12,7 +13,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -29,7 +29,6 @@ public class RateLimitFilter extends HttpFilter {
     public static final String DEFERRED = RateLimitFilter.class.getName() + ".deferred";
     /** The TUS URL of one upload, whose id is a canonical UUID (upload.UploadId): nothing under it, such as meta/. */
     private static final Pattern UPLOAD = Pattern.compile("/api/v1/uploads/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-    private static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
 
     @Inject
     RateLimiter limiter;
@@ -79,11 +78,9 @@ public class RateLimitFilter extends HttpFilter {
         return true;
     }
 
-    /** The method a TUS request names, as the TUS filter reads it: the override header's, if any. */
+    /** A PATCH of one upload, as the TUS filter reads the method: it takes its token along with its lock. */
     private static boolean patchesAnUpload(HttpServletRequest request) {
-        String override = request.getHeader(METHOD_OVERRIDE);
-        String method = override == null || override.isBlank() ? request.getMethod() : override.trim();
-        return "PATCH".equals(method.toUpperCase(Locale.ROOT))
+        return "PATCH".equals(MethodOverride.effective(request.getMethod(), request.getHeader(MethodOverride.HEADER)))
                 && UPLOAD.matcher(request.getRequestURI().substring(request.getContextPath().length())).matches();
     }
 

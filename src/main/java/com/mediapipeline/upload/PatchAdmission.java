@@ -34,16 +34,14 @@ public class PatchAdmission {
 
     private static final Logger LOG = Logger.getLogger(PatchAdmission.class.getName());
     /**
-     * KEYS: token bucket, stream slots, upload lock. ARGV: rate, burst ('' for a request that took its token
-     * already: the bucket is not touched), then the slot's cap, member and lease ms, then the lock's lease ms.
-     * Answers {allowed, tokens left} when refused a token, else
+     * KEYS: token bucket, stream slots, upload lock. ARGV: rate, burst, then the slot's cap, member and lease
+     * ms, then the lock's lease ms. Answers {allowed, tokens left} when refused a token, else
      * {1, tokens, 0} with every slot taken, {1, tokens, 1} with the lock held (its slot given back), or
      * {1, tokens, 1, generation}.
      */
     private static final LuaScript ADMIT = new LuaScript(RateLimiter.TAKE_TOKEN + LeasedSlots.TAKE_SLOT
             + LeasedSlots.RELEASE_SLOT + UploadLocks.ACQUIRE_LOCK + """
-            local allowed, tokens = 1, ''
-            if ARGV[1] ~= '' then allowed, tokens = take_token(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2])) end
+            local allowed, tokens = take_token(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]))
             if allowed == 0 then return {0, tokens} end
             if take_slot(KEYS[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])) == 0 then return {1, tokens, 0} end
             local generation = acquire_lock(KEYS[3], ARGV[6])
@@ -84,28 +82,26 @@ public class PatchAdmission {
     private final Map<LuaScript, LuaScript> releasing = new ConcurrentHashMap<>();
 
     /**
-     * What the start of a PATCH got: the caller's rate-limit decision (null when it took its token before)
-     * and then either the lease it holds or why it was refused, to be thrown once the decision is told.
+     * What the start of a PATCH got: the caller's rate-limit decision and then either the lease it holds
+     * or why it was refused, to be thrown once the decision is told.
      */
     public record Admission(Decision decision, UploadLocks.Held lease, RuntimeException refusal) {
     }
 
     /**
-     * Takes a token of {@code bucket} (unless null: the request took one already), a stream slot of the
-     * business and the upload's lock, in this order and all or nothing: a refused token answers an
-     * admission without a lease; refused with 429 when every slot is taken, 423 when another request holds the lock.
+     * Takes a token of {@code bucket}, a stream slot of the business and the upload's lock, in this order
+     * and all or nothing: a refused token answers an admission without a lease; refused with 429 when every
+     * slot is taken, 423 when another request holds the lock.
      */
     public Admission admit(String bucket, String business, String uploadId) {
         StreamSlots.Claim slot = slots.claim(business);
-        List<String> args = new ArrayList<>(bucket == null ? List.of("", "") : limiter.arguments());
+        List<String> args = new ArrayList<>(limiter.arguments());
         args.addAll(slot.arguments());
         args.add(locks.leaseMillis());
         long askedAt = System.currentTimeMillis();
-        // without a bucket, the script is handed a key of the same slot that it leaves alone
-        List<?> answer = (List<?>) ADMIT.run(redis, List.of(bucket == null ? slot.key() : RedisKeys.rateLimit(bucket), slot.key(),
-                RedisKeys.uploadLock(business, uploadId)), args);
-        Decision decision = bucket == null ? null : limiter.decision((Long) answer.get(0), (String) answer.get(1));
-        if (decision != null && !decision.allowed()) {
+        List<?> answer = (List<?>) ADMIT.run(redis, List.of(RedisKeys.rateLimit(bucket), slot.key(), RedisKeys.uploadLock(business, uploadId)), args);
+        Decision decision = limiter.decision((Long) answer.get(0), (String) answer.get(1));
+        if (!decision.allowed()) {
             return new Admission(decision, null, null);
         }
         if (Long.valueOf(0).equals(answer.get(2))) {

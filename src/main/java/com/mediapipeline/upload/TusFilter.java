@@ -133,11 +133,14 @@ public class TusFilter extends HttpFilter {
      */
     private void patch(HttpServletRequest request, HttpServletResponse response, TusRequest tusRequest, String business)
             throws IOException {
-        // none when the rate-limit filter did not see a PATCH here (it read the request another way) and took the token itself
+        // the rate-limit filter reads method and path as TusRequest does (web/MethodOverride), and every caller here has a key
         String bucket = (String) request.getAttribute(RateLimitFilter.DEFERRED);
+        if (bucket == null) {
+            throw new IllegalStateException("The rate-limit filter left no token to a PATCH of " + tusRequest.uploadId());
+        }
         request.removeAttribute(RateLimitFilter.DEFERRED);
         PatchAdmission.Admission admission = admissions.admit(bucket, business, tusRequest.uploadId());
-        if (admission.decision() != null && !RateLimitFilter.answer(response, admission.decision())) {
+        if (!RateLimitFilter.answer(response, admission.decision())) {
             return;
         }
         if (admission.refusal() != null) {

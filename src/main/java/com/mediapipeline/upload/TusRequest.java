@@ -2,9 +2,9 @@ package com.mediapipeline.upload;
 
 import com.mediapipeline.errors.ApiException;
 import com.mediapipeline.errors.ErrorCode;
+import com.mediapipeline.web.MethodOverride;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 public record TusRequest(String method, String uploadId, boolean carriesBytes) {
 
     public static final String ROOT = "/api/v1/uploads";
-    public static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
+    public static final String METHOD_OVERRIDE = MethodOverride.HEADER;
     /** What an override may name: it decides the lock as well as the protocol, so nothing else passes. */
     private static final List<String> TUS_METHODS = List.of("POST", "HEAD", "PATCH", "DELETE", "OPTIONS");
     private static final Pattern CHECKSUM = Pattern.compile("(md5|sha1|sha256|sha384|sha512) [A-Za-z0-9+/]+={0,2}");
@@ -30,8 +30,8 @@ public record TusRequest(String method, String uploadId, boolean carriesBytes) {
      */
     public static TusRequest parse(String path, String method, UnaryOperator<String> headers) {
         String override = headers.apply(METHOD_OVERRIDE);
-        String effective = (override == null || override.isBlank() ? method : override.trim()).toUpperCase(Locale.ROOT);
-        if (override != null && !override.isBlank() && !TUS_METHODS.contains(effective)) {
+        String effective = MethodOverride.effective(method, override);
+        if (MethodOverride.given(override) && !TUS_METHODS.contains(effective)) {
             throw new ApiException(ErrorCode.BAD_REQUEST, METHOD_OVERRIDE + " must name a TUS method: " + String.join(", ", TUS_METHODS));
         }
         String rest = path.substring(ROOT.length());
