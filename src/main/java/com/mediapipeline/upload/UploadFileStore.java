@@ -126,9 +126,9 @@ public class UploadFileStore extends DiskStorageService {
     }
 
     /**
-     * Until the scope closes, the current thread reads the upload's info file once: under the fence of
-     * its lease when it holds one (taken then, so that no older lease records anything after that read),
-     * and every later read is a copy of what it read or last wrote. For a PATCH, whose validators and
+     * Until the scope closes, the current thread reads the upload's info file once, or, holding a lease,
+     * twice: to see whose it is, then under the lease's fence (taken then, so that no older lease records
+     * anything after that read); every later read is a copy of what it read or last wrote. For a PATCH, whose validators and
      * handlers each read the info. Only a visit by the upload's own business takes the fence: another's
      * is answered as if there were no upload, and must not fence out the owner's writer.
      */
