@@ -129,7 +129,7 @@ public class TusFilter extends HttpFilter {
 
     /**
      * A PATCH: its rate-limit token (left to it by the rate-limit filter), stream slot and lock in one
-     * round trip, and the upload's info read once for the whole request (UploadFileStore.visit).
+     * round trip, and the upload's info served to the whole request from one visit (UploadFileStore.visit).
      */
     private void patch(HttpServletRequest request, HttpServletResponse response, TusRequest tusRequest, String business)
             throws IOException {
