@@ -2,7 +2,6 @@ package com.mediapipeline.redis;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.UnifiedJedis;
@@ -13,7 +12,6 @@ import redis.clients.jedis.resps.ScanResult;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -46,13 +44,11 @@ public class KeyScan {
         if (node >= masters.size()) {
             return new ScanStep<>(List.of(), ScanStep.START);
         }
-        try (Jedis master = new Jedis(cluster.getClusterNodes().get(masters.get(node)).getResource())) {
-            ScanStep<String> step = step(master, colon < 0 ? cursor : cursor.substring(colon + 1), match, type, budget);
-            if (!step.wrapped()) {
-                return new ScanStep<>(step.found(), node + ":" + step.cursor());
-            }
-            return new ScanStep<>(step.found(), node + 1 < masters.size() ? (node + 1) + ":" + ScanStep.START : ScanStep.START);
+        ScanStep<String> step = on(cluster, masters.get(node), master -> step(master, colon < 0 ? cursor : cursor.substring(colon + 1), match, type, budget));
+        if (!step.wrapped()) {
+            return new ScanStep<>(step.found(), node + ":" + step.cursor());
         }
+        return new ScanStep<>(step.found(), node + 1 < masters.size() ? (node + 1) + ":" + ScanStep.START : ScanStep.START);
     }
 
     /** How many keys there are, on every master. */
@@ -60,13 +56,7 @@ public class KeyScan {
         if (!(redis instanceof JedisCluster cluster)) {
             return redis.dbSize();
         }
-        long size = 0;
-        for (String master : masters(cluster)) {
-            try (Jedis node = new Jedis(cluster.getClusterNodes().get(master).getResource())) {
-                size += node.dbSize();
-            }
-        }
-        return size;
+        return masters(cluster).stream().mapToLong(master -> on(cluster, master, Jedis::dbSize)).sum();
     }
 
     /** Every key matching the glob {@code pattern} of one Redis (not a cluster), of {@code type} unless null. */
@@ -100,15 +90,14 @@ public class KeyScan {
 
     /** The masters' addresses (host:port, the keys of the cluster's pools), in a stable order. */
     private static List<String> masters(JedisCluster cluster) {
-        List<String> masters = new ArrayList<>();
-        for (Map.Entry<String, ConnectionPool> node : cluster.getClusterNodes().entrySet()) {
-            try (Jedis jedis = new Jedis(node.getValue().getResource())) {
-                if ("master".equals(jedis.role().get(0))) {
-                    masters.add(node.getKey());
-                }
-            }
+        return cluster.getClusterNodes().keySet().stream().filter(node -> "master".equals(on(cluster, node, jedis -> jedis.role().get(0))))
+                .sorted().toList();
+    }
+
+    /** A call on one node of the cluster, by its address, on a connection of its pool. */
+    private static <T> T on(JedisCluster cluster, String node, Function<Jedis, T> call) {
+        try (Jedis jedis = new Jedis(cluster.getClusterNodes().get(node).getResource())) {
+            return call.apply(jedis);
         }
-        masters.sort(null);
-        return masters;
     }
 }
