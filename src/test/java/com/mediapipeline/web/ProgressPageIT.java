@@ -99,7 +99,10 @@ class ProgressPageIT extends ServiceIT {
         browser.findElement(By.id("username")).sendKeys(user);
         browser.findElement(By.id("filter-user")).sendKeys(user);
         browser.findElement(By.cssSelector("#filters button")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.textToBe(By.id("live"), "live"));
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait.until(ExpectedConditions.textToBe(By.id("live"), "live"));
+        // the page listed the whole business before the filter: a new user has no uploads, so its page has no rows
+        wait.until(page -> page.findElements(By.cssSelector("#uploads li.upload")).isEmpty());
         return user;
     }
 
