@@ -211,7 +211,16 @@ class WebhooksIT extends ServiceIT {
         String webhookId = (String) webhook.get("id");
         int pings = 60;
         for (int i = 0; i < pings; i++) {
-            Api.send(acme.request("/api/v1/webhooks/" + webhookId + "/ping").POST(HttpRequest.BodyPublishers.noBody()));
+            HttpResponse<String> ping = Api.send(acme.request("/api/v1/webhooks/" + webhookId + "/ping").POST(HttpRequest.BodyPublishers.noBody()));
+            if (ping.statusCode() == 409) {
+                // at most 10 pings wait at once: this one goes again once the receiver has all the accepted ones
+                assertError(ping, 409, "delivery_pending");
+                int accepted = i;
+                receiver.await(now -> now.size() == accepted, WAIT);
+                i--;
+            } else {
+                assertEquals(202, ping.statusCode(), ping.body());
+            }
         }
         receiver.await(now -> now.size() == pings, WAIT);
         Map<String, Object> first = Api.json(Api.send(acme.request("/api/v1/webhooks/" + webhookId + "/deliveries")).body());
