@@ -123,7 +123,7 @@ public class TusFilter extends HttpFilter {
             return;
         }
         try (StreamSlots.Slot slot = tusRequest.streams() ? slots.take(business) : null) {
-            tus.process(new DecidedMethod(request, tusRequest.method()), new TusResponse(request, response), business);
+            tus.process(new DecidedMethod(request, tusRequest.method()), new TusResponse(request, response, () -> { }), business);
         }
     }
 
@@ -146,8 +146,8 @@ public class TusFilter extends HttpFilter {
         if (admission.refusal() != null) {
             throw admission.refusal();
         }
-        try (UploadLocks.Held lease = admission.lease(); UploadFileStore.Scope visit = store.visit(tusRequest.uploadId(), business)) {
-            tus.process(new DecidedMethod(request, tusRequest.method()), new TusResponse(request, response), business);
+        try (PatchHold hold = new PatchHold(admission.lease(), store.visit(tusRequest.uploadId(), business))) {
+            tus.process(new DecidedMethod(request, tusRequest.method()), new TusResponse(request, response, hold), business);
         }
     }
 

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 
+import java.io.Closeable;
 import java.io.IOException;
 
 /**
@@ -13,15 +14,18 @@ import java.io.IOException;
  * JSON error (coded by {@link TusErrors}), an unsupported version's 412 carries {@code Tus-Version} as
  * the spec asks, an offset mismatch the offset to resume from, and {@code Location} is absolute
  * and honours the {@code X-Forwarded-*} headers of a trusted proxy (the request carries no others:
- * web/ForwardedHeadersFilter removes them).
+ * web/ForwardedHeadersFilter removes them). Before an error leaves, the request's hold on the upload
+ * ends (a PATCH's lease: {@link PatchHold}).
  */
 class TusResponse extends HttpServletResponseWrapper {
 
     private final HttpServletRequest request;
+    private final Closeable hold;
 
-    TusResponse(HttpServletRequest request, HttpServletResponse response) {
+    TusResponse(HttpServletRequest request, HttpServletResponse response, Closeable hold) {
         super(response);
         this.request = request;
+        this.hold = hold;
     }
 
     @Override
@@ -36,7 +40,12 @@ class TusResponse extends HttpServletResponseWrapper {
             setHeader("Tus-Version", "1.0.0");
         }
         TusErrors.offsetToResume(request).ifPresent(offset -> setHeader("Upload-Offset", Long.toString(offset)));
-        ErrorResponses.write((HttpServletResponse) getResponse(), code, message);
+        // the library's last act: what it wrote is settled, and the answer commits the response
+        try {
+            hold.close();
+        } finally {
+            ErrorResponses.write((HttpServletResponse) getResponse(), code, message);
+        }
     }
 
     @Override

@@ -122,7 +122,7 @@ public final class TestRedis {
     /** Waits until a request (a PATCH that has begun) holds the upload's write lock. */
     public static void awaitLocked(String uploadId) {
         Await.until(Duration.ofSeconds(10), "a request to hold the write lock of " + uploadId,
-                () -> client().exists(RedisKeys.uploadLock(TestEnvironment.ACME, uploadId)));
+                () -> isLocked(uploadId));
     }
 
     /**
@@ -135,8 +135,13 @@ public final class TestRedis {
     }
 
     /** Waits until nobody holds the upload's write lock: its holder released it, or stalled past its lease. */
+    /** Whether the write lock of the upload (of acme) is held now. */
+    public static boolean isLocked(String uploadId) {
+        return client().exists(RedisKeys.uploadLock(TestEnvironment.ACME, uploadId));
+    }
+
     public static void awaitUnlocked(String uploadId) {
         Await.until(Duration.ofSeconds(TestEnvironment.LOCK_TIMEOUT_SECONDS + 10L), "the write lock of " + uploadId
-                + " to be released or to expire", () -> !client().exists(RedisKeys.uploadLock(TestEnvironment.ACME, uploadId)));
+                + " to be released or to expire", () -> !isLocked(uploadId));
     }
 }

@@ -16,6 +16,7 @@ import static com.mediapipeline.testing.Api.send;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static com.mediapipeline.testing.Responses.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * TUS 1.0.0 PATCH in raw HTTP: offsets, content type, ids, the writer's lock, lengths, the method
@@ -30,6 +31,21 @@ class UploadPatchIT extends ServiceIT {
         HttpResponse<String> response = acme.patch(upload, 3, new byte[7]);
         assertError(response, 409, "offset_mismatch");
         assertEquals("0", acme.head(upload).headers().firstValue("Upload-Offset").orElseThrow());
+    }
+
+    /**
+     * A refused PATCH gives its lock back before its answer leaves: the client's next PATCH, sent the
+     * moment it reads the 409, must not meet a 423.
+     */
+    @Test
+    void aRefusedPatchHasGivenItsLockBackWhenItsAnswerArrives() {
+        String upload = acme.create(10, null, null);
+        String id = Api.idOf(upload);
+        for (int i = 0; i < 20; i++) {
+            assertError(acme.patch(upload, 3, new byte[7]), 409, "offset_mismatch");
+            assertFalse(TestRedis.isLocked(id), "the lock of the refused PATCH " + i + " is still held after its answer");
+        }
+        assertEquals(204, acme.patch(upload, 0, new byte[10]).statusCode());
     }
 
     /** "All PATCH requests MUST use Content-Type: application/offset+octet-stream, otherwise 415." */
@@ -83,8 +99,6 @@ class UploadPatchIT extends ServiceIT {
     void bytesBeyondTheUploadLengthAreNeverStored() {
         String upload = acme.create(10, null, null);
         assertError(acme.patch(upload, 0, new byte[11]), 413, "too_large");
-        // the refused PATCH gives its lock back just after its answer: a PATCH sent at once may meet it (423)
-        TestRedis.awaitUnlocked(Api.idOf(upload));
         HttpResponse<String> streamed = send(acme.request(upload).method("PATCH", HttpRequest.BodyPublishers.ofInputStream(
                         () -> new java.io.ByteArrayInputStream(SlowBody.pattern(64))))
                 .header("Content-Type", OCTET_STREAM).header("Upload-Offset", "0"));
