@@ -23,9 +23,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
@@ -42,13 +44,15 @@ import java.util.stream.Collectors;
 @RedisCall
 public class DeliveryStore {
 
+    private static final Logger LOG = Logger.getLogger(DeliveryStore.class.getName());
+
     /**
      * KEYS: delivery, queue, log, the business's due, the endpoint's pending. ARGV: id, place in line, now
-     * ms, retention ms, field pairs.
+     * ms, retention ms, field pairs. The delivery's hash says it is queued, so it is written last: Redis
+     * keeps what a script wrote before an error, and a script that failed midway must be redone whole.
      */
     private static final String ENQUEUE = """
             if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-            redis.call('HSET', KEYS[1], unpack(ARGV, 5))
             redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
             redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', tonumber(ARGV[3]) - tonumber(ARGV[4]))
             redis.call('PEXPIRE', KEYS[3], ARGV[4])
@@ -60,6 +64,7 @@ public class DeliveryStore {
               if displaced then redis.call('ZREM', KEYS[4], displaced) end
               redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
             end
+            redis.call('HSET', KEYS[1], unpack(ARGV, 5))
             return 1
             """;
     /** KEYS: the business's due. ARGV: now ms, end of the lease ms, most. Leases the earliest due deliveries; answers their ids. */
@@ -186,35 +191,58 @@ public class DeliveryStore {
     /** Puts a delivery in its line (once: a second fan-out of one event changes nothing). */
     @Idempotent
     public void enqueue(Delivery delivery, double place, long nowMillis, Duration retention) {
+        Response<Object> reply;
         try (PipelineBase pipeline = redis.pipelined()) {
-            enqueue(pipeline, delivery, place, nowMillis, retention);
+            reply = enqueue(pipeline, delivery, place, nowMillis, retention);
             pipeline.sync();
         }
+        // a pipeline's sync keeps a command's error in its reply: a refused enqueue must not pass for done
+        reply.get();
     }
 
     /**
-     * Fans out a batch of events in one round trip: each one's deliveries put in their lines, then the
-     * event marked fanned out (its upload's later events may go, and the stream forgets it), in that
-     * order (Redis runs a pipeline's commands of one slot one after the other). If the round trip fails,
-     * the events stay pending in the group and are fanned out again, which changes nothing that was done.
+     * Fans out a batch of events: each one's deliveries put in their lines in one round trip, then, in a
+     * second, each event whose deliveries all went in marked fanned out (its upload's later events may go,
+     * and the stream forgets it). An event with a refused enqueue (Redis out of memory, say) stays pending
+     * in the group and is fanned out again by the takeover, which changes nothing that was done; so does
+     * every event when a round trip fails.
      */
     @Idempotent
     public void fanOut(List<FannedOut> events, Duration retention) {
+        Map<FannedOut, List<Response<Object>>> replies = new LinkedHashMap<>();
         try (PipelineBase pipeline = redis.pipelined()) {
             for (FannedOut fanned : events) {
-                RecordedEvent event = fanned.event();
-                fanned.deliveries().forEach(delivery -> enqueue(pipeline, delivery, delivery.sequence(), fanned.createdMillis(), retention));
-                pipeline.zrem(event.unsent(), Long.toString(fanned.sequence()));
-                pipeline.xack(event.stream(), RedisKeys.WEBHOOK_EVENTS_GROUP, new StreamEntryID(event.id()));
-                pipeline.xdel(event.stream(), new StreamEntryID(event.id()));
+                replies.put(fanned, fanned.deliveries().stream()
+                        .map(delivery -> enqueue(pipeline, delivery, delivery.sequence(), fanned.createdMillis(), retention)).toList());
             }
+            pipeline.sync();
+        }
+        try (PipelineBase pipeline = redis.pipelined()) {
+            replies.forEach((fanned, enqueued) -> {
+                RecordedEvent event = fanned.event();
+                if (enqueued.stream().allMatch(DeliveryStore::succeeded)) {
+                    pipeline.zrem(event.unsent(), Long.toString(fanned.sequence()));
+                    pipeline.xack(event.stream(), RedisKeys.WEBHOOK_EVENTS_GROUP, new StreamEntryID(event.id()));
+                    pipeline.xdel(event.stream(), new StreamEntryID(event.id()));
+                }
+            });
             pipeline.sync();
         }
     }
 
-    private static void enqueue(PipelineBase pipeline, Delivery delivery, double place, long nowMillis, Duration retention) {
+    private static boolean succeeded(Response<Object> reply) {
+        try {
+            reply.get();
+            return true;
+        } catch (JedisDataException refused) {
+            LOG.warning("A webhook delivery was not put in its line; its event is fanned out again later: " + refused.getMessage());
+            return false;
+        }
+    }
+
+    private static Response<Object> enqueue(PipelineBase pipeline, Delivery delivery, double place, long nowMillis, Duration retention) {
         String business = delivery.business();
-        pipeline.eval(ENQUEUE, List.of(RedisKeys.delivery(business, delivery.id()), delivery.queue(), RedisKeys.deliveryLog(business, delivery.webhook()),
+        return pipeline.eval(ENQUEUE, List.of(RedisKeys.delivery(business, delivery.id()), delivery.queue(), RedisKeys.deliveryLog(business, delivery.webhook()),
                         RedisKeys.deliveriesDue(business), RedisKeys.pendingDeliveries(business, delivery.webhook())),
                 args(List.of(delivery.id(), Double.toString(place), Long.toString(nowMillis), Long.toString(retention.toMillis())),
                         "webhook", delivery.webhook(), "business", business, "type", delivery.type(),

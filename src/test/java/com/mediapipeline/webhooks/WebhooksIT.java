@@ -1,9 +1,11 @@
 package com.mediapipeline.webhooks;
 
+import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.testing.Api;
 import com.mediapipeline.testing.ServiceIT;
 import com.mediapipeline.testing.SlowBody;
 import com.mediapipeline.testing.TestEnvironment;
+import com.mediapipeline.testing.TestRedis;
 import com.mediapipeline.testing.WebhookReceiver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -240,6 +242,29 @@ class WebhooksIT extends ServiceIT {
         assertEquals(0, deliveries(acme, webhookId, "?status=failed").size());
         assertError(Api.send(acme.request("/api/v1/webhooks/" + webhookId + "/deliveries?status=lost")), 400, "bad_request");
         assertError(Api.send(acme.request("/api/v1/webhooks/" + webhookId + "/deliveries?cursor=bm90LWEtY3Vyc29y")), 400, "bad_request");
+    }
+
+    /**
+     * An event whose delivery Redis refuses to queue is not marked fanned out: it stays in its stream and
+     * is fanned out again (the takeover of events read long ago) once Redis takes it.
+     */
+    @Test
+    void anEventWhoseDeliveryRedisRefusedIsFannedOutAgain() throws Exception {
+        Map<String, Object> webhook = register(acme, receiver.url("/refused"), List.of(EventTypes.CREATED));
+        // the endpoint's delivery log as a string: the queueing script fails on it with WRONGTYPE
+        String log = RedisKeys.deliveryLog(TestEnvironment.ACME, (String) webhook.get("id"));
+        TestRedis.client().set(log, "not a sorted set");
+        String id;
+        try {
+            id = Api.idOf(acme.create(10, "refused.bin", null));
+            Thread.sleep(2000);
+            assertEquals(List.of(), of(receiver.calls(), id));
+            assertTrue(TestRedis.client().xrange(RedisKeys.webhookEvents(TestEnvironment.ACME), "-", "+").stream()
+                    .anyMatch(entry -> id.equals(entry.getFields().get("event_upload"))), "the refused event is still in its stream");
+        } finally {
+            TestRedis.delete(log);
+        }
+        receiver.await(now -> of(now, id).size() == 1, Duration.ofSeconds(30).plus(Dispatcher.ABANDONED.multipliedBy(2)));
     }
 
     /** Queue depth and the oldest pending event's age per endpoint; health stays up while the receiver is down. */
