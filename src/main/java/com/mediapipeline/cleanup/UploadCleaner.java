@@ -96,7 +96,8 @@ public class UploadCleaner {
         // one look at the hash for the many uploads whose status is right; more only for the others
         if (!agrees(id, info)) {
             if (!statuses.exists(info.getOwnerKey(), id)) {
-                restore(info, lastWrite);
+                // Redis lost the hash (restarted without persistence): the status comes back from the info file
+                statuses.restore(info, lastWrite);
             } else {
                 repair(info, id);
             }
@@ -148,10 +149,5 @@ public class UploadCleaner {
             files.remove(now, "expired");
             return true;
         }
-    }
-
-    /** Redis lost the hash (restarted without persistence): the status comes back from the info file. */
-    private void restore(UploadInfo info, Instant lastWrite) {
-        statuses.restore(UploadFacts.of(info), info.getOffset(), !info.isUploadInProgress(), lastWrite);
     }
 }

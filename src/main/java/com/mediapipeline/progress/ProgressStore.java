@@ -14,6 +14,7 @@ import com.mediapipeline.upload.UploadListener;
 import com.mediapipeline.upload.UploadLocks;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import me.desair.tus.server.upload.UploadInfo;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.PipelineBase;
@@ -232,8 +233,17 @@ public class ProgressStore {
     }
 
     /**
-     * The cleanup sweep's restoration of a hash that Redis lost: written only where there still is
-     * none, since the upload's creation may have written it after the sweep looked.
+     * The restoration of a hash that Redis lost, from the upload's info file (last written at {@code lastWrite}),
+     * by the cleanup sweep or a status read: as {@link #restore(UploadFacts, long, boolean, Instant)}.
+     */
+    public void restore(UploadInfo info, Instant lastWrite) {
+        restore(UploadFacts.of(info), info.getOffset(), !info.isUploadInProgress(), lastWrite);
+    }
+
+    /**
+     * A restoration of a hash that Redis lost: written only where there still is none, since the upload's
+     * creation or a PATCH may have written a newer one after the restorer read the info file, and never
+     * over a deletion's tombstone.
      */
     public void restore(UploadFacts upload, long offset, boolean completed, Instant at) {
         if (completed) {

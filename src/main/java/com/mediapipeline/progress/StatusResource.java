@@ -15,6 +15,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,6 +32,9 @@ public class StatusResource {
     static final int MAX_TOKENS = 1000;
 
     @Inject
+    StatusLookup lookup;
+
+    @Inject
     ProgressStore store;
 
     @Inject
@@ -39,9 +43,9 @@ public class StatusResource {
     @GET
     @Path("{token}/status")
     @Produces(MediaType.APPLICATION_JSON)
-    public UploadStatus status(@PathParam("token") String token) {
+    public UploadStatus status(@PathParam("token") String token) throws IOException {
         UploadId id = UploadId.parse(token).orElseThrow(() -> new ApiException(ErrorCode.INVALID_TOKEN));
-        return store.find(id, caller.get().business()).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
+        return lookup.find(id, caller.get().business()).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
     }
 
     /**
