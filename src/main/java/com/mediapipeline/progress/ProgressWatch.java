@@ -11,7 +11,9 @@ import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
+import java.io.IOException;
 import java.util.Optional;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -25,6 +27,7 @@ public class ProgressWatch {
     public static final CloseReason UNAUTHORIZED = new CloseReason(CloseReason.CloseCodes.getCloseCode(4401), "unauthorized");
     public static final CloseReason NOT_FOUND = new CloseReason(CloseReason.CloseCodes.getCloseCode(4404), "no such upload");
     public static final CloseReason UNAVAILABLE = new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "redis unavailable");
+    public static final CloseReason STORAGE_FAILED = new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "storage failed");
     public static final CloseReason TOO_MANY = new CloseReason(CloseReason.CloseCodes.getCloseCode(4429), "too many sockets");
     private static final Logger LOG = Logger.getLogger(ProgressWatch.class.getName());
 
@@ -32,7 +35,7 @@ public class ProgressWatch {
     Authentication authentication;
 
     @Inject
-    ProgressStore store;
+    StatusLookup statuses;
 
     @Inject
     SocketRegistry registry;
@@ -62,7 +65,7 @@ public class ProgressWatch {
             }
             // join before reading the state: an event published in between is then not missed
             ProgressSocket socket = registry.add(uploadId.get().value(), session);
-            Optional<UploadStatus> now = store.find(uploadId.get(), caller.get().business());
+            Optional<UploadStatus> now = statuses.find(uploadId.get(), caller.get().business());
             if (now.isEmpty()) {
                 registry.remove(session);
                 close(session, NOT_FOUND);
@@ -72,6 +75,10 @@ public class ProgressWatch {
         } catch (RedisUnavailableException e) {
             registry.remove(session);
             close(session, UNAVAILABLE);
+        } catch (IOException e) {
+            LOG.log(Level.SEVERE, "Could not read the info of upload " + path, e);
+            registry.remove(session);
+            close(session, STORAGE_FAILED);
         }
     }
 

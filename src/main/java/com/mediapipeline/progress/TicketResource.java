@@ -14,6 +14,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import java.io.IOException;
+
 /** POST /api/v1/ws/tickets: a single-use ticket that lets a browser open a progress socket (of one upload, or of many). */
 @Path("ws/tickets")
 @RequestScoped
@@ -23,7 +25,7 @@ public class TicketResource {
     TicketStore tickets;
 
     @Inject
-    ProgressStore uploads;
+    StatusLookup uploads;
 
     @Inject
     CurrentCaller caller;
@@ -31,7 +33,7 @@ public class TicketResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public TicketStore.Ticket issue(TicketRequest request) {
+    public TicketStore.Ticket issue(TicketRequest request) throws IOException {
         Caller who = caller.get();
         if (request == null || request.uploadId() == null) {
             return tickets.issue(who, TicketStore.FEED);
