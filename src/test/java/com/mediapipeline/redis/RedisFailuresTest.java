@@ -15,9 +15,18 @@ import redis.clients.jedis.exceptions.JedisMovedDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The replies below are the ones Redis 7.0 and 6.2 (the embedded server) give; Jedis keeps them as the message. */
@@ -103,5 +112,36 @@ class RedisFailuresTest {
         assertFalse(RedisFailures.outage(new JedisMovedDataException("MOVED 3999 127.0.0.1:6381", HostAndPort.from("127.0.0.1:6381"), 3999)));
         assertFalse(RedisFailures.outage(new JedisAccessControlException("WRONGPASS invalid username-password pair or user is disabled.")));
         assertFalse(RedisFailures.outage(new JedisDataException((String) null)));
+    }
+
+    /** A fault is a bug to find: its stack trace goes to the log; an outage passes, one line says it. */
+    @Test
+    void aFaultIsLoggedWithItsStackTraceAndAnOutageInALine() {
+        List<LogRecord> records = new ArrayList<>();
+        Logger log = Logger.getAnonymousLogger();
+        log.setUseParentHandlers(false);
+        log.addHandler(new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        JedisDataException fault = new JedisDataException("WRONGTYPE Operation against a key holding the wrong kind of value");
+
+        RedisFailures.log(log, "Redis call find failed", fault);
+        RedisFailures.log(log, "Redis call find failed", new JedisConnectionException("Unexpected end of stream."));
+
+        assertEquals(Level.SEVERE, records.get(0).getLevel());
+        assertSame(fault, records.get(0).getThrown());
+        assertEquals(Level.WARNING, records.get(1).getLevel());
+        assertNull(records.get(1).getThrown());
     }
 }
