@@ -4,6 +4,7 @@ import com.mediapipeline.config.InvalidSettingException;
 import com.mediapipeline.errors.RetryLaterException;
 import com.mediapipeline.redis.LeasedSlots;
 import com.mediapipeline.redis.RedisCall;
+import com.mediapipeline.redis.RedisFailures;
 import com.mediapipeline.redis.RedisKeys;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -110,7 +111,7 @@ public class StreamSlots {
         try {
             slots.release(id);
         } catch (JedisException e) {
-            LOG.warning("Could not free a stream slot at once (it expires within " + LEASE + "): " + e.getMessage());
+            RedisFailures.log(LOG, "Could not free a stream slot at once (it expires within " + LEASE + ")", e);
         }
     }
 }

@@ -109,7 +109,7 @@ public final class LeasedSlots {
             try {
                 RENEW.run(redis, List.of(key), args);
             } catch (JedisException e) {
-                LOG.warning("Could not renew the slots of " + key + " (they last " + lease + "): " + e.getMessage());
+                RedisFailures.log(LOG, "Could not renew the slots of " + key + " (they last " + lease + ")", e);
             }
         });
     }

@@ -8,8 +8,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks a store whose Redis failures become a {@link RedisUnavailableException}. Its calls
- * run once; only those marked {@link Idempotent} are tried again when the connection breaks.
+ * Marks a store whose Redis outages become a {@link RedisUnavailableException} (other failures are
+ * faults, logged and passed on: {@link RedisFailureInterceptor}). Its calls run once; only those
+ * marked {@link Idempotent} are tried again when the connection breaks.
  */
 @InterceptorBinding
 @Retention(RetentionPolicy.RUNTIME)

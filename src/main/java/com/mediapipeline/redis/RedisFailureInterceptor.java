@@ -10,10 +10,13 @@ import redis.clients.jedis.exceptions.JedisException;
 import java.util.logging.Logger;
 
 /**
- * Redis failures of a {@link RedisCall} store become one {@link RedisUnavailableException}. A call
- * whose connection broke is tried once more only when it is {@link Idempotent}: the first try may
- * have run in Redis with only its reply lost, and redeeming a ticket, taking a rate-limit token or
- * publishing an event twice is worse than one 503.
+ * Redis outages of a {@link RedisCall} store ({@link RedisFailures#outage}) become one
+ * {@link RedisUnavailableException}. Any other Redis failure is a fault: logged here with its stack
+ * trace, since this is the one place that sees it whoever called (background work included, which
+ * logs a line at most), and passed on as it is, to be answered 500 like any other bug. A call whose
+ * connection broke is tried once more only when it is {@link Idempotent}: the first try may have run
+ * in Redis with only its reply lost, and redeeming a ticket, taking a rate-limit token or publishing
+ * an event twice is worse than one 503.
  */
 @RedisCall
 @Interceptor
@@ -27,8 +30,12 @@ public class RedisFailureInterceptor {
         try {
             return context.getMethod().isAnnotationPresent(Idempotent.class) ? proceedRetryingOnce(context) : context.proceed();
         } catch (JedisException e) {
-            LOG.warning("Redis call " + context.getMethod().getName() + " failed: " + e.getMessage());
-            throw new RedisUnavailableException("Redis call " + context.getMethod().getName() + " failed", e);
+            String call = "Redis call " + context.getMethod().getName() + " failed";
+            RedisFailures.log(LOG, call, e);
+            if (RedisFailures.outage(e)) {
+                throw new RedisUnavailableException(call, e);
+            }
+            throw e;
         }
     }
 

@@ -8,6 +8,7 @@ import com.mediapipeline.ratelimit.StreamSlots;
 import com.mediapipeline.redis.LeasedSlots;
 import com.mediapipeline.redis.LuaScript;
 import com.mediapipeline.redis.RedisCall;
+import com.mediapipeline.redis.RedisFailures;
 import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.redis.ScriptCall;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -115,7 +116,7 @@ public class PatchAdmission {
         return new Admission(decision, locks.adopt(business, uploadId, token, askedAt, along -> release(business, uploadId, token, slot, along)), null);
     }
 
-    /** A release that fails (Redis away) must not fail a request whose bytes are stored: lock and slot expire by themselves. */
+    /** A release that fails (Redis away, or a fault) must not fail a request whose bytes are stored: lock and slot expire by themselves. */
     private void release(String business, String uploadId, String token, StreamSlots.Claim slot, ScriptCall along) {
         LuaScript script = along == null ? RELEASE_ALONE : releasing.computeIfAbsent(along.script(), main -> new LuaScript(RELEASE + main.text()));
         List<String> keys = new ArrayList<>(along == null ? List.of() : along.keys());
@@ -125,8 +126,8 @@ public class PatchAdmission {
         try {
             script.run(redis, keys, args);
         } catch (JedisException e) {
-            LOG.warning("Could not release the lock and slot of upload " + uploadId + (along == null ? "" : " nor write its status")
-                    + " (they expire by themselves): " + e.getMessage());
+            RedisFailures.log(LOG, "Could not release the lock and slot of upload " + uploadId + (along == null ? "" : " nor write its status")
+                    + " (they expire by themselves)", e);
         } finally {
             slots.released(slot);
         }

@@ -6,6 +6,7 @@ import com.mediapipeline.errors.ErrorCode;
 import com.mediapipeline.redis.Idempotent;
 import com.mediapipeline.redis.LuaScript;
 import com.mediapipeline.redis.RedisCall;
+import com.mediapipeline.redis.RedisFailures;
 import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.redis.ScriptCall;
 import jakarta.annotation.PostConstruct;
@@ -198,7 +199,11 @@ public class UploadLocks implements WriteGuard {
         try {
             renewed = RENEW.run(redis, List.of(lease.key()),
                     List.of(lease.token(), Long.toString(timeout.toMillis())));
-        } catch (JedisException redisAway) {
+        } catch (JedisException e) {
+            // a fault would fail every renewal: writing on would only defer it to a 423 that blames another request
+            if (!RedisFailures.outage(e)) {
+                throw e;
+            }
             // nobody can take the lock while Redis is away, and not before it expires there: write on until then
             if (now < lease.expiresAtMillis()) {
                 return;
@@ -223,12 +228,12 @@ public class UploadLocks implements WriteGuard {
         return Optional.ofNullable((String) generation);
     }
 
-    /** A release that fails (Redis away) must not fail a request whose bytes are stored: the lock expires by itself. */
+    /** A release that fails (Redis away, or a fault) must not fail a request whose bytes are stored: the lock expires by itself. */
     private void release(String uploadId, String key, String token) {
         try {
             RELEASE.run(redis, List.of(key), List.of(token));
         } catch (JedisException e) {
-            LOG.warning("Could not release the lock of upload " + uploadId + " (it expires within " + timeout + "): " + e.getMessage());
+            RedisFailures.log(LOG, "Could not release the lock of upload " + uploadId + " (it expires within " + timeout + ")", e);
         }
     }
 

@@ -4,7 +4,6 @@ import com.mediapipeline.auth.ApiKeys;
 import com.mediapipeline.config.JsonMapping;
 import com.mediapipeline.progress.UploadStatus;
 import com.mediapipeline.redis.RedisKeys;
-import com.mediapipeline.redis.RedisUnavailableException;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
@@ -114,7 +113,7 @@ public class Dispatcher {
         }
     }
 
-    /** The batch's deliveries, written in one round trip. */
+    /** The batch's deliveries, written in one round trip (endpoints read once per batch and business). */
     void fanOut(List<DeliveryStore.RecordedEvent> entries) {
         if (entries.isEmpty()) {
             return;
@@ -122,10 +121,10 @@ public class Dispatcher {
         Map<String, List<StoredWebhook>> endpoints = new HashMap<>();
         List<DeliveryStore.FannedOut> batch = new ArrayList<>();
         for (DeliveryStore.RecordedEvent entry : entries) {
+            // outside the try: a Redis failure, outage or fault, is no unreadable entry; it ends the round, which is repeated
+            List<StoredWebhook> takers = endpoints.computeIfAbsent(entry.business(), webhooks::all);
             try {
-                batch.add(fanOut(entry, endpoints));
-            } catch (RedisUnavailableException e) {
-                throw e;
+                batch.add(fanOut(entry, takers));
             } catch (RuntimeException unreadable) {
                 // an entry this code cannot read would stop every event behind it, on every instance
                 LOG.log(Level.SEVERE, "Dropped webhook event " + entry.id() + " that cannot be fanned out: " + entry.fields(), unreadable);
@@ -136,8 +135,8 @@ public class Dispatcher {
         courier.wake();
     }
 
-    /** One event's deliveries, one per endpoint of its business that takes it (endpoints read once per batch and business). */
-    private DeliveryStore.FannedOut fanOut(DeliveryStore.RecordedEvent entry, Map<String, List<StoredWebhook>> endpoints) {
+    /** One event's deliveries, one per endpoint of its business that takes it. */
+    private DeliveryStore.FannedOut fanOut(DeliveryStore.RecordedEvent entry, List<StoredWebhook> endpoints) {
         Map<String, String> fields = entry.fields();
         String type = fields.get("event_type");
         String upload = fields.get("event_upload");
@@ -146,7 +145,7 @@ public class Dispatcher {
         String body = payload(type, fields.get("event_at"), upload, sequence, fields);
         long createdMillis = Instant.parse(fields.get("event_at")).toEpochMilli();
         List<Delivery> made = new ArrayList<>();
-        for (StoredWebhook stored : endpoints.computeIfAbsent(business, webhooks::all)) {
+        for (StoredWebhook stored : endpoints) {
             Webhook webhook = stored.webhook();
             if (webhook.takes(type)) {
                 String id = "msg_" + UUID.nameUUIDFromBytes((entry.id() + "/" + webhook.id()).getBytes(StandardCharsets.UTF_8))

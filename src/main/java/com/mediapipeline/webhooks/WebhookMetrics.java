@@ -59,6 +59,10 @@ public class WebhookMetrics {
         } catch (RedisUnavailableException e) {
             LOG.fine(() -> "Webhook queue metrics not refreshed: " + e.getMessage());
             return;
+        } catch (RuntimeException e) {
+            // a fault (logged where it arose) must not end the schedule, as a thrown exception would
+            LOG.warning("Webhook queue metrics not refreshed: " + e);
+            return;
         }
         queues.keySet().stream().filter(registered::add).forEach(id -> {
             Tag webhook = new Tag("webhook", id);

@@ -1,0 +1,79 @@
+package com.mediapipeline.redis;
+
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Which Redis failures are outages: Redis away or refusing for a while, which a retry later gets past
+ * (503 {@code redis_unavailable}). Everything else (a CROSSSLOT, a WRONGTYPE, a Lua error, a NOSCRIPT
+ * that escaped, a refused password) is a fault of our code, data or setup that no retry mends: it must
+ * show as a bug (500, its stack trace logged), not send clients and operators looking for an outage.
+ * <p>
+ * {@code OOM} and {@code MISCONF} count as outages: Redis refuses writes for a state of its own (memory
+ * full under {@code noeviction}, a disk that failed a snapshot) that our keys' expiry or an operator
+ * ends, while the request itself is sound and succeeds once it has.
+ */
+public final class RedisFailures {
+
+    /**
+     * The error replies that mean Redis cannot serve for now: loading its data, a master demoted by a
+     * failover ({@code READONLY}, and {@code UNBLOCKED} for a blocking read cut by it), a replica cut
+     * from its master, a cluster down or moving a slot, a script running too long, too few replicas,
+     * and the states above.
+     */
+    private static final Set<String> TEMPORARY = Set.of("LOADING", "READONLY", "UNBLOCKED", "MASTERDOWN", "CLUSTERDOWN",
+            "TRYAGAIN", "BUSY", "NOREPLICAS", "OOM", "MISCONF");
+    /** Redis before 7 wraps an error inside a script in an ERR of its own, with the error's code after a dash. */
+    private static final Pattern IN_SCRIPT = Pattern.compile("^ERR Error running script .*? -([A-Z]+) ");
+    /** The cluster client's own check that a command's keys share a slot: our mistake, never the cluster's state. */
+    private static final String CROSS_SLOT = "Keys must belong to same hashslot";
+
+    private RedisFailures() {
+    }
+
+    public static boolean outage(JedisException failure) {
+        if (failure instanceof JedisConnectionException) {
+            return true;
+        }
+        if (failure instanceof JedisClusterOperationException) {
+            // no reachable node, no attempts or time left, slots not all served
+            return failure.getMessage() == null || !failure.getMessage().startsWith(CROSS_SLOT);
+        }
+        if (failure instanceof JedisDataException) {
+            return TEMPORARY.contains(code(failure.getMessage()));
+        }
+        // the pool had no connection free within its wait: Redis too slow or too busy for now
+        return failure.getCause() instanceof NoSuchElementException;
+    }
+
+    /** Logs a failure the caller gets past: one line for an outage, which passes; the stack trace for a fault, which someone must fix. */
+    public static void log(Logger log, String what, JedisException failure) {
+        if (outage(failure)) {
+            log.warning(what + ": " + failure.getMessage());
+        } else {
+            log.log(Level.SEVERE, what + ": a fault of the code, the data or the setup, not an outage", failure);
+        }
+    }
+
+    /** An error reply's code: its first word ({@code ERR}, {@code WRONGTYPE}, {@code LOADING}), or the code inside a script's error. */
+    private static String code(String message) {
+        if (message == null) {
+            return "";
+        }
+        Matcher inScript = IN_SCRIPT.matcher(message);
+        if (inScript.find()) {
+            return inScript.group(1);
+        }
+        int space = message.indexOf(' ');
+        return space < 0 ? message : message.substring(0, space);
+    }
+}
