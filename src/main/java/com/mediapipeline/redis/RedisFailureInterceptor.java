@@ -13,7 +13,7 @@ import java.util.logging.Logger;
  * Redis outages of a {@link RedisCall} store ({@link RedisFailures#outage}) become one
  * {@link RedisUnavailableException}. Any other Redis failure is a fault: logged here with its stack
  * trace, since this is the one place that sees it whoever called (background work included, which
- * logs a line at most), and passed on as it is, to be answered 500 like any other bug. A call whose
+ * logs a line at most), and passed on as a {@link RedisFaultException}, to be answered 500 like any other bug. A call whose
  * connection broke is tried once more only when it is {@link Idempotent}: the first try may have run
  * in Redis with only its reply lost, and redeeming a ticket, taking a rate-limit token or publishing
  * an event twice is worse than one 503.
@@ -29,13 +29,17 @@ public class RedisFailureInterceptor {
     Object translate(InvocationContext context) throws Exception {
         try {
             return context.getMethod().isAnnotationPresent(Idempotent.class) ? proceedRetryingOnce(context) : context.proceed();
-        } catch (JedisException e) {
+        } catch (RuntimeException e) {
+            if (!(e instanceof JedisException) && !RedisFailures.outage(e)) {
+                // not Redis' (an ApiException, a bug of ours): it passes as it is
+                throw e;
+            }
             String call = "Redis call " + context.getMethod().getName() + " failed";
             RedisFailures.log(LOG, call, e);
             if (RedisFailures.outage(e)) {
                 throw new RedisUnavailableException(call, e);
             }
-            throw e;
+            throw new RedisFaultException(call, e);
         }
     }
 

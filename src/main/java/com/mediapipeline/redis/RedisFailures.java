@@ -4,6 +4,7 @@ import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 import java.util.NoSuchElementException;
 import java.util.Set;
@@ -36,12 +37,19 @@ public final class RedisFailures {
     private static final Pattern IN_SCRIPT = Pattern.compile("^ERR Error running script .*? -([A-Z]+) ");
     /** The cluster client's own check that a command's keys share a slot: our mistake, never the cluster's state. */
     private static final String CROSS_SLOT = "Keys must belong to same hashslot";
+    /** What Jedis' Response says when asked for a reply its pipeline never got. */
+    private static final String UNSET_REPLY = "Please close pipeline or multi block";
 
     private RedisFailures() {
     }
 
-    public static boolean outage(JedisException failure) {
-        if (failure instanceof JedisConnectionException) {
+    public static boolean outage(RuntimeException failure) {
+        if (failure instanceof IllegalStateException) {
+            // a cluster pipeline leaves the replies of a node it lost unset, and logs the connection's failure
+            return failure.getMessage() != null && failure.getMessage().startsWith(UNSET_REPLY);
+        }
+        if (failure instanceof JedisConnectionException || failure instanceof JedisRedirectionException) {
+            // a pipeline follows no redirect: a slot that moved (a failover, a resharding) under it says so
             return true;
         }
         if (failure instanceof JedisClusterOperationException) {
@@ -51,12 +59,13 @@ public final class RedisFailures {
         if (failure instanceof JedisDataException) {
             return TEMPORARY.contains(code(failure.getMessage()));
         }
-        // the pool had no connection free within its wait: Redis too slow or too busy for now
-        return failure.getCause() instanceof NoSuchElementException;
+        // the pool had no connection free within its wait, or was closed under us as a Sentinel failover replaced it
+        return failure instanceof JedisException
+                && (failure.getCause() instanceof NoSuchElementException || failure.getCause() instanceof IllegalStateException);
     }
 
     /** Logs a failure the caller gets past: one line for an outage, which passes; the stack trace for a fault, which someone must fix. */
-    public static void log(Logger log, String what, JedisException failure) {
+    public static void log(Logger log, String what, RuntimeException failure) {
         if (outage(failure)) {
             log.warning(what + ": " + failure.getMessage());
         } else {

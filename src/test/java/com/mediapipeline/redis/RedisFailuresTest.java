@@ -38,12 +38,26 @@ class RedisFailuresTest {
         assertTrue(RedisFailures.outage(new JedisConnectionException(new SocketTimeoutException("Read timed out"))));
     }
 
-    /** The pool's wait for a free connection ran out ({@code Pool.getResource}): too busy for now. */
+    /**
+     * The pool's wait for a free connection ran out ({@code Pool.getResource}): too busy for now; or a
+     * Sentinel failover closed the pool a request was taking a connection from.
+     */
     @Test
-    void noFreeConnectionInThePoolIsAnOutage() {
+    void noConnectionFromThePoolIsAnOutage() {
         assertTrue(RedisFailures.outage(new JedisException("Could not get a resource from the pool",
                 new NoSuchElementException("Timeout waiting for idle object"))));
-        assertFalse(RedisFailures.outage(new JedisException("Could not get a resource from the pool", new IllegalStateException("Pool not open"))));
+        assertTrue(RedisFailures.outage(new JedisException("Could not get a resource from the pool", new IllegalStateException("Pool not open"))));
+    }
+
+    /**
+     * A cluster pipeline follows no redirect, and leaves the replies of a node it lost unset (Jedis'
+     * Response then refuses with an IllegalStateException): a failover under it, not a fault.
+     */
+    @Test
+    void aPipelineCaughtInAFailoverIsAnOutage() {
+        assertTrue(RedisFailures.outage(new JedisMovedDataException("MOVED 3999 127.0.0.1:6381", HostAndPort.from("127.0.0.1:6381"), 3999)));
+        assertTrue(RedisFailures.outage(new IllegalStateException("Please close pipeline or multi block before calling this method.")));
+        assertFalse(RedisFailures.outage(new IllegalStateException("a bug of ours")));
     }
 
     @ParameterizedTest
@@ -107,9 +121,8 @@ class RedisFailuresTest {
     }
 
     @Test
-    void anEscapedRedirectOrScriptMissOrRefusedLoginIsAFault() {
+    void anEscapedScriptMissOrRefusedLoginIsAFault() {
         assertFalse(RedisFailures.outage(new JedisNoScriptException("NOSCRIPT No matching script. Please use EVAL.")));
-        assertFalse(RedisFailures.outage(new JedisMovedDataException("MOVED 3999 127.0.0.1:6381", HostAndPort.from("127.0.0.1:6381"), 3999)));
         assertFalse(RedisFailures.outage(new JedisAccessControlException("WRONGPASS invalid username-password pair or user is disabled.")));
         assertFalse(RedisFailures.outage(new JedisDataException((String) null)));
     }
