@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -166,12 +167,17 @@ public class ProgressRecorder implements UploadListener {
         guarded(id, () -> store.progress(offset.upload(), offset.offset(), Instant.now(), offset.generation()));
     }
 
-    /** The bytes matter more than the status: a Redis outage must not break an upload. */
+    /**
+     * The bytes matter more than the status: neither a Redis outage nor a fault in writing the status (a
+     * hash of the wrong type, say) may break an upload; the sweep's reconciliation mends the status.
+     */
     private static void guarded(String id, Runnable write) {
         try {
             write.run();
         } catch (RedisUnavailableException e) {
             LOG.warning("Status of upload " + id + " not recorded: " + e.getMessage());
+        } catch (RuntimeException fault) {
+            LOG.log(Level.SEVERE, "Status of upload " + id + " not recorded", fault);
         }
     }
 }

@@ -9,9 +9,11 @@ import redis.clients.jedis.UnifiedJedis;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import static com.mediapipeline.testing.Responses.assertError;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** A Redis failure that is no outage is a bug: it answers 500, not the 503 that sends clients and operators waiting for Redis. */
@@ -33,5 +35,22 @@ class RedisFaultIT extends ServiceIT {
             redis.del(key);
             redis.hset(key, status);
         }
+    }
+
+    /** The bytes matter more than the status: a PATCH whose status writes Redis refuses still stores its bytes (204). */
+    @Test
+    void aPatchStoresItsBytesWhenItsStatusCannotBeWritten() {
+        String upload = acme.create(10, null, null);
+        String id = Api.idOf(upload);
+        UnifiedJedis redis = TestRedis.client();
+        String key = RedisKeys.upload(TestEnvironment.ACME, id);
+        redis.set(key, "not a hash");
+        try {
+            assertEquals(204, acme.patch(upload, 0, "0123456789".getBytes(StandardCharsets.US_ASCII)).statusCode());
+            assertEquals("10", acme.head(upload).headers().firstValue("Upload-Offset").orElseThrow());
+        } finally {
+            redis.del(key);
+        }
+        assertArrayEquals("0123456789".getBytes(StandardCharsets.US_ASCII), acme.downloaded(upload));
     }
 }
