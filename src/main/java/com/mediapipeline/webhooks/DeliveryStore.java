@@ -3,6 +3,7 @@ package com.mediapipeline.webhooks;
 import com.mediapipeline.redis.Idempotent;
 import com.mediapipeline.redis.LuaScript;
 import com.mediapipeline.redis.RedisCall;
+import com.mediapipeline.redis.RedisFailures;
 import com.mediapipeline.redis.RedisKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -235,7 +236,7 @@ public class DeliveryStore {
             reply.get();
             return true;
         } catch (JedisDataException refused) {
-            LOG.warning("A webhook delivery was not put in its line; its event is fanned out again later: " + refused.getMessage());
+            RedisFailures.log(LOG, "A webhook delivery was not put in its line; its event is fanned out again later", refused);
             return false;
         }
     }

@@ -3,7 +3,9 @@ package com.mediapipeline.webhooks;
 import com.mediapipeline.auth.ApiKeys;
 import com.mediapipeline.config.JsonMapping;
 import com.mediapipeline.progress.UploadStatus;
+import com.mediapipeline.redis.RedisFaultException;
 import com.mediapipeline.redis.RedisKeys;
+import com.mediapipeline.redis.RedisUnavailableException;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
@@ -121,10 +123,11 @@ public class Dispatcher {
         Map<String, List<StoredWebhook>> endpoints = new HashMap<>();
         List<DeliveryStore.FannedOut> batch = new ArrayList<>();
         for (DeliveryStore.RecordedEvent entry : entries) {
-            // outside the try: a Redis failure, outage or fault, is no unreadable entry; it ends the round, which is repeated
-            List<StoredWebhook> takers = endpoints.computeIfAbsent(entry.business(), webhooks::all);
             try {
-                batch.add(fanOut(entry, takers));
+                batch.add(fanOut(entry, endpoints.computeIfAbsent(entry.business(), webhooks::all)));
+            } catch (RedisUnavailableException | RedisFaultException redis) {
+                // Redis failing, for a while or for a fault, is no unreadable entry: it ends the round, which is repeated
+                throw redis;
             } catch (RuntimeException unreadable) {
                 // an entry this code cannot read would stop every event behind it, on every instance
                 LOG.log(Level.SEVERE, "Dropped webhook event " + entry.id() + " that cannot be fanned out: " + entry.fields(), unreadable);

@@ -251,9 +251,10 @@ class WebhooksIT extends ServiceIT {
     @Test
     void anEventWhoseDeliveryRedisRefusedIsFannedOutAgain() throws Exception {
         Map<String, Object> webhook = register(acme, receiver.url("/refused"), List.of(EventTypes.CREATED));
-        // the endpoint's delivery log as a string: the queueing script fails on it with WRONGTYPE
-        String log = RedisKeys.deliveryLog(TestEnvironment.ACME, (String) webhook.get("id"));
-        TestRedis.client().set(log, "not a sorted set");
+        // the endpoint's pending set as a string: the queueing script fails on it with WRONGTYPE, after its
+        // first writes (the log, the line), which it must do again whole
+        String pending = RedisKeys.pendingDeliveries(TestEnvironment.ACME, (String) webhook.get("id"));
+        TestRedis.client().set(pending, "not a sorted set");
         String id;
         try {
             id = Api.idOf(acme.create(10, "refused.bin", null));
@@ -262,7 +263,7 @@ class WebhooksIT extends ServiceIT {
             assertTrue(TestRedis.client().xrange(RedisKeys.webhookEvents(TestEnvironment.ACME), "-", "+").stream()
                     .anyMatch(entry -> id.equals(entry.getFields().get("event_upload"))), "the refused event is still in its stream");
         } finally {
-            TestRedis.delete(log);
+            TestRedis.delete(pending);
         }
         receiver.await(now -> of(now, id).size() == 1, Duration.ofSeconds(30).plus(Dispatcher.ABANDONED.multipliedBy(2)));
     }
