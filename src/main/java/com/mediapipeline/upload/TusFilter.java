@@ -76,7 +76,12 @@ public class TusFilter extends HttpFilter {
                 serve(request, response, path);
             }
         } catch (RuntimeException e) {
-            ErrorResponses.write(answer, e);
+            if (response.isCommitted()) {
+                // an error answer already left (the hold ended before it, and failed on the way)
+                LOG.log(Level.SEVERE, "Failure after the answer to " + request.getMethod() + " " + path, e);
+            } else {
+                ErrorResponses.write(answer, e);
+            }
         } catch (WriteGuard.LockLostException e) {
             ErrorResponses.write(answer, ErrorCode.LOCKED, e.getMessage());
         } catch (StorageFailedException e) {

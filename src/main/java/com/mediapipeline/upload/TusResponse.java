@@ -40,9 +40,12 @@ class TusResponse extends HttpServletResponseWrapper {
             setHeader("Tus-Version", "1.0.0");
         }
         TusErrors.offsetToResume(request).ifPresent(offset -> setHeader("Upload-Offset", Long.toString(offset)));
-        // the library's last act: what it wrote is settled, and the answer commits the response
         try {
-            hold.close();
+            // the library's last act when it failed with an exception of its own: what it wrote is settled, and
+            // the answer commits the response (its other sendError, a 500 in the creation's PATCH, runs on)
+            if (TusErrors.failure(request) != null) {
+                hold.close();
+            }
         } finally {
             ErrorResponses.write((HttpServletResponse) getResponse(), code, message);
         }
