@@ -100,7 +100,6 @@ class LostStatusIT extends ServiceIT {
     /** Another business learns nothing, and its question restores nothing. */
     @Test
     void anotherBusinessGets404ForALostStatus() {
-        // no PATCH: its throttled trailing progress write could bring the hash back on its own a moment later
         String id = Api.idOf(acme.create(4, "secret.txt", "text/plain"));
         loseStatus(id);
 
@@ -134,8 +133,18 @@ class LostStatusIT extends ServiceIT {
         assertTrue(TestRedis.uploadHash(id).isEmpty());
     }
 
-    /** As a failover to a replica the hash had not reached yet leaves it. */
+    /**
+     * As a failover to a replica the hash had not reached yet leaves it; after the upload's last PATCH has
+     * had its throttled trailing progress write (100 ms in the tests), which would bring the hash back.
+     */
     private static void loseStatus(String id) {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
         TestRedis.delete(RedisKeys.upload(TestEnvironment.ACME, id));
+        assertTrue(TestRedis.uploadHash(id).isEmpty(), "the status is lost");
     }
 }

@@ -134,12 +134,12 @@ public final class TestRedis {
                 () -> client().hexists(RedisKeys.upload(TestEnvironment.ACME, uploadId), "writer"));
     }
 
-    /** Waits until nobody holds the upload's write lock: its holder released it, or stalled past its lease. */
     /** Whether the write lock of the upload (of acme) is held now. */
     public static boolean isLocked(String uploadId) {
         return client().exists(RedisKeys.uploadLock(TestEnvironment.ACME, uploadId));
     }
 
+    /** Waits until nobody holds the upload's write lock: its holder released it, or stalled past its lease. */
     public static void awaitUnlocked(String uploadId) {
         Await.until(Duration.ofSeconds(TestEnvironment.LOCK_TIMEOUT_SECONDS + 10L), "the write lock of " + uploadId
                 + " to be released or to expire", () -> !isLocked(uploadId));
