@@ -7,14 +7,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisCluster;
-import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.JedisSentineled;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.providers.ClusterConnectionProvider;
+import redis.clients.jedis.providers.ConnectionProvider;
+import redis.clients.jedis.providers.PooledConnectionProvider;
+import redis.clients.jedis.providers.SentineledConnectionProvider;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,12 +50,14 @@ public class RedisConnection {
     Path dataFolder;
 
     private EmbeddedRedis embedded;
+    private ConnectionProvider connections;
     private UnifiedJedis client;
 
     @PostConstruct
     void connect() {
         RedisUrl target = "embedded".equals(url) ? startEmbedded() : RedisUrl.parse(url).orElseThrow(() -> invalid(url));
-        client = open(target);
+        connections = connections(target);
+        client = client(connections);
         client.ping();
         if (target.topology() != RedisUrl.Topology.CLUSTER) {
             KeyMigration.run(client);
@@ -62,6 +67,20 @@ public class RedisConnection {
 
     /** A client of the Redis the URL names, with the service's timeouts and pool. */
     public static UnifiedJedis open(RedisUrl target) {
+        return client(connections(target));
+    }
+
+    /**
+     * A connection of the client's pool, as the client's own {@code subscribe} takes one (the current master's,
+     * or a reachable node's of a cluster), for the caller to hold and close: {@link Subscriptions} holds its
+     * own so that it can close one under a subscription gone silent.
+     */
+    Connection connection() {
+        return connections.getConnection();
+    }
+
+    /** The client's pools: the commands' and the subscriptions' connections come from them. */
+    private static ConnectionProvider connections(RedisUrl target) {
         JedisClientConfig config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(TIMEOUT_MS)
                 .socketTimeoutMillis(TIMEOUT_MS)
@@ -71,12 +90,18 @@ public class RedisConnection {
                 .ssl(target.tls())
                 .build();
         return switch (target.topology()) {
-            case STANDALONE -> new JedisPooled(target.nodes().get(0), config, pool());
-            case SENTINEL -> new JedisSentineled(target.master(), config, pool(), Set.copyOf(target.nodes()),
+            case STANDALONE -> new PooledConnectionProvider(target.nodes().get(0), config, pool());
+            case SENTINEL -> new SentineledConnectionProvider(target.master(), config, pool(), Set.copyOf(target.nodes()),
                     DefaultJedisClientConfig.builder().connectionTimeoutMillis(TIMEOUT_MS).socketTimeoutMillis(TIMEOUT_MS).build());
-            case CLUSTER -> new JedisCluster(Set.copyOf(target.nodes()), config, CLUSTER_ATTEMPTS,
-                    Duration.ofMillis(CLUSTER_ATTEMPTS * (long) TIMEOUT_MS), pool());
+            case CLUSTER -> new ClusterConnectionProvider(Set.copyOf(target.nodes()), config, pool());
         };
+    }
+
+    /** A cluster's commands go to their keys' slot, and follow it when it moves; the others to the one server or master. */
+    private static UnifiedJedis client(ConnectionProvider connections) {
+        return connections instanceof ClusterConnectionProvider cluster
+                ? new JedisCluster(cluster, CLUSTER_ATTEMPTS, Duration.ofMillis(CLUSTER_ATTEMPTS * (long) TIMEOUT_MS))
+                : new UnifiedJedis(connections);
     }
 
     /**

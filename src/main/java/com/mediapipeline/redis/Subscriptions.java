@@ -1,23 +1,26 @@
 package com.mediapipeline.redis;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * This instance's subscriptions to pub/sub channels, each on its own connection and container-managed
- * thread, subscribed again whenever Redis comes back.
+ * thread, subscribed again whenever Redis comes back, or has gone silent ({@link Subscriber}).
  */
 @ApplicationScoped
 public class Subscriptions {
@@ -26,13 +29,32 @@ public class Subscriptions {
     private static final long RETRY_MILLIS = 1000;
 
     @Inject
-    UnifiedJedis redis;
+    RedisConnection redis;
 
     @Resource
     ManagedExecutorService executor;
 
-    private final List<JedisPubSub> subscribers = new CopyOnWriteArrayList<>();
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
     private volatile boolean running = true;
+    private ScheduledFuture<?> watchdog;
+
+    @PostConstruct
+    void startWatchdog() {
+        long every = Subscriber.PING_EVERY.toMillis();
+        watchdog = scheduler.scheduleWithFixedDelay(() -> subscribers.forEach(Subscriptions::watch), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private static void watch(Subscriber subscriber) {
+        try {
+            subscriber.watch();
+        } catch (RuntimeException e) {
+            // a failure must not end the schedule, which every subscription relies on
+            LOG.log(Level.WARNING, "Could not watch a subscription", e);
+        }
+    }
 
     /**
      * Hands every message published on the channel to {@code onMessage}, from now until shutdown; calls
@@ -40,26 +62,7 @@ public class Subscriptions {
      * meanwhile never come).
      */
     public void listen(String channel, Consumer<String> onMessage, Runnable onResubscribed) {
-        JedisPubSub subscriber = new JedisPubSub() {
-            private boolean subscribedBefore;
-
-            @Override
-            public void onSubscribe(String subscribed, int count) {
-                if (subscribedBefore) {
-                    onResubscribed.run();
-                }
-                subscribedBefore = true;
-            }
-
-            @Override
-            public void onMessage(String from, String message) {
-                try {
-                    onMessage.accept(message);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "Dropped a message of " + channel + " that could not be handled", e);
-                }
-            }
-        };
+        Subscriber subscriber = new Subscriber(channel, onMessage, onResubscribed);
         subscribers.add(subscriber);
         executor.submit(() -> keepSubscribed(channel, subscriber));
     }
@@ -67,13 +70,16 @@ public class Subscriptions {
     @PreDestroy
     void stop() {
         running = false;
-        subscribers.stream().filter(JedisPubSub::isSubscribed).forEach(JedisPubSub::unsubscribe);
+        watchdog.cancel(false);
+        subscribers.forEach(Subscriber::end);
     }
 
-    private void keepSubscribed(String channel, JedisPubSub subscriber) {
+    private void keepSubscribed(String channel, Subscriber subscriber) {
         while (running) {
-            try {
-                redis.subscribe(subscriber, channel);
+            try (Connection connection = redis.connection()) {
+                // an idle pooled connection may be one a partition left dead: fail in the socket timeout, not the watchdog's
+                connection.ping();
+                subscriber.read(connection);
             } catch (JedisException e) {
                 // Redis restarted or unreachable: keep trying; what was missed meanwhile is the listener's to catch up on
                 LOG.warning("Subscription to " + channel + " lost (" + e.getMessage() + "); retrying");
