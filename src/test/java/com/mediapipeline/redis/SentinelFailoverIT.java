@@ -4,15 +4,12 @@ import com.mediapipeline.progress.ProgressEvent;
 import com.mediapipeline.progress.Relayed;
 import com.mediapipeline.testing.Api;
 import com.mediapipeline.testing.Await;
+import com.mediapipeline.testing.FailoverOutcomes;
+import com.mediapipeline.testing.MidUploadFailover;
 import com.mediapipeline.testing.RedisSentinelSet;
 import com.mediapipeline.testing.ServiceProcess;
 import com.mediapipeline.testing.SocketWatcher;
 import com.mediapipeline.testing.TestEnvironment;
-import io.tus.java.client.ProtocolException;
-import io.tus.java.client.TusClient;
-import io.tus.java.client.TusURLMemoryStore;
-import io.tus.java.client.TusUpload;
-import io.tus.java.client.TusUploader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,24 +17,17 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
-import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 
+import static com.mediapipeline.testing.FailoverOutcomes.CLIENT_TIMEOUT;
+import static com.mediapipeline.testing.FailoverOutcomes.assertNoUnhandledErrors;
+import static com.mediapipeline.testing.ResumingUpload.randomFile;
+import static com.mediapipeline.testing.ResumingUpload.sha256;
 import static com.mediapipeline.testing.Responses.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -58,8 +48,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SentinelFailoverIT {
 
-    private static final int SIZE = 8 * 1024 * 1024;
-    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration FAILOVER = Duration.ofMinutes(2);
     /** Longer than a failover takes, so that the interrupted upload outlives it; short enough to wait for. */
     private static final String INCOMPLETE_RETENTION = "PT30S";
@@ -72,12 +60,9 @@ class SentinelFailoverIT {
     static void start() throws Exception {
         Path folder = TestEnvironment.workDir().resolve("sentinel-" + System.nanoTime());
         redis = RedisSentinelSet.start(folder.resolve("redis"));
-        service = new ServiceProcess(Files.createDirectories(folder.resolve("storage")), ServiceProcess.reservedPort(1),
-                "-Dmediapipeline.redis.url=" + redis.url(),
+        service = MidUploadFailover.service(folder, redis.url(),
                 "-Dmediapipeline.cleanup.interval=PT1S",
                 "-Dmediapipeline.retention.incomplete=" + INCOMPLETE_RETENTION,
-                "-Dmediapipeline.upload.lock-timeout=PT5S",
-                "-Dmediapipeline.progress.interval-ms=100",
                 "-Dmediapipeline.rate-limit.per-second=20",
                 "-Dmediapipeline.rate-limit.burst=40").start();
         api = Api.acme(service.url());
@@ -107,46 +92,13 @@ class SentinelFailoverIT {
      */
     @Test
     void anUploadInterruptedByAFailoverCompletesWithIdenticalBytes() throws Exception {
-        Path file = randomFile("failover.bin", SIZE);
-        TusURLMemoryStore store = new TusURLMemoryStore();
-        TusClient client = client(store);
-        TusUpload upload = new TusUpload(file.toFile());
-        String id = Api.idOf(client.createUpload(upload).getUploadURL().toString());
-        // the Location names the machine's address; the tests talk to the service over loopback only
-        store.set(upload.getFingerprint(), URI.create(api.uploadsUrl() + id).toURL());
-        TusUploader uploader = chunked(client.resumeUpload(upload));
-        Outcomes outcomes = new Outcomes();
-        long offsetAtKill;
-        try (SocketWatcher watcher = SocketWatcher.open(api, id)) {
-            while (uploader.getOffset() < SIZE * 7L / 16) { // half way through the fourth PATCH of 1 MiB
-                uploader.uploadChunk();
-            }
-            offsetAtKill = uploader.getOffset();
-            // the service is writing that PATCH when the master dies: it has recorded some of its bytes
-            Await.until(FAILOVER, "the fourth PATCH's bytes to be recorded", () -> ((Number) api.statusJson(id).get("offset")).longValue(),
-                    offset -> offset > 3L * 1024 * 1024);
-            try (Probe probe = new Probe(outcomes, id)) {
-                int old = redis.killMaster();
-                uploader = uploadTheRest(client, upload, uploader, outcomes);
-                redis.awaitFailover(old);
-            }
-            assertEquals(id, Api.idOf(uploader.getUploadURL().toString()), "the same upload resumed");
-
-            ProgressEvent complete = awaitEvent(watcher, ProgressEvent.COMPLETE);
-            assertEquals(SIZE, complete.bytesSent(), "the relay, subscribed to the new master, brought the completion");
-            assertTrue(watcher.messages().stream().anyMatch(event -> event.bytesSent() > offsetAtKill));
-        }
-        outcomes.assertOnly503sAndSeenOne();
-
-        assertEquals(sha256(Files.readAllBytes(file)), sha256(api.downloaded(uploader.getUploadURL().toString())), "SHA-256 of the download");
-        Map<String, Object> status = api.statusJson(id);
-        assertEquals("completed", status.get("status"));
-        assertEquals(SIZE, ((Number) status.get("offset")).intValue());
+        MidUploadFailover.Result result = MidUploadFailover.run(api, "failover.bin", redis::killMaster, redis::awaitFailover, FAILOVER);
+        result.outcomes().assertOnly503sAndSeenOne();
         try (Jedis master = redis.master()) {
-            Map<String, String> hash = master.hgetAll(RedisKeys.upload(TestEnvironment.ACME, id));
+            Map<String, String> hash = master.hgetAll(RedisKeys.upload(TestEnvironment.ACME, result.id()));
             assertEquals("completed", hash.get("status"), "the new master holds the status: " + hash);
         }
-        assertNoUnhandledErrors();
+        assertNoUnhandledErrors(service);
     }
 
     /**
@@ -158,8 +110,8 @@ class SentinelFailoverIT {
     void ticketsTheRelayAndRateLimitsWorkAfterAFailover() throws Exception {
         String id = Api.idOf(api.create(100, "idle.bin", null));
         redis.awaitReplicated(); // an upload created a moment before the kill may lose its status (see the class comment)
-        Outcomes outcomes = new Outcomes();
-        try (Probe probe = new Probe(outcomes, id)) {
+        FailoverOutcomes outcomes = new FailoverOutcomes();
+        try (AutoCloseable probe = outcomes.probe(api, id)) {
             redis.awaitFailover(redis.killMaster());
             Await.until(FAILOVER, "the service to answer again", () -> api.status(id).statusCode() == 200);
         }
@@ -194,7 +146,7 @@ class SentinelFailoverIT {
         assertTrue(refused != null, "the bucket of 40 at 20/s drained within 400 requests");
         assertError(refused, 429, "rate_limited");
         assertEquals("0", refused.headers().firstValue("RateLimit-Remaining").orElseThrow());
-        assertNoUnhandledErrors();
+        assertNoUnhandledErrors(service);
     }
 
     /**
@@ -211,8 +163,8 @@ class SentinelFailoverIT {
         awaitSweeps(2);
         redis.awaitReplicated();
 
-        Outcomes outcomes = new Outcomes();
-        try (Probe probe = new Probe(outcomes, Api.idOf(completed))) {
+        FailoverOutcomes outcomes = new FailoverOutcomes();
+        try (AutoCloseable probe = outcomes.probe(api, Api.idOf(completed))) {
             redis.awaitFailover(redis.killMaster());
             Await.until(FAILOVER, "the service to answer again", () -> api.status(Api.idOf(completed)).statusCode() == 200);
         }
@@ -228,149 +180,7 @@ class SentinelFailoverIT {
             assertEquals("completed", master.hget(RedisKeys.upload(TestEnvironment.ACME, Api.idOf(completed)), "status"));
             assertFalse(master.exists(RedisKeys.upload(TestEnvironment.ACME, Api.idOf(expiring))));
         }
-        assertNoUnhandledErrors();
-    }
-
-    /** Sends the rest of the file, resuming from HEAD after each failure, as a TUS client that retries does. */
-    private static TusUploader uploadTheRest(TusClient client, TusUpload upload, TusUploader uploader, Outcomes outcomes)
-            throws Exception {
-        TusUploader current = uploader;
-        while (true) {
-            try {
-                while (current.uploadChunk() > -1) {
-                    // one PATCH of 1 MiB after another
-                }
-                current.finish();
-                return current;
-            } catch (ProtocolException | IOException failed) {
-                outcomes.add(failed);
-                current = Await.until(FAILOVER, "HEAD to answer the offset to resume from", () -> {
-                    try {
-                        return chunked(client.resumeUpload(upload));
-                    } catch (ProtocolException | IOException notYet) {
-                        outcomes.add(notYet);
-                        return null;
-                    }
-                }, Objects::nonNull);
-            }
-        }
-    }
-
-    /** What the service answered while Redis was failing over, for the assertions that follow. */
-    private static final class Outcomes {
-        private final List<String> seen = new CopyOnWriteArrayList<>();
-
-        void add(HttpResponse<String> response) {
-            if (response.statusCode() == 200) {
-                return;
-            }
-            seen.add(response.statusCode() + " " + response.headers().firstValue("Content-Type").orElse("(no type)")
-                    + " " + response.body());
-        }
-
-        void add(Exception failure) {
-            if (failure instanceof ProtocolException protocol && protocol.getCausingConnection() != null) {
-                seen.add(answer(protocol.getCausingConnection()));
-            } else if (failure instanceof SocketTimeoutException) {
-                seen.add("hung: " + failure);
-            } else {
-                // a PATCH body cut off by an early answer (the service answered 503 and closed): the client resumes
-                seen.add("io: " + failure);
-            }
-        }
-
-        void add(String hung) {
-            seen.add(hung);
-        }
-
-        /**
-         * Every error was a 503 redis_unavailable in JSON, or a 423 of a lock not yet expired. A HEAD has no
-         * body, and a PATCH answered before its body was sent may lose the answer's body to the reset of the
-         * connection that the client is still writing to; the client then resumes, as after any I/O failure.
-         */
-        void assertOnly503sAndSeenOne() {
-            List<String> unexpected = seen.stream().filter(answer -> !answer.startsWith("io: ")
-                    && !answer.matches("(?s)503 application/json\\S* \\{.*\"error\": ?\"redis_unavailable\".*\"message\".*")
-                    && !answer.matches("503 application/json\\S* \\((HEAD|body cut)\\)")
-                    && !answer.matches("(?s)423 application/json\\S* \\{.*\"error\": ?\"locked\".*")).toList();
-            assertEquals(List.of(), unexpected, "answers during the failover besides 503 JSON; all: " + seen);
-            assertTrue(seen.stream().anyMatch(answer -> answer.startsWith("503")), "no 503 while the master was down: " + seen);
-        }
-
-        private static String answer(HttpURLConnection connection) {
-            try {
-                String type = Objects.requireNonNullElse(connection.getContentType(), "(no type)");
-                if ("HEAD".equals(connection.getRequestMethod())) {
-                    return connection.getResponseCode() + " " + type + " (HEAD)";
-                }
-                InputStream error = connection.getErrorStream();
-                String body = error == null ? "" : new String(error.readAllBytes(), StandardCharsets.UTF_8);
-                return connection.getResponseCode() + " " + type + " " + (body.isEmpty() ? "(body cut)" : body);
-            } catch (IOException e) {
-                return "io: reading the answer: " + e;
-            }
-        }
-    }
-
-    /** Asks the status of an upload over and over, each call bounded by the client timeout, until closed. */
-    private static final class Probe implements AutoCloseable {
-        private final Thread thread;
-        private volatile boolean running = true;
-
-        Probe(Outcomes outcomes, String uploadId) {
-            thread = new Thread(() -> {
-                while (running) {
-                    try {
-                        outcomes.add(Api.send(api.request("/api/v1/uploads/meta/" + uploadId + "/status").timeout(CLIENT_TIMEOUT).GET()));
-                        Thread.sleep(100); // 10 a second: within the rate limit of the business
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (RuntimeException e) {
-                        outcomes.add("hung or failed: " + e);
-                    }
-                }
-            }, "failover-probe");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running = false;
-            thread.join();
-        }
-    }
-
-    /** The real TUS client, whose requests give up after the client timeout instead of waiting for ever. */
-    private static TusClient client(TusURLMemoryStore store) throws IOException {
-        TusClient client = new TusClient() {
-            @Override
-            public void prepareConnection(HttpURLConnection connection) {
-                super.prepareConnection(connection);
-                connection.setReadTimeout((int) CLIENT_TIMEOUT.toMillis());
-            }
-        };
-        client.setConnectTimeout((int) CLIENT_TIMEOUT.toMillis());
-        client.setUploadCreationURL(URI.create(api.uploadsUrl()).toURL());
-        client.setHeaders(Map.of("X-API-KEY", TestEnvironment.ACME_KEY, "X-Username", "alice"));
-        client.enableResuming(store);
-        return client;
-    }
-
-    /** PATCHes of 1 MiB, written 64 KiB at a time. */
-    private static TusUploader chunked(TusUploader uploader) {
-        uploader.setChunkSize(64 * 1024);
-        uploader.setRequestPayloadSize(1024 * 1024);
-        return uploader;
-    }
-
-    private static ProgressEvent awaitEvent(SocketWatcher watcher, String type) throws InterruptedException {
-        while (true) {
-            ProgressEvent event = watcher.next(FAILOVER.toSeconds());
-            if (type.equals(event.type())) {
-                return event;
-            }
-        }
+        assertNoUnhandledErrors(service);
     }
 
     /** Waits until the service logged {@code count} more finished sweeps. */
@@ -381,22 +191,5 @@ class SentinelFailoverIT {
 
     private static long sweeps() throws IOException {
         return service.logLines().stream().filter(line -> line.contains("Cleanup sweep removed")).count();
-    }
-
-    /** A 500 is a bug: the service logs each one with its stack trace. */
-    private static void assertNoUnhandledErrors() throws IOException {
-        List<String> unhandled = service.logLines().stream().filter(line -> line.contains("Unhandled error")).toList();
-        assertEquals(List.of(), unhandled, "see " + service.log());
-    }
-
-    private static Path randomFile(String name, int size) throws IOException {
-        byte[] bytes = new byte[size];
-        new Random(name.hashCode()).nextBytes(bytes);
-        Path dir = Files.createDirectories(TestEnvironment.workDir().resolve("sentinel-files"));
-        return Files.write(dir.resolve(name), bytes);
-    }
-
-    private static String sha256(byte[] bytes) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 }

@@ -83,6 +83,16 @@ public final class SocketWatcher extends TextSocket implements AutoCloseable {
         return event;
     }
 
+    /** The next message of {@code type}, skipping the others, each waited for up to {@code seconds}. */
+    public ProgressEvent nextOfType(String type, long seconds) throws InterruptedException {
+        while (true) {
+            ProgressEvent event = next(seconds);
+            if (type.equals(event.type())) {
+                return event;
+            }
+        }
+    }
+
     public List<ProgressEvent> messages() {
         return List.copyOf(all);
     }
