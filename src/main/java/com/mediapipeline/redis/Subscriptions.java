@@ -75,7 +75,7 @@ public class Subscriptions {
     }
 
     private void keepSubscribed(String channel, Subscriber subscriber) {
-        while (running) {
+        while (running && !Thread.currentThread().isInterrupted()) {
             try (Connection connection = redis.connection()) {
                 // an idle pooled connection may be one a partition left dead: fail in the socket timeout, not the watchdog's
                 connection.ping();
@@ -83,6 +83,9 @@ public class Subscriptions {
             } catch (JedisException e) {
                 // Redis restarted or unreachable: keep trying; what was missed meanwhile is the listener's to catch up on
                 LOG.warning("Subscription to " + channel + " lost (" + e.getMessage() + "); retrying");
+                pause();
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "Subscription to " + channel + " failed; retrying", e);
                 pause();
             }
         }
