@@ -39,6 +39,8 @@ public final class RedisFailures {
     private static final String CROSS_SLOT = "Keys must belong to same hashslot";
     /** What Jedis' Response says when asked for a reply its pipeline never got. */
     private static final String UNSET_REPLY = "Please close pipeline or multi block";
+    /** What commons-pool says when asked for a connection of a pool that was closed. */
+    private static final String POOL_CLOSED = "Pool not open";
 
     private RedisFailures() {
     }
@@ -60,8 +62,8 @@ public final class RedisFailures {
             return TEMPORARY.contains(code(failure.getMessage()));
         }
         // the pool had no connection free within its wait, or was closed under us as a Sentinel failover replaced it
-        return failure instanceof JedisException
-                && (failure.getCause() instanceof NoSuchElementException || failure.getCause() instanceof IllegalStateException);
+        return failure instanceof JedisException && (failure.getCause() instanceof NoSuchElementException
+                || failure.getCause() instanceof IllegalStateException closed && POOL_CLOSED.equals(closed.getMessage()));
     }
 
     /** Logs a failure the caller gets past: one line for an outage, which passes; the stack trace for a fault, which someone must fix. */

@@ -47,6 +47,8 @@ class RedisFailuresTest {
         assertTrue(RedisFailures.outage(new JedisException("Could not get a resource from the pool",
                 new NoSuchElementException("Timeout waiting for idle object"))));
         assertTrue(RedisFailures.outage(new JedisException("Could not get a resource from the pool", new IllegalStateException("Pool not open"))));
+        assertFalse(RedisFailures.outage(new JedisException("Could not return the resource to the pool",
+                new IllegalStateException("Object has already been returned to this pool or is invalid"))));
     }
 
     /**
