@@ -3,7 +3,6 @@ package com.mediapipeline.webhooks;
 import com.mediapipeline.auth.ApiKeys;
 import com.mediapipeline.config.JsonMapping;
 import com.mediapipeline.progress.UploadStatus;
-import com.mediapipeline.redis.RedisFaultException;
 import com.mediapipeline.redis.RedisKeys;
 import com.mediapipeline.redis.RedisUnavailableException;
 import jakarta.annotation.PreDestroy;
@@ -23,8 +22,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -121,21 +122,48 @@ public class Dispatcher {
             return;
         }
         Map<String, List<StoredWebhook>> endpoints = new HashMap<>();
+        Set<String> unreadable = new HashSet<>();
         List<DeliveryStore.FannedOut> batch = new ArrayList<>();
         for (DeliveryStore.RecordedEvent entry : entries) {
+            List<StoredWebhook> takers = endpointsOf(entry.business(), endpoints, unreadable);
+            if (takers == null) {
+                continue;
+            }
             try {
-                batch.add(fanOut(entry, endpoints.computeIfAbsent(entry.business(), webhooks::all)));
-            } catch (RedisUnavailableException | RedisFaultException redis) {
-                // Redis failing, for a while or for a fault, is no unreadable entry: it ends the round, which is repeated
-                throw redis;
-            } catch (RuntimeException unreadable) {
+                batch.add(fanOut(entry, takers));
+            } catch (RuntimeException unreadableEntry) {
                 // an entry this code cannot read would stop every event behind it, on every instance
-                LOG.log(Level.SEVERE, "Dropped webhook event " + entry.id() + " that cannot be fanned out: " + entry.fields(), unreadable);
+                LOG.log(Level.SEVERE, "Dropped webhook event " + entry.id() + " that cannot be fanned out: " + entry.fields(), unreadableEntry);
                 batch.add(new DeliveryStore.FannedOut(entry, parseOr(entry.fields().get("event_sequence")), 0, List.of()));
             }
         }
         deliveries.fanOut(batch, settings.logRetention());
         courier.wake();
+    }
+
+    /**
+     * A business's endpoints, or null when they cannot be read (a fault in its data): its events then wait in
+     * their stream, taken over and tried again later, rather than be dropped, while the other businesses' go
+     * on. Redis away ends the round, which is repeated.
+     */
+    private List<StoredWebhook> endpointsOf(String business, Map<String, List<StoredWebhook>> read, Set<String> unreadable) {
+        if (unreadable.contains(business)) {
+            return null;
+        }
+        List<StoredWebhook> known = read.get(business);
+        if (known == null) {
+            try {
+                known = webhooks.all(business);
+            } catch (RedisUnavailableException e) {
+                throw e;
+            } catch (RuntimeException fault) {
+                LOG.log(Level.SEVERE, "The webhook endpoints of " + business + " cannot be read; its events wait", fault);
+                unreadable.add(business);
+                return null;
+            }
+            read.put(business, known);
+        }
+        return known;
     }
 
     /** One event's deliveries, one per endpoint of its business that takes it. */
