@@ -169,7 +169,8 @@ public class ProgressRecorder implements UploadListener {
 
     /**
      * The bytes matter more than the status: neither a Redis outage nor a fault in writing the status (a
-     * hash of the wrong type, say) may break an upload; the sweep's reconciliation mends the status.
+     * hash of the wrong type, say) may break an upload. The status is mended by a later write or the
+     * reconciliation once Redis takes writes again; a fault stays in the log (SEVERE) until someone mends it.
      */
     private static void guarded(String id, Runnable write) {
         try {

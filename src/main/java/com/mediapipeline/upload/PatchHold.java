@@ -4,9 +4,9 @@ import java.io.Closeable;
 import java.io.IOException;
 
 /**
- * A PATCH's lease on the upload and its visit of the upload's info, ended once: before an error
- * answer leaves ({@link TusResponse}), so that the client's next PATCH, sent the moment it reads the
- * answer, finds the lock free; otherwise when the request is done.
+ * A PATCH's lease on the upload and its visit of the upload's info, ended once: before the answer to
+ * a failure of tus-java-server's own leaves ({@link TusResponse}), so that the client's next PATCH, sent
+ * the moment it reads the answer, finds the lock free; otherwise when the request is done.
  */
 final class PatchHold implements Closeable {
 

@@ -14,8 +14,8 @@ import java.io.IOException;
  * JSON error (coded by {@link TusErrors}), an unsupported version's 412 carries {@code Tus-Version} as
  * the spec asks, an offset mismatch the offset to resume from, and {@code Location} is absolute
  * and honours the {@code X-Forwarded-*} headers of a trusted proxy (the request carries no others:
- * web/ForwardedHeadersFilter removes them). Before an error leaves, the request's hold on the upload
- * ends (a PATCH's lease: {@link PatchHold}).
+ * web/ForwardedHeadersFilter removes them). Before the answer to a failure of the library's own leaves,
+ * the request's hold on the upload ends (a PATCH's lease: {@link PatchHold}).
  */
 class TusResponse extends HttpServletResponseWrapper {
 
