@@ -82,9 +82,10 @@ class ProgressSocketIT extends ServiceIT {
             assertEquals("complete", last.type());
             assertEquals(100.0, last.progress());
             List<ProgressEvent> messages = watcher.messages();
+            // one message per interval at most (plus created, the first progress and complete), however fast the
+            // PATCHes came; a loaded machine that makes them slower than the interval makes this bound looser, never wrong
             long allowed = elapsed / TestEnvironment.PROGRESS_INTERVAL_MS + 3;
-            assertTrue(messages.size() <= allowed && messages.size() < patches / 2,
-                    messages.size() + " messages for " + patches + " PATCHes in " + elapsed + " ms");
+            assertTrue(messages.size() <= allowed, messages.size() + " messages for " + patches + " PATCHes in " + elapsed + " ms");
             for (int i = 1; i < messages.size(); i++) {
                 assertTrue(messages.get(i).bytesSent() >= messages.get(i - 1).bytesSent(), messages.toString());
             }
