@@ -30,16 +30,14 @@ public class RedisFailureInterceptor {
         try {
             return context.getMethod().isAnnotationPresent(Idempotent.class) ? proceedRetryingOnce(context) : context.proceed();
         } catch (RuntimeException e) {
-            if (!(e instanceof JedisException) && !RedisFailures.outage(e)) {
+            boolean outage = RedisFailures.outage(e);
+            if (!outage && !(e instanceof JedisException)) {
                 // not Redis' (an ApiException, a bug of ours): it passes as it is
                 throw e;
             }
             String call = "Redis call " + context.getMethod().getName() + " failed";
             RedisFailures.log(LOG, call, e);
-            if (RedisFailures.outage(e)) {
-                throw new RedisUnavailableException(call, e);
-            }
-            throw new RedisFaultException(call, e);
+            throw outage ? new RedisUnavailableException(call, e) : new RedisFaultException(call, e);
         }
     }
 
